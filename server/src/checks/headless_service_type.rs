@@ -1,0 +1,59 @@
+//! `headless-service-type`: a headless Service with a `type` other than
+//! `ClusterIP`; the API rejects it.
+
+use super::{Code, Finding};
+use crate::workspace::Snapshot;
+
+pub(super) fn check(snapshot: &Snapshot, findings: &mut Vec<Finding>) {
+    for indexed in snapshot.index.all_services() {
+        let Some(service) = snapshot.object(indexed.id) else { continue };
+        let Some(spec) = service.service() else { continue };
+        let Some(type_field) = &spec.service_type else { continue };
+        if !spec.is_headless() || spec.service_type() == "ClusterIP" || type_field.is_null() {
+            continue;
+        }
+        let mut finding = Finding::new(
+            service.id.file,
+            service.absolute(type_field.value),
+            Code::HeadlessServiceType,
+            format!(
+                "a headless Service (`clusterIP: None`) must have `type: ClusterIP`, not `{}`: the API rejects it; \
+                 remove `type` or use a separate Service for external access",
+                spec.service_type()
+            ),
+        );
+        finding.service = Some(service.id);
+        findings.push(finding);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::fixture::check_findings;
+
+    #[test]
+    fn node_port_cannot_be_headless() {
+        check_findings(
+            r#"
+#- /app/services.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: a}
+spec:
+  clusterIP: None
+  type: NodePort
+#       ^^^^^^^^ error headless-service-type
+---
+apiVersion: v1
+kind: Service
+metadata: {name: b}
+spec: {clusterIP: None, type: ClusterIP}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: c}
+spec: {type: LoadBalancer}
+"#,
+        );
+    }
+}

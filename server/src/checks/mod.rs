@@ -1,0 +1,182 @@
+//! The checks: one file per diagnostic code, named after it, holding the rule,
+//! its fixes and its tests. Levels from the configuration and ignore
+//! annotations/comments are applied here, in one place, never inside a rule.
+//!
+//! Checks read a `Snapshot`; they know nothing of LSP, JSON or the terminal.
+
+mod code;
+mod edit;
+#[cfg(test)]
+pub(crate) mod fixture;
+
+mod cluster_ip_invalid;
+mod headless_service_type;
+mod selector_mismatch;
+mod service_name_invalid;
+mod service_name_missing;
+mod service_not_found;
+mod service_not_headless;
+mod service_port_mismatch;
+mod statefulset_name_invalid;
+mod statefulset_name_too_long;
+mod statefulset_selector_mismatch;
+mod yaml_syntax;
+
+pub mod names;
+
+use std::collections::BTreeMap;
+
+pub use code::{Code, README_URL};
+pub use edit::{generated_service, FileEdit, Fix};
+
+use crate::config::Level;
+use crate::syntax::TextRange;
+use crate::workspace::{FileId, ObjectId, Snapshot};
+
+/// Another place that explains a finding (LSP `relatedInformation`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    pub file: FileId,
+    pub range: TextRange,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub file: FileId,
+    /// Absolute byte range in the file.
+    pub range: TextRange,
+    pub code: Code,
+    pub level: Level,
+    pub message: String,
+    pub related: Vec<Related>,
+    /// The objects the finding is about, for fixes and ignore annotations.
+    pub stateful_set: Option<ObjectId>,
+    pub service: Option<ObjectId>,
+}
+
+impl Finding {
+    fn new(file: FileId, range: TextRange, code: Code, message: String) -> Finding {
+        Finding {
+            file,
+            range,
+            code,
+            level: code.default_level(),
+            message,
+            related: Vec::new(),
+            stateful_set: None,
+            service: None,
+        }
+    }
+}
+
+/// Every finding of the workspace, configuration and ignores applied, sorted
+/// by file and position. Findings of `off` rules are gone.
+pub fn check(snapshot: &Snapshot) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    yaml_syntax::check(snapshot, &mut findings);
+    service_name_missing::check(snapshot, &mut findings);
+    service_name_invalid::check(snapshot, &mut findings);
+    service_not_found::check(snapshot, &mut findings);
+    service_not_headless::check(snapshot, &mut findings);
+    cluster_ip_invalid::check(snapshot, &mut findings);
+    headless_service_type::check(snapshot, &mut findings);
+    selector_mismatch::check(snapshot, &mut findings);
+    statefulset_selector_mismatch::check(snapshot, &mut findings);
+    statefulset_name_invalid::check(snapshot, &mut findings);
+    statefulset_name_too_long::check(snapshot, &mut findings);
+    service_port_mismatch::check(snapshot, &mut findings);
+    let mut findings: Vec<Finding> =
+        findings.into_iter().filter_map(|finding| apply_configuration(snapshot, finding)).collect();
+    findings.sort_by(|a, b| {
+        (a.file, a.range.start, a.range.end, a.code).cmp(&(b.file, b.range.start, b.range.end, b.code))
+    });
+    findings.dedup();
+    findings
+}
+
+/// Findings grouped by file, for publishing.
+pub fn check_by_file(snapshot: &Snapshot) -> BTreeMap<FileId, Vec<Finding>> {
+    let mut by_file: BTreeMap<FileId, Vec<Finding>> = BTreeMap::new();
+    for finding in check(snapshot) {
+        by_file.entry(finding.file).or_default().push(finding);
+    }
+    by_file
+}
+
+/// The fixes for the findings of `file` that overlap `range`, computed from
+/// the snapshot's text. Each fix names the code it fixes.
+pub fn fixes(snapshot: &Snapshot, file: FileId, range: TextRange) -> Vec<(Finding, Fix)> {
+    let mut fixes = Vec::new();
+    for finding in check(snapshot)
+        .into_iter()
+        .filter(|finding| finding.file == file && finding.range.start <= range.end && range.start <= finding.range.end)
+    {
+        let found = match finding.code {
+            Code::ServiceNotHeadless => service_not_headless::fixes(snapshot, &finding),
+            Code::ServiceNotFound => service_not_found::fixes(snapshot, &finding),
+            Code::ServiceNameMissing => service_name_missing::fixes(snapshot, &finding),
+            Code::ClusterIpInvalid => cluster_ip_invalid::fixes(snapshot, &finding),
+            Code::SelectorMismatch => selector_mismatch::fixes(snapshot, &finding),
+            _ => Vec::new(),
+        };
+        fixes.extend(found.into_iter().map(|fix| (finding.clone(), fix)));
+    }
+    fixes
+}
+
+fn apply_configuration(snapshot: &Snapshot, mut finding: Finding) -> Option<Finding> {
+    if let Some(level) = snapshot.config.rules.get(finding.code.as_str()) {
+        finding.level = *level;
+    }
+    if finding.level == Level::Off || is_ignored(snapshot, &finding) {
+        return None;
+    }
+    Some(finding)
+}
+
+/// `kube-lsp.io/ignore` on the object the finding is shown on, or a
+/// `# kube-lsp: ignore <code>` comment on the line above the finding or at the
+/// top of its document.
+fn is_ignored(snapshot: &Snapshot, finding: &Finding) -> bool {
+    let code = finding.code.as_str();
+    if let Some(object) = snapshot.object_at(finding.file, finding.range.start) {
+        if object.object.range.contains_inclusive(object.document.relative(finding.range.start).unwrap_or(usize::MAX))
+            && object.object.ignored_codes().any(|ignored| ignored == code || ignored == "all")
+        {
+            return true;
+        }
+    }
+    let Some(file) = snapshot.file(finding.file) else { return false };
+    let Some(document) = file.document_at(finding.range.start) else { return false };
+    let finding_line = file.line_index.line_of(finding.range.start);
+    let first_content = document.syntax.root.map(|root| document.absolute(document.syntax.raw_node(root).range).start);
+    document.syntax.comments.iter().any(|comment| {
+        let Some(codes) = ignore_comment_codes(&comment.text) else { return false };
+        if !codes.iter().any(|ignored| *ignored == code || *ignored == "all") {
+            return false;
+        }
+        let comment_start = document.absolute(comment.range).start;
+        let comment_line = file.line_index.line_of(comment_start);
+        comment_line + 1 == finding_line || first_content.is_none_or(|first| comment_start < first)
+    })
+}
+
+/// The codes of a `# kube-lsp: ignore a, b` comment (the `#` may be absent).
+fn ignore_comment_codes(comment: &str) -> Option<Vec<&str>> {
+    let rest = comment.trim_start_matches('#').trim_start().strip_prefix("kube-lsp:")?.trim_start();
+    let rest = rest.strip_prefix("ignore")?;
+    Some(rest.split([',', ' ']).map(str::trim).filter(|code| !code.is_empty()).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ignore_comments_list_codes() {
+        assert_eq!(ignore_comment_codes("# kube-lsp: ignore service-not-found"), Some(vec!["service-not-found"]));
+        assert_eq!(ignore_comment_codes("#kube-lsp: ignore a, b"), Some(vec!["a", "b"]));
+        assert_eq!(ignore_comment_codes("# some comment"), None);
+    }
+}

@@ -1,0 +1,321 @@
+//! `selector-mismatch`: the governing Service's selector is empty (and no
+//! Endpoints/EndpointSlice of its name exist) or selects none of the
+//! StatefulSet's pods. Shown on both sides of the tie.
+
+use super::edit::{DocumentEditor, FileEdit, Fix, Value};
+use super::{Code, Finding, Related};
+use crate::model::Labels;
+use crate::workspace::{ObjectView, Snapshot};
+
+const POD_NAME_LABEL: &str = "statefulset.kubernetes.io/pod-name";
+const POD_INDEX_LABEL: &str = "apps.kubernetes.io/pod-index";
+
+/// Whether the Service's selector matches at least one pod of the set. The
+/// controller adds `statefulset.kubernetes.io/pod-name` and
+/// `apps.kubernetes.io/pod-index` to each pod; a selector on those matches
+/// when its value names a pod of the set. An empty selector matches nothing.
+pub(super) fn selects_some_pod(service: &ObjectView<'_>, stateful_set: &ObjectView<'_>) -> bool {
+    let Some(selector) = service.service().map(|spec| &spec.selector) else { return false };
+    let Some(template) = &stateful_set.object.pod_template else { return false };
+    selects_pod(selector, &template.labels, stateful_set)
+}
+
+fn selects_pod(selector: &Labels, template_labels: &Labels, stateful_set: &ObjectView<'_>) -> bool {
+    if selector.is_empty() {
+        return false;
+    }
+    let Some(set) = stateful_set.stateful_set() else { return false };
+    let first = set.first_ordinal();
+    let count = set.replica_count();
+    // Only the ordinals a selector names can make a difference; any other one
+    // stands for all the rest.
+    let mut candidates: Vec<i64> = Vec::new();
+    for (key, value) in selector.iter() {
+        if key == POD_INDEX_LABEL {
+            candidates.extend(value.parse::<i64>().ok());
+        } else if key == POD_NAME_LABEL {
+            candidates.extend(
+                value
+                    .strip_prefix(stateful_set.name())
+                    .and_then(|rest| rest.strip_prefix('-'))
+                    .and_then(|n| n.parse::<i64>().ok()),
+            );
+        }
+    }
+    candidates.push(first);
+    candidates.into_iter().filter(|ordinal| *ordinal >= first && *ordinal < first + count).any(|ordinal| {
+        selector.iter().all(|(key, value)| {
+            let actual = match key {
+                POD_NAME_LABEL => Some(format!("{}-{ordinal}", stateful_set.name())),
+                POD_INDEX_LABEL => Some(ordinal.to_string()),
+                other => template_labels.get(other).map(str::to_owned),
+            };
+            actual.as_deref() == Some(value)
+        })
+    })
+}
+
+pub(super) fn check(snapshot: &Snapshot, findings: &mut Vec<Finding>) {
+    for stateful_set in snapshot.stateful_sets() {
+        let Some(service) = snapshot.governing_service(&stateful_set) else { continue };
+        let Some(spec) = service.service() else { continue };
+        let Some(service_name_field) = stateful_set.stateful_set().and_then(|set| set.service_name.as_ref()) else {
+            continue;
+        };
+        let template_labels =
+            stateful_set.object.pod_template.as_ref().map(|template| template.labels.clone()).unwrap_or_default();
+        let name = service.name();
+        let why = if spec.selector.is_empty() {
+            if snapshot.index.has_endpoints(service.namespace(), name) {
+                continue;
+            }
+            format!("Service `{name}` has no selector, so it selects no pods")
+        } else if selects_pod(&spec.selector, &template_labels, &stateful_set) {
+            continue;
+        } else {
+            format!(
+                "Service `{name}` selects `{}` but the pods of StatefulSet `{}` are labelled `{}`",
+                spec.selector.display(),
+                stateful_set.name(),
+                template_labels.display()
+            )
+        };
+        let consequence = format!(
+            "no DNS records are made for the pods (`{}-0.{name}.{}.svc.{}` will not resolve); \
+             make the selector match the pod template labels",
+            stateful_set.name(),
+            stateful_set.namespace(),
+            snapshot.config.cluster_domain
+        );
+        let service_range = match &spec.selector_field {
+            Some(field) => service.absolute(field.key),
+            None => service.anchor_range(),
+        };
+        let mut on_set = Finding::new(
+            stateful_set.id.file,
+            stateful_set.absolute(service_name_field.value),
+            Code::SelectorMismatch,
+            format!("{why}: {consequence}"),
+        );
+        on_set.related = vec![Related {
+            file: service.id.file,
+            range: service_range,
+            message: format!("the selector of Service `{name}`"),
+        }];
+        on_set.stateful_set = Some(stateful_set.id);
+        on_set.service = Some(service.id);
+        let mut on_service =
+            Finding::new(service.id.file, service_range, Code::SelectorMismatch, format!("{why}: {consequence}"));
+        on_service.related = vec![Related {
+            file: stateful_set.id.file,
+            range: stateful_set.absolute(service_name_field.value),
+            message: format!("StatefulSet `{}` names this Service", stateful_set.name()),
+        }];
+        on_service.stateful_set = Some(stateful_set.id);
+        on_service.service = Some(service.id);
+        findings.push(on_set);
+        findings.push(on_service);
+    }
+}
+
+pub(super) fn fixes(snapshot: &Snapshot, finding: &Finding) -> Vec<Fix> {
+    let (Some(stateful_set), Some(service)) =
+        (finding.stateful_set.and_then(|id| snapshot.object(id)), finding.service.and_then(|id| snapshot.object(id)))
+    else {
+        return Vec::new();
+    };
+    let labels = super::edit::pod_selector_labels(&stateful_set);
+    if labels.is_empty() {
+        return Vec::new();
+    }
+    let editor = DocumentEditor::of(&service);
+    let value = Value::labels(&labels);
+    let edit = match &service.object.spec {
+        Some(spec) if !spec.is_scalar => editor.set_entry(spec.value_node, "selector", &value),
+        _ => None,
+    };
+    let Some(edit) = edit else { return Vec::new() };
+    vec![Fix::new(
+        format!("Set the selector of Service `{}` to `{}`", service.name(), labels.display()),
+        vec![FileEdit { file: service.id.file, edits: vec![edit] }],
+    )
+    .preferred()]
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::fixture::{check_findings, check_fix};
+
+    #[test]
+    fn a_drifted_selector_is_shown_on_both_sides() {
+        check_findings(
+            r#"
+#- /app/all.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: redis}
+spec:
+  clusterIP: None
+  selector:
+# ^^^^^^^^ warning selector-mismatch
+    app: redis-cache
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  serviceName: redis
+#              ^^^^^ warning selector-mismatch
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+"#,
+        );
+    }
+
+    #[test]
+    fn an_empty_selector_is_fine_with_endpoints() {
+        check_findings(
+            r#"
+#- /app/all.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: redis}
+spec: {clusterIP: None}
+---
+apiVersion: v1
+kind: Endpoints
+metadata: {name: redis}
+subsets:
+  - addresses: [{ip: 10.1.2.3}]
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  serviceName: redis
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+"#,
+        );
+    }
+
+    #[test]
+    fn an_empty_selector_without_endpoints_selects_nothing() {
+        check_findings(
+            r#"
+#- /app/all.yaml
+apiVersion: v1
+kind: Service
+metadata:
+  name: redis
+#       ^^^^^ warning selector-mismatch
+spec: {clusterIP: None}
+---
+# Endpoints that list no address give the Service no pods.
+apiVersion: v1
+kind: Endpoints
+metadata: {name: redis}
+subsets: []
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  serviceName: redis
+#              ^^^^^ warning selector-mismatch
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+"#,
+        );
+    }
+
+    #[test]
+    fn controller_labels_match_pods_of_the_set() {
+        check_findings(
+            r#"
+#- /app/all.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: redis}
+spec:
+  clusterIP: None
+  selector: {app: redis, statefulset.kubernetes.io/pod-name: redis-2}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: other}
+spec:
+  clusterIP: None
+  selector: {app: redis, apps.kubernetes.io/pod-index: "7"}
+# ^^^^^^^^ warning selector-mismatch
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  serviceName: redis
+  replicas: 3
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: cache}
+spec:
+  serviceName: other
+#              ^^^^^ warning selector-mismatch
+  replicas: 3
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+"#,
+        );
+    }
+
+    #[test]
+    fn fix_sets_the_selector() {
+        check_fix(
+            "selector",
+            r#"
+#- /app/all.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: redis}
+spec:
+  clusterIP: None
+  selector:
+    app: redis-cache
+    tier: db
+  ports:
+    - port: 6379
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  serviceName: r$0edis
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+"#,
+            r#"
+#- /app/all.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: redis}
+spec:
+  clusterIP: None
+  selector:
+    app: redis
+  ports:
+    - port: 6379
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  serviceName: redis
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+"#,
+        );
+    }
+}

@@ -1,0 +1,81 @@
+//! `service-name-invalid`: `spec.serviceName` is not a DNS-1123 label (error:
+//! the API rejects it) or not a DNS-1035 label (warning: a Service of that name
+//! cannot be created before Kubernetes 1.35).
+
+use super::names::{is_dns1035_label, is_dns1123_label};
+use super::{Code, Finding};
+use crate::config::Level;
+use crate::workspace::Snapshot;
+
+pub(super) fn check(snapshot: &Snapshot, findings: &mut Vec<Finding>) {
+    for stateful_set in snapshot.stateful_sets() {
+        let Some(field) = stateful_set.stateful_set().and_then(|set| set.service_name.as_ref()) else { continue };
+        let Some(name) = field.as_str().filter(|name| !name.is_empty()) else { continue };
+        let range = stateful_set.absolute(field.value);
+        let (level, message) = if !is_dns1123_label(name) {
+            (
+                Level::Error,
+                format!(
+                    "`serviceName` `{name}` is not a DNS-1123 label (lower-case letters, digits and `-`, \
+                     starting and ending with a letter or digit, at most 63 characters): the API rejects it"
+                ),
+            )
+        } else if !is_dns1035_label(name) {
+            (
+                Level::Warning,
+                format!(
+                    "`serviceName` `{name}` starts with a digit: a Service of that name cannot be created \
+                     before Kubernetes 1.35, so the pods get no DNS names; start it with a letter"
+                ),
+            )
+        } else {
+            continue;
+        };
+        let mut finding = Finding::new(stateful_set.id.file, range, Code::ServiceNameInvalid, message);
+        finding.level = level;
+        finding.stateful_set = Some(stateful_set.id);
+        findings.push(finding);
+    }
+}
+
+/// Whether a `serviceName` is bad enough that no Service can have it, so that
+/// looking the Service up says nothing more.
+pub(super) fn is_unusable(name: &str) -> bool {
+    !is_dns1123_label(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::fixture::check_findings;
+
+    #[test]
+    fn upper_case_is_an_error_and_a_leading_digit_a_warning() {
+        check_findings(
+            r#"
+#- /app/sets.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: a}
+spec:
+  serviceName: Redis_Peers
+#              ^^^^^^^^^^^ error service-name-invalid
+  selector: {matchLabels: {app: a}}
+  template: {metadata: {labels: {app: a}}}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: b}
+spec:
+  serviceName: 1peers
+#              ^^^^^^ warning service-name-invalid
+  selector: {matchLabels: {app: b}}
+  template: {metadata: {labels: {app: b}}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: 1peers}
+spec: {clusterIP: None, selector: {app: b}}
+"#,
+        );
+    }
+}

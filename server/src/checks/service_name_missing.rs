@@ -1,0 +1,246 @@
+//! `service-name-missing`: a StatefulSet without `spec.serviceName`. Optional
+//! since Kubernetes 1.33, but then its pods get no per-pod DNS names.
+
+use super::edit::{insert_generated_service, merge, DocumentEditor, FileEdit, Fix, Value};
+use super::names::is_dns1035_label;
+use super::{Code, Finding};
+use crate::workspace::{ObjectView, Snapshot};
+
+pub(super) fn check(snapshot: &Snapshot, findings: &mut Vec<Finding>) {
+    for stateful_set in snapshot.stateful_sets() {
+        let Some(set) = stateful_set.stateful_set() else { continue };
+        if set.service_name().is_some() {
+            continue;
+        }
+        let range = match &set.service_name {
+            Some(field) if !field.value.is_empty() => stateful_set.absolute(field.value),
+            Some(field) => stateful_set.absolute(field.key),
+            None => stateful_set.anchor_range(),
+        };
+        let mut finding = Finding::new(
+            stateful_set.id.file,
+            range,
+            Code::ServiceNameMissing,
+            format!(
+                "StatefulSet `{}` has no `spec.serviceName`: its pods get no stable DNS names \
+                 (`{}-0.<service>.{}.svc.{}`); add a headless Service and name it in `serviceName`",
+                stateful_set.name(),
+                stateful_set.name(),
+                stateful_set.namespace(),
+                snapshot.config.cluster_domain
+            ),
+        );
+        finding.stateful_set = Some(stateful_set.id);
+        findings.push(finding);
+    }
+}
+
+/// The name to give `serviceName`: the headless Service that already selects
+/// the pods, else the StatefulSet's name, else `<name>-headless`; and whether
+/// that Service exists.
+fn chosen_service_name(snapshot: &Snapshot, stateful_set: &ObjectView<'_>) -> (String, bool) {
+    let existing = snapshot.index.all_services().filter_map(|service| snapshot.object(service.id)).find(|service| {
+        service.namespace() == stateful_set.namespace()
+            && service.service().is_some_and(|spec| spec.is_headless() && !spec.selector.is_empty())
+            && super::selector_mismatch::selects_some_pod(service, stateful_set)
+    });
+    if let Some(service) = existing {
+        return (service.name().to_owned(), true);
+    }
+    let name = stateful_set.name();
+    if is_dns1035_label(name) && !super::edit::service_exists(snapshot, stateful_set.namespace(), name) {
+        (name.to_owned(), false)
+    } else {
+        let mut candidate = format!("{name}-headless");
+        if !is_dns1035_label(&candidate) {
+            candidate = "headless".to_owned();
+        }
+        let exists = super::edit::service_exists(snapshot, stateful_set.namespace(), &candidate);
+        (candidate, exists)
+    }
+}
+
+pub(super) fn fixes(snapshot: &Snapshot, finding: &Finding) -> Vec<Fix> {
+    let Some(stateful_set) = finding.stateful_set.and_then(|id| snapshot.object(id)) else { return Vec::new() };
+    let Some(set) = stateful_set.stateful_set() else { return Vec::new() };
+    let editor = DocumentEditor::of(&stateful_set);
+    let (name, exists) = chosen_service_name(snapshot, &stateful_set);
+    let set_name = match &set.service_name {
+        Some(field) => Some(editor.set_scalar(field, &super::edit::quote(&name))),
+        None => match &stateful_set.object.spec {
+            Some(spec) => {
+                editor.insert_entry(spec.value_node, "serviceName", &Value::Scalar(super::edit::quote(&name)))
+            }
+            None => None,
+        },
+    };
+    let Some(set_name) = set_name else { return Vec::new() };
+    let mut fixes = Vec::new();
+    if exists {
+        fixes.push(Fix::new(
+            format!("Set `serviceName: {name}` (the headless Service that selects these pods)"),
+            vec![FileEdit { file: stateful_set.id.file, edits: vec![set_name] }],
+        ));
+    } else {
+        for publish in [false, true] {
+            let mut edits = vec![FileEdit { file: stateful_set.id.file, edits: vec![set_name.clone()] }];
+            edits.push(insert_generated_service(&stateful_set, &name, publish));
+            let suffix = if publish { " for peer discovery (publishNotReadyAddresses: true)" } else { "" };
+            fixes.push(Fix::new(
+                format!("Set `serviceName: {name}` and create its headless Service{suffix}"),
+                merge(edits),
+            ));
+        }
+    }
+    if let Some(first) = fixes.first_mut() {
+        first.is_preferred = true;
+    }
+    fixes
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::fixture::{check_findings, check_fix};
+
+    #[test]
+    fn reports_a_missing_service_name_on_the_name() {
+        check_findings(
+            r#"
+#- /app/web.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+#       ^^^ information service-name-missing
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+"#,
+        );
+    }
+
+    #[test]
+    fn an_empty_service_name_is_missing() {
+        check_findings(
+            r#"
+#- /app/web.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: web}
+spec:
+  serviceName: ""
+#              ^^ information service-name-missing
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+"#,
+        );
+    }
+
+    #[test]
+    fn fix_adds_the_name_and_the_service() {
+        check_fix(
+            "and create its headless Service",
+            r#"
+#- /app/web.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: w$0eb
+spec:
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: nginx
+          image: nginx
+          ports:
+            - containerPort: 80
+              name: http
+"#,
+            r#"
+#- /app/web.yaml
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  clusterIP: None
+  selector:
+    app: web
+  ports:
+    - name: http
+      port: 80
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+spec:
+  serviceName: web
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: nginx
+          image: nginx
+          ports:
+            - containerPort: 80
+              name: http
+"#,
+        );
+    }
+
+    #[test]
+    fn fix_points_at_an_existing_headless_service() {
+        check_fix(
+            "Set `serviceName: web-peers`",
+            r#"
+#- /app/web.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: web-peers}
+spec:
+  clusterIP: None
+  selector: {app: web}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: w$0eb}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+"#,
+            r#"
+#- /app/web.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: web-peers}
+spec:
+  clusterIP: None
+  selector: {app: web}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: web}
+spec:
+  serviceName: web-peers
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+"#,
+        );
+    }
+}

@@ -1,0 +1,182 @@
+//! `service-not-found`: no Service named by `spec.serviceName` exists in the
+//! StatefulSet's namespace in the indexed workspace.
+
+use super::edit::{insert_generated_service, Fix};
+use super::{Code, Finding, Related};
+use crate::workspace::Snapshot;
+
+pub(super) fn check(snapshot: &Snapshot, findings: &mut Vec<Finding>) {
+    for stateful_set in snapshot.stateful_sets() {
+        let Some(set) = stateful_set.stateful_set() else { continue };
+        let Some(name) = set.service_name() else { continue };
+        if super::service_name_invalid::is_unusable(name) || snapshot.governing_service(&stateful_set).is_some() {
+            continue;
+        }
+        let Some(field) = &set.service_name else { continue };
+        let namespace = stateful_set.namespace();
+        let elsewhere: Vec<_> = snapshot
+            .index
+            .services_named(name)
+            .filter(|service| service.namespace != namespace)
+            .filter_map(|service| snapshot.object(service.id))
+            .collect();
+        let hint = match elsewhere.first() {
+            Some(other) => format!(
+                "; a Service `{name}` exists in namespace `{}`, but a StatefulSet's governing Service must be in its own namespace",
+                other.namespace()
+            ),
+            None => "; create a headless Service (`clusterIP: None`) of that name".to_owned(),
+        };
+        let mut finding = Finding::new(
+            stateful_set.id.file,
+            stateful_set.absolute(field.value),
+            Code::ServiceNotFound,
+            format!(
+                "no Service `{name}` in namespace `{namespace}`: pods of StatefulSet `{}` get no DNS names \
+                 (`{}-0.{name}.{namespace}.svc.{}` will not resolve){hint}",
+                stateful_set.name(),
+                stateful_set.name(),
+                snapshot.config.cluster_domain
+            ),
+        );
+        finding.related = elsewhere
+            .iter()
+            .map(|other| Related {
+                file: other.id.file,
+                range: other.anchor_range(),
+                message: format!("Service `{name}` in namespace `{}`", other.namespace()),
+            })
+            .collect();
+        finding.stateful_set = Some(stateful_set.id);
+        findings.push(finding);
+    }
+}
+
+pub(super) fn fixes(snapshot: &Snapshot, finding: &Finding) -> Vec<Fix> {
+    let Some(stateful_set) = finding.stateful_set.and_then(|id| snapshot.object(id)) else { return Vec::new() };
+    let Some(name) = stateful_set.stateful_set().and_then(|set| set.service_name()) else { return Vec::new() };
+    [false, true]
+        .into_iter()
+        .map(|publish| {
+            let suffix = if publish { " for peer discovery (publishNotReadyAddresses: true)" } else { "" };
+            let fix = Fix::new(
+                format!("Create headless Service `{name}`{suffix}"),
+                vec![insert_generated_service(&stateful_set, name, publish)],
+            );
+            if publish {
+                fix
+            } else {
+                fix.preferred()
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::fixture::{check_findings, check_fix};
+
+    #[test]
+    fn a_service_in_another_namespace_does_not_count() {
+        check_findings(
+            r#"
+#- /app/set.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis, namespace: cache}
+spec:
+  serviceName: redis
+#              ^^^^^ warning service-not-found
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+#- /app/service.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: redis}
+spec: {clusterIP: None, selector: {app: redis}}
+"#,
+        );
+    }
+
+    #[test]
+    fn explicit_default_namespace_equals_omitted() {
+        check_findings(
+            r#"
+#- /app/set.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis, namespace: default}
+spec:
+  serviceName: redis
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+#- /app/service.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: redis}
+spec: {clusterIP: None, selector: {app: redis}}
+"#,
+        );
+    }
+
+    #[test]
+    fn fix_creates_the_service_before_the_stateful_set() {
+        check_fix(
+            "for peer discovery",
+            r#"
+#- /app/set.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+    name: redis
+    namespace: cache
+spec:
+    serviceName: re$0dis
+    selector:
+        matchLabels: {app: redis}
+    template:
+        metadata:
+            labels: {app: redis, tier: db}
+        spec:
+            containers:
+                - name: redis
+                  ports:
+                      - containerPort: 6379
+"#,
+            r#"
+#- /app/set.yaml
+apiVersion: v1
+kind: Service
+metadata:
+    name: redis
+    namespace: cache
+spec:
+    clusterIP: None
+    publishNotReadyAddresses: true
+    selector:
+        app: redis
+    ports:
+        - name: tcp-6379
+          port: 6379
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+    name: redis
+    namespace: cache
+spec:
+    serviceName: redis
+    selector:
+        matchLabels: {app: redis}
+    template:
+        metadata:
+            labels: {app: redis, tier: db}
+        spec:
+            containers:
+                - name: redis
+                  ports:
+                      - containerPort: 6379
+"#,
+        );
+    }
+}

@@ -1,0 +1,433 @@
+//! `service-not-headless`: the governing Service exists but has a cluster IP,
+//! so the pods get no per-pod DNS records. Shown on both sides of the tie.
+
+use super::edit::{generated_service, merge, quote, DocumentEditor, FileEdit, Fix, Value};
+use super::{Code, Finding, Related};
+use crate::model::Field;
+use crate::workspace::{ObjectView, Snapshot};
+
+pub(super) fn check(snapshot: &Snapshot, findings: &mut Vec<Finding>) {
+    for stateful_set in snapshot.stateful_sets() {
+        let Some(service) = snapshot.governing_service(&stateful_set) else { continue };
+        let Some(spec) = service.service() else { continue };
+        if spec.is_headless() {
+            continue;
+        }
+        let Some(service_name_field) = stateful_set.stateful_set().and_then(|set| set.service_name.as_ref()) else {
+            continue;
+        };
+        let name = service.name();
+        let why = match &spec.cluster_ip {
+            Some(field) if super::names::is_near_miss_none(&field.text) => {
+                format!("its `clusterIP` is `{}`, not `None` (the value is case-sensitive)", field.text)
+            }
+            Some(field) if !field.is_null() && !field.text.is_empty() => format!("it has `clusterIP: {}`", field.text),
+            _ => "it has no `clusterIP: None`, so the API allocates it a cluster IP".to_owned(),
+        };
+        let consequence = format!(
+            "pods of StatefulSet `{}` get no stable DNS names (`{}-0.{name}.{}.svc.{}` will not resolve)",
+            stateful_set.name(),
+            stateful_set.name(),
+            stateful_set.namespace(),
+            snapshot.config.cluster_domain
+        );
+        let service_range = service_side_range(&service, spec.cluster_ip.as_ref());
+        let mut on_set = Finding::new(
+            stateful_set.id.file,
+            stateful_set.absolute(service_name_field.value),
+            Code::ServiceNotHeadless,
+            format!("Service `{name}` is not headless: {why}; {consequence}; set `clusterIP: None` on it"),
+        );
+        on_set.related = vec![Related {
+            file: service.id.file,
+            range: service_range,
+            message: format!("Service `{name}` is not headless"),
+        }];
+        on_set.stateful_set = Some(stateful_set.id);
+        on_set.service = Some(service.id);
+        findings.push(on_set);
+        // A near miss of `None` is `cluster-ip-invalid` on the Service itself.
+        if super::cluster_ip_invalid::finding_for(snapshot, &service).is_some() {
+            continue;
+        }
+        let mut on_service = Finding::new(
+            service.id.file,
+            service_range,
+            Code::ServiceNotHeadless,
+            format!(
+                "Service `{name}` governs StatefulSet `{}` but is not headless: {why}; {consequence}; \
+                 set `clusterIP: None`",
+                stateful_set.name()
+            ),
+        );
+        on_service.related = vec![Related {
+            file: stateful_set.id.file,
+            range: stateful_set.absolute(service_name_field.value),
+            message: format!("StatefulSet `{}` names this Service", stateful_set.name()),
+        }];
+        on_service.stateful_set = Some(stateful_set.id);
+        on_service.service = Some(service.id);
+        findings.push(on_service);
+    }
+}
+
+/// The Service's `clusterIP` value (its key for an empty value), else its name.
+fn service_side_range(service: &ObjectView<'_>, cluster_ip: Option<&Field>) -> crate::syntax::TextRange {
+    match cluster_ip {
+        Some(field) if !field.value.is_empty() => service.absolute(field.value),
+        Some(field) => service.absolute(field.key),
+        None => service.anchor_range(),
+    }
+}
+
+/// The edits that make a Service headless: `clusterIP: None`, and a stale
+/// `clusterIPs` dropped (the API fills it in from `clusterIP`).
+pub(super) fn make_headless(service: &ObjectView<'_>) -> Option<FileEdit> {
+    let spec = service.service()?;
+    let editor = DocumentEditor::of(service);
+    let mut edits = Vec::new();
+    match (&spec.cluster_ip, &service.object.spec) {
+        (Some(field), _) => edits.push(editor.set_scalar(field, "None")),
+        (None, Some(spec_field)) if !spec_field.is_scalar => {
+            edits.push(editor.insert_entry(spec_field.value_node, "clusterIP", &Value::Scalar("None".to_owned()))?)
+        }
+        (None, _) => {
+            let value = Value::Map(vec![("clusterIP".to_owned(), Value::Scalar("None".to_owned()))]);
+            match &service.object.spec {
+                Some(spec_field) => edits.push(editor.replace_value(service.object.node, spec_field, &value)),
+                None => edits.push(editor.insert_entry(service.object.node, "spec", &value)?),
+            }
+        }
+    }
+    if let (Some((key, _)), Some(spec_field)) = (&spec.cluster_ips, &service.object.spec) {
+        edits.push(editor.remove_entry(
+            spec_field.value_node,
+            key,
+            &Value::List(vec![Value::Scalar("None".to_owned())]),
+        ));
+    }
+    Some(FileEdit { file: service.id.file, edits })
+}
+
+pub(super) fn fixes(snapshot: &Snapshot, finding: &Finding) -> Vec<Fix> {
+    let (Some(stateful_set), Some(service)) =
+        (finding.stateful_set.and_then(|id| snapshot.object(id)), finding.service.and_then(|id| snapshot.object(id)))
+    else {
+        return Vec::new();
+    };
+    let mut fixes = Vec::new();
+    let name = service.name();
+    if let Some(edit) = make_headless(&service) {
+        fixes.push(
+            Fix::new(
+                format!(
+                    "Set `clusterIP: None` on Service `{name}` (a deployed Service must be deleted and recreated: \
+                     `clusterIP` cannot change)"
+                ),
+                vec![edit],
+            )
+            .preferred(),
+        );
+    }
+    // A separate headless Service, for a Service that must keep its cluster IP.
+    let headless_name = format!("{name}-headless");
+    if let Some(field) = stateful_set.stateful_set().and_then(|set| set.service_name.as_ref()) {
+        let editor = DocumentEditor::of(&stateful_set);
+        let exists = super::edit::service_exists(snapshot, stateful_set.namespace(), &headless_name);
+        for publish in [false, true] {
+            if exists && publish {
+                break;
+            }
+            let mut edits = vec![editor.set_scalar(field, &quote(&headless_name))];
+            if !exists {
+                let body = generated_service(&editor, &stateful_set, &headless_name, publish);
+                edits.push(editor.insert_document_before(&body));
+            }
+            let suffix = if publish { " for peer discovery (publishNotReadyAddresses: true)" } else { "" };
+            let title = if exists {
+                format!("Point `serviceName` at the existing headless Service `{headless_name}`")
+            } else {
+                format!("Create a separate headless Service `{headless_name}`{suffix} and point `serviceName` at it")
+            };
+            fixes.push(Fix::new(title, merge(vec![FileEdit { file: stateful_set.id.file, edits }])));
+        }
+    }
+    fixes
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::fixture::{check_findings, check_fix};
+
+    const SET: &str = r#"
+#- /app/statefulset.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: redis
+spec:
+  serviceName: redis
+#              ^^^^^ error service-not-headless
+  replicas: 3
+  selector:
+    matchLabels:
+      app: redis
+  template:
+    metadata:
+      labels:
+        app: redis
+"#;
+
+    #[test]
+    fn shown_on_both_sides() {
+        check_findings(&format!(
+            "{SET}{}",
+            r#"
+#- /app/service.yaml
+apiVersion: v1
+kind: Service
+metadata:
+  name: redis
+#       ^^^^^ error service-not-headless
+spec:
+  selector:
+    app: redis
+  ports:
+    - port: 6379
+"#
+        ));
+    }
+
+    #[test]
+    fn an_explicit_cluster_ip_is_the_offending_field() {
+        check_findings(&format!(
+            "{SET}{}",
+            r#"
+#- /app/service.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: redis}
+spec:
+  clusterIP: 10.0.0.12
+#            ^^^^^^^^^ error service-not-headless
+  selector: {app: redis}
+"#
+        ));
+    }
+
+    #[test]
+    fn an_empty_cluster_ip_is_not_headless() {
+        check_findings(&format!(
+            "{SET}{}",
+            r#"
+#- /app/service.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: redis}
+spec:
+  clusterIP: ""
+#            ^^ error service-not-headless
+  selector: {app: redis}
+"#
+        ));
+    }
+
+    #[test]
+    fn cluster_ips_none_is_headless() {
+        check_findings(
+            r#"
+#- /app/all.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  serviceName: redis
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: redis}
+spec:
+  clusterIPs: [None]
+  selector: {app: redis}
+"#,
+        );
+    }
+
+    #[test]
+    fn fix_inserts_cluster_ip_none_in_the_service_file() {
+        check_fix(
+            "clusterIP: None",
+            r#"
+#- /app/statefulset.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  serviceName: re$0dis
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+#- /app/service.yaml
+apiVersion: v1
+kind: Service
+metadata:
+  name: redis # the peers
+spec:
+  # who to route to
+  selector:
+    app: redis
+"#,
+            r#"
+#- /app/statefulset.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  serviceName: redis
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+#- /app/service.yaml
+apiVersion: v1
+kind: Service
+metadata:
+  name: redis # the peers
+spec:
+  # who to route to
+  clusterIP: None
+  selector:
+    app: redis
+"#,
+        );
+    }
+
+    #[test]
+    fn fix_replaces_a_cluster_ip_and_drops_cluster_ips() {
+        check_fix(
+            "clusterIP: None",
+            r#"
+#- /app/service.yaml
+apiVersion: v1
+kind: Service
+metadata:
+  name: redis
+spec:
+  clusterIP: 10.0$0.0.12
+  clusterIPs:
+  - 10.0.0.12
+  selector:
+    app: redis
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  serviceName: redis
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+"#,
+            r#"
+#- /app/service.yaml
+apiVersion: v1
+kind: Service
+metadata:
+  name: redis
+spec:
+  clusterIP: None
+  selector:
+    app: redis
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  serviceName: redis
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+"#,
+        );
+    }
+
+    #[test]
+    fn fix_in_a_flow_spec_keeps_flow_style() {
+        check_fix(
+            "clusterIP: None",
+            r#"
+#- /app/all.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: redis}
+spec: {selector: {app: redis}}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  serviceName: red$0is
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+"#,
+            r#"
+#- /app/all.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: redis}
+spec: {clusterIP: None, selector: {app: redis}}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  serviceName: redis
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+"#,
+        );
+    }
+
+    #[test]
+    fn fix_creates_a_separate_headless_service() {
+        check_fix(
+            "separate headless Service `redis-headless` and",
+            r#"
+#- /app/all.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: redis}
+spec: {selector: {app: redis}}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  serviceName: red$0is
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+"#,
+            r#"
+#- /app/all.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: redis}
+spec: {selector: {app: redis}}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: redis-headless
+spec:
+  clusterIP: None
+  selector:
+    app: redis
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  serviceName: redis-headless
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+"#,
+        );
+    }
+}

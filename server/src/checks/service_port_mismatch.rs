@@ -1,0 +1,99 @@
+//! `service-port-mismatch`: a Service port's named `targetPort` matches no
+//! named `containerPort` of the pods it selects. Numeric target ports are not
+//! checked: the API ignores `targetPort` on headless Services.
+
+use super::{Code, Finding};
+use std::collections::HashMap;
+
+use crate::model::{PodTemplate, TargetPort};
+use crate::workspace::Snapshot;
+
+pub(super) fn check(snapshot: &Snapshot, findings: &mut Vec<Finding>) {
+    // Pod templates by namespace, gathered once: a workspace has thousands of
+    // Services and objects.
+    let mut templates_by_namespace: HashMap<&str, Vec<&PodTemplate>> = HashMap::new();
+    for object in snapshot.objects() {
+        if let Some(template) = object.object.pod_template.as_ref().filter(|template| !template.labels.is_empty()) {
+            templates_by_namespace.entry(object.namespace()).or_default().push(template);
+        }
+    }
+    for indexed in snapshot.index.all_services() {
+        let Some(service) = snapshot.object(indexed.id) else { continue };
+        let Some(spec) = service.service() else { continue };
+        if spec.selector.is_empty() {
+            continue;
+        }
+        // Pod templates of the Service's namespace that its selector matches.
+        let templates: Vec<&PodTemplate> = templates_by_namespace
+            .get(service.namespace())
+            .into_iter()
+            .flatten()
+            .filter(|template| spec.selector.iter().all(|(k, v)| template.labels.get(k) == Some(v)))
+            .copied()
+            .collect();
+        if templates.is_empty() {
+            continue;
+        }
+        for port in &spec.ports {
+            let (Some(TargetPort::Name(target)), Some(field)) = (&port.target_port, &port.target_port_field) else {
+                continue;
+            };
+            let found =
+                templates.iter().any(|template| template.ports.iter().any(|p| p.name.as_deref() == Some(target)));
+            if found {
+                continue;
+            }
+            let mut finding = Finding::new(
+                service.id.file,
+                service.absolute(field.value),
+                Code::ServicePortMismatch,
+                format!(
+                    "`targetPort: {target}` names no container port of the pods Service `{}` selects: \
+                     name a `containerPort` `{target}` or use a port number",
+                    service.name()
+                ),
+            );
+            finding.service = Some(service.id);
+            findings.push(finding);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::fixture::check_findings;
+
+    #[test]
+    fn named_target_ports_must_exist() {
+        check_findings(
+            r#"
+#- /app/all.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  clusterIP: None
+  selector: {app: web}
+  ports:
+    - {name: http, port: 80, targetPort: http}
+    - {name: admin, port: 81, targetPort: admin}
+#                                         ^^^^^ warning service-port-mismatch
+    - {name: metrics, port: 82, targetPort: 9090}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: web}
+spec:
+  serviceName: web
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: nginx
+          ports:
+            - {name: http, containerPort: 80}
+"#,
+        );
+    }
+}

@@ -1,0 +1,65 @@
+//! `statefulset-name-too-long`: a valid name of 53 to 63 characters. The
+//! controller adds a `controller-revision-hash` label of the name plus a hash
+//! to each pod, which then passes 63 characters, so pods usually fail to be
+//! created.
+
+use super::names::is_dns1123_label;
+use super::{Code, Finding};
+use crate::workspace::Snapshot;
+
+pub(super) fn check(snapshot: &Snapshot, findings: &mut Vec<Finding>) {
+    for stateful_set in snapshot.stateful_sets() {
+        let Some(field) = &stateful_set.object.name else { continue };
+        let Some(name) = field.as_str() else { continue };
+        if !is_dns1123_label(name) || name.len() < 53 {
+            continue;
+        }
+        let mut finding = Finding::new(
+            stateful_set.id.file,
+            stateful_set.absolute(field.value),
+            Code::StatefulSetNameTooLong,
+            format!(
+                "StatefulSet name `{name}` has {} characters: the pods' `controller-revision-hash` label \
+                 (name + hash) passes 63 characters, so pods usually fail to be created; use at most 52",
+                name.len()
+            ),
+        );
+        finding.stateful_set = Some(stateful_set.id);
+        findings.push(finding);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::fixture::check_findings;
+
+    #[test]
+    fn fifty_three_characters_warn_and_fifty_two_do_not() {
+        let long = "a".repeat(53);
+        let fine = "b".repeat(52);
+        let carets = "^".repeat(53);
+        check_findings(&format!(
+            r#"
+#- /app/sets.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  # kube-lsp: ignore service-name-missing
+  name: {long}
+#       {carets} warning statefulset-name-too-long
+spec:
+  selector: {{matchLabels: {{app: a}}}}
+  template: {{metadata: {{labels: {{app: a}}}}}}
+---
+# kube-lsp: ignore service-name-missing
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: {fine}
+spec:
+  selector: {{matchLabels: {{app: b}}}}
+  template: {{metadata: {{labels: {{app: b}}}}}}
+"#
+        ));
+    }
+}

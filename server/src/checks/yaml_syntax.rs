@@ -1,0 +1,77 @@
+//! `yaml-syntax`: a document is not valid YAML.
+
+use super::{Code, Finding};
+use crate::syntax::TextRange;
+use crate::workspace::{FileId, Snapshot};
+
+pub(super) fn check(snapshot: &Snapshot, findings: &mut Vec<Finding>) {
+    for (file_id, file) in snapshot.files() {
+        check_file(file_id, file, findings);
+    }
+}
+
+fn check_file(file_id: FileId, file: &crate::workspace::SourceFile, findings: &mut Vec<Finding>) {
+    for document in file.documents.iter().filter(|document| !document.is_template) {
+        let Some(error) = document.syntax.errors.first() else { continue };
+        let mut range = document.absolute(error.range);
+        if range.is_empty() {
+            // An empty range is invisible in most editors: cover the character
+            // at the error, or the one before it at the end of a line or text.
+            let text = &file.text;
+            let next = text[range.start..].chars().next().filter(|c| *c != '\n' && *c != '\r');
+            range = match next {
+                Some(c) => TextRange::new(range.start, range.start + c.len_utf8()),
+                None => match text[..range.start].chars().next_back().filter(|c| *c != '\n' && *c != '\r') {
+                    Some(c) => TextRange::new(range.start - c.len_utf8(), range.start),
+                    None => range,
+                },
+            };
+        }
+        findings.push(Finding::new(file_id, range, Code::YamlSyntax, format!("invalid YAML: {}", error.message)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::fixture::check_findings;
+
+    #[test]
+    fn a_broken_document_hides_nothing_else() {
+        check_findings(
+            r#"
+#- /app/all.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: redis
+#         ^ error yaml-syntax
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+spec:
+  serviceName: nginx
+#              ^^^^^ warning service-not-found
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+"#,
+        );
+    }
+
+    #[test]
+    fn helm_templates_are_not_yaml_errors() {
+        check_findings(
+            r#"
+#- /chart/templates/service.yaml
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ include "chart.fullname" . }}
+spec:
+  selector:
+    {{- include "chart.selectorLabels" . | nindent 4 }}
+"#,
+        );
+    }
+}

@@ -1,0 +1,199 @@
+//! User configuration: the `kubeLsp` settings of an editor, the `.kube-lsp.yaml`
+//! file, and how the two combine.
+//!
+//! It reads settings as JSON values and validates them; it does not know where
+//! they came from (the LSP layer and the CLI do) nor what a rule checks.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+/// The level a rule reports at, or `Off`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    Error,
+    Warning,
+    Information,
+    Hint,
+    Off,
+}
+
+impl Level {
+    pub fn parse(text: &str) -> Option<Level> {
+        Some(match text {
+            "error" => Level::Error,
+            "warning" => Level::Warning,
+            "information" | "info" => Level::Information,
+            "hint" => Level::Hint,
+            "off" => Level::Off,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Information => "information",
+            Level::Hint => "hint",
+            Level::Off => "off",
+        }
+    }
+}
+
+pub const DEFAULT_CLUSTER_DOMAIN: &str = "cluster.local";
+pub const DEFAULT_NAMESPACE: &str = "default";
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+
+/// The settings that change what the engine reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    pub cluster_domain: String,
+    pub default_namespace: String,
+    /// Rule code → level, for the rules the user re-levelled.
+    pub rules: BTreeMap<String, Level>,
+    pub max_file_size: u64,
+    /// Globs of files not to read, matched against paths relative to a
+    /// workspace folder (and against the whole path).
+    pub exclude: Vec<String>,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            cluster_domain: DEFAULT_CLUSTER_DOMAIN.to_owned(),
+            default_namespace: DEFAULT_NAMESPACE.to_owned(),
+            rules: BTreeMap::new(),
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            exclude: Vec::new(),
+        }
+    }
+}
+
+impl Config {
+    /// Applies the keys present in `settings` (the inside of `kubeLsp`, or a
+    /// `.kube-lsp.yaml` read as JSON) over `self`. Unknown keys and values of
+    /// the wrong type are reported, not fatal: the rest still applies.
+    pub fn apply(&mut self, settings: &Value, known_codes: &[&str]) -> Vec<String> {
+        let mut problems = Vec::new();
+        let Some(map) = settings.as_object() else {
+            if !settings.is_null() {
+                problems.push("settings must be an object".to_owned());
+            }
+            return problems;
+        };
+        for (key, value) in map {
+            match key.as_str() {
+                "clusterDomain" => match value.as_str() {
+                    Some(domain) if !domain.trim().is_empty() => {
+                        self.cluster_domain = domain.trim().trim_end_matches('.').to_owned()
+                    }
+                    _ => problems.push("`clusterDomain` must be a non-empty string".to_owned()),
+                },
+                "defaultNamespace" => match value.as_str() {
+                    Some(namespace) if !namespace.trim().is_empty() => {
+                        self.default_namespace = namespace.trim().to_owned()
+                    }
+                    _ => problems.push("`defaultNamespace` must be a non-empty string".to_owned()),
+                },
+                "maxFileSize" => match value.as_u64() {
+                    Some(size) => self.max_file_size = size,
+                    None => problems.push("`maxFileSize` must be a number of bytes".to_owned()),
+                },
+                "exclude" => match value.as_array() {
+                    Some(globs) => {
+                        self.exclude = globs.iter().filter_map(|glob| glob.as_str().map(str::to_owned)).collect();
+                        if self.exclude.len() != globs.len() {
+                            problems.push("`exclude` must be a list of glob strings".to_owned());
+                        }
+                    }
+                    None => problems.push("`exclude` must be a list of glob strings".to_owned()),
+                },
+                "rules" => match value.as_object() {
+                    Some(rules) => {
+                        for (code, level) in rules {
+                            if !known_codes.contains(&code.as_str()) {
+                                problems.push(format!("unknown rule `{code}` in `rules`"));
+                                continue;
+                            }
+                            match level.as_str().and_then(Level::parse) {
+                                Some(level) => {
+                                    self.rules.insert(code.clone(), level);
+                                }
+                                None => problems.push(format!(
+                                    "`rules.{code}` must be one of `error`, `warning`, `information`, `hint`, `off`"
+                                )),
+                            }
+                        }
+                    }
+                    None => problems.push("`rules` must be an object of rule codes to levels".to_owned()),
+                },
+                // Client-only settings that editors may send along.
+                "server" | "trace" => {}
+                other => problems.push(format!("unknown setting `{other}`")),
+            }
+        }
+        problems
+    }
+}
+
+/// The server's settings and their defaults as one JSON file, shared with the
+/// VS Code extension's tests so that the two cannot drift.
+pub const SETTINGS_JSON: &str = include_str!("settings.json");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn applies_known_keys_and_reports_the_rest() {
+        let mut config = Config::default();
+        let problems = config.apply(
+            &json!({
+                "clusterDomain": "example.org.",
+                "defaultNamespace": "cache",
+                "rules": {"yaml-syntax": "off", "service-not-found": "error", "nope": "error", "selector-mismatch": "loud"},
+                "maxFileSize": 1024,
+                "exclude": ["charts/**"],
+                "colour": "blue",
+                "server": {"path": "/bin/kube-lsp"}
+            }),
+            &["yaml-syntax", "service-not-found", "selector-mismatch"],
+        );
+        assert_eq!(config.cluster_domain, "example.org");
+        assert_eq!(config.default_namespace, "cache");
+        assert_eq!(config.rules.get("yaml-syntax"), Some(&Level::Off));
+        assert_eq!(config.rules.get("service-not-found"), Some(&Level::Error));
+        assert_eq!(config.rules.get("selector-mismatch"), None);
+        assert_eq!(config.max_file_size, 1024);
+        assert_eq!(config.exclude, vec!["charts/**".to_owned()]);
+        assert_eq!(
+            problems,
+            vec![
+                "unknown setting `colour`".to_owned(),
+                "unknown rule `nope` in `rules`".to_owned(),
+                "`rules.selector-mismatch` must be one of `error`, `warning`, `information`, `hint`, `off`".to_owned(),
+            ]
+        );
+    }
+
+    #[test]
+    fn wrong_types_keep_the_defaults() {
+        let mut config = Config::default();
+        let problems = config.apply(&json!({"clusterDomain": 3, "maxFileSize": "big"}), &[]);
+        assert_eq!(config, Config::default());
+        assert_eq!(problems.len(), 2);
+    }
+
+    #[test]
+    fn the_shared_settings_file_matches_the_defaults() {
+        let shared: Value = serde_json::from_str(SETTINGS_JSON).expect("settings.json is valid JSON");
+        let defaults = Config::default();
+        assert_eq!(shared["clusterDomain"], json!(defaults.cluster_domain));
+        assert_eq!(shared["defaultNamespace"], json!(defaults.default_namespace));
+        assert_eq!(shared["maxFileSize"], json!(defaults.max_file_size));
+        assert_eq!(shared["rules"], json!({}));
+        assert_eq!(shared["exclude"], json!([]));
+    }
+}

@@ -1,0 +1,15 @@
+//! IDE features as plain data: hover, code actions, navigation, symbols,
+//! rename and completion. Positions are byte offsets; no `lsp_types`, no
+//! serde, no disk. The LSP layer converts in and out.
+
+mod actions;
+mod completion;
+mod hover;
+mod navigation;
+mod symbols;
+
+pub use actions::{code_actions, CodeAction};
+pub use completion::{completions, CompletionItem};
+pub use hover::{hover, HoverResult};
+pub use navigation::{goto_definition, prepare_rename, references, rename, NavigationTarget};
+pub use symbols::{document_symbols, workspace_symbols, Symbol};

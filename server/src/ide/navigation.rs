@@ -1,0 +1,235 @@
+//! Go to definition (serviceName → Service), find references (Service →
+//! the StatefulSets it governs) and rename of a Service with every
+//! `serviceName` that names it.
+
+use crate::checks::names::is_dns1035_label;
+use crate::checks::FileEdit;
+use crate::model::Field;
+use crate::syntax::{ScalarStyle, TextRange};
+use crate::text::TextEdit;
+use crate::workspace::{FileId, ObjectView, Snapshot};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NavigationTarget {
+    pub file: FileId,
+    /// The whole target object.
+    pub range: TextRange,
+    /// Its name.
+    pub focus_range: TextRange,
+}
+
+/// What the cursor is on, for navigation.
+enum Subject<'a> {
+    /// A StatefulSet's `serviceName` value.
+    ServiceName { stateful_set: ObjectView<'a>, field: &'a Field },
+    /// A Service's `metadata.name` value.
+    ServiceDefinition { service: ObjectView<'a>, field: &'a Field },
+}
+
+fn subject_at(snapshot: &Snapshot, file: FileId, offset: usize) -> Option<Subject<'_>> {
+    let object = snapshot.object_at(file, offset)?;
+    let relative = object.document.relative(offset)?;
+    let on_value = |field: &Field| field.is_scalar && field.value.contains_inclusive(relative);
+    if let Some(field) = object.stateful_set().and_then(|set| set.service_name.as_ref()) {
+        if on_value(field) {
+            return Some(Subject::ServiceName { stateful_set: object, field });
+        }
+    }
+    if object.service().is_some() {
+        if let Some(field) = object.object.name.as_ref().filter(|field| on_value(field)) {
+            return Some(Subject::ServiceDefinition { service: object, field });
+        }
+    }
+    None
+}
+
+fn target(service: &ObjectView<'_>) -> NavigationTarget {
+    NavigationTarget {
+        file: service.id.file,
+        range: service.absolute(service.object.range),
+        focus_range: service.anchor_range(),
+    }
+}
+
+pub fn goto_definition(snapshot: &Snapshot, file: FileId, offset: usize) -> Vec<NavigationTarget> {
+    match subject_at(snapshot, file, offset) {
+        Some(Subject::ServiceName { stateful_set, .. }) => {
+            let Some(name) = stateful_set.stateful_set().and_then(|set| set.service_name()) else { return Vec::new() };
+            snapshot
+                .index
+                .services(stateful_set.namespace(), name)
+                .filter_map(|service| snapshot.object(service.id))
+                .map(|service| target(&service))
+                .collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The Service a subject is about, if it exists.
+fn service_of<'a>(snapshot: &'a Snapshot, subject: &Subject<'a>) -> Option<ObjectView<'a>> {
+    match subject {
+        Subject::ServiceName { stateful_set, .. } => snapshot.governing_service(stateful_set),
+        Subject::ServiceDefinition { service, .. } => Some(*service),
+    }
+}
+
+/// `(file, range)` of each `serviceName` naming the Service at `offset`; with
+/// `include_declaration`, the Service's own name too.
+pub fn references(
+    snapshot: &Snapshot,
+    file: FileId,
+    offset: usize,
+    include_declaration: bool,
+) -> Vec<(FileId, TextRange)> {
+    let Some(subject) = subject_at(snapshot, file, offset) else { return Vec::new() };
+    let Some(service) = service_of(snapshot, &subject) else { return Vec::new() };
+    let mut references = Vec::new();
+    if include_declaration {
+        references.push((service.id.file, service.anchor_range()));
+    }
+    for stateful_set in snapshot.governed_stateful_sets(&service) {
+        if let Some(field) = stateful_set.stateful_set().and_then(|set| set.service_name.as_ref()) {
+            references.push((stateful_set.id.file, stateful_set.absolute(field.value)));
+        }
+    }
+    references
+}
+
+/// The range and current text of the renameable name at `offset`.
+pub fn prepare_rename(snapshot: &Snapshot, file: FileId, offset: usize) -> Option<(TextRange, String)> {
+    match subject_at(snapshot, file, offset)? {
+        Subject::ServiceName { stateful_set, field } => Some((stateful_set.absolute(field.value), field.text.clone())),
+        Subject::ServiceDefinition { service, field } => Some((service.absolute(field.value), field.text.clone())),
+    }
+}
+
+/// A new value in the quoting style of the old one.
+fn requote(field: &Field, new_name: &str) -> String {
+    match field.style {
+        ScalarStyle::SingleQuoted => format!("'{new_name}'"),
+        ScalarStyle::DoubleQuoted => format!("\"{new_name}\""),
+        _ => new_name.to_owned(),
+    }
+}
+
+/// Edits that rename the Service at `offset` (from its name or from a
+/// `serviceName` naming it) and every `serviceName` that names it. An error
+/// says why not, e.g. the new name is not a DNS-1035 label.
+pub fn rename(snapshot: &Snapshot, file: FileId, offset: usize, new_name: &str) -> Result<Vec<FileEdit>, String> {
+    if !is_dns1035_label(new_name) {
+        return Err(format!(
+            "`{new_name}` is not a valid Service name: use at most 63 lower-case letters, digits and `-`, starting with a letter and ending with a letter or digit"
+        ));
+    }
+    let subject = subject_at(snapshot, file, offset)
+        .ok_or_else(|| "rename works on a Service's `metadata.name` or a StatefulSet's `serviceName`".to_owned())?;
+    let mut edits: Vec<FileEdit> = Vec::new();
+    let mut push = |file: FileId, edit: TextEdit| match edits.iter_mut().find(|existing| existing.file == file) {
+        Some(existing) => existing.edits.push(edit),
+        None => edits.push(FileEdit { file, edits: vec![edit] }),
+    };
+    match service_of(snapshot, &subject) {
+        Some(service) => {
+            if snapshot.index.services(service.namespace(), new_name).next().is_some() {
+                return Err(format!("a Service `{new_name}` already exists in namespace `{}`", service.namespace()));
+            }
+            if let Some(field) = &service.object.name {
+                push(service.id.file, TextEdit::new(service.absolute(field.value), requote(field, new_name)));
+            }
+            for stateful_set in snapshot.governed_stateful_sets(&service) {
+                if let Some(field) = stateful_set.stateful_set().and_then(|set| set.service_name.as_ref()) {
+                    push(
+                        stateful_set.id.file,
+                        TextEdit::new(stateful_set.absolute(field.value), requote(field, new_name)),
+                    );
+                }
+            }
+        }
+        None => match subject {
+            // A `serviceName` naming no Service: rename just that field.
+            Subject::ServiceName { stateful_set, field } => {
+                push(stateful_set.id.file, TextEdit::new(stateful_set.absolute(field.value), requote(field, new_name)));
+            }
+            Subject::ServiceDefinition { .. } => {}
+        },
+    }
+    Ok(edits)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::fixture::cursor_snapshot;
+    use crate::text::apply_edits;
+
+    const FILES: &str = r#"
+#- /app/service.yaml
+apiVersion: v1
+kind: Service
+metadata:
+  name: redis
+spec: {clusterIP: None, selector: {app: redis}}
+#- /app/set.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  serviceName: "redis"
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: other, namespace: elsewhere}
+spec:
+  serviceName: redis
+"#;
+
+    fn text_at(
+        snapshot: &crate::workspace::Snapshot,
+        file: crate::workspace::FileId,
+        range: crate::syntax::TextRange,
+    ) -> String {
+        let source = snapshot.file(file).expect("file");
+        format!("{}:{}", source.path.display(), &source.text[range.as_range()])
+    }
+
+    #[test]
+    fn definition_goes_from_service_name_to_the_service() {
+        let (snapshot, file, offset) =
+            cursor_snapshot(&FILES.replace("serviceName: \"redis\"", "serviceName: \"re$0dis\""));
+        let targets = super::goto_definition(&snapshot, file, offset);
+        assert_eq!(targets.len(), 1);
+        assert_eq!(text_at(&snapshot, targets[0].file, targets[0].focus_range), "/app/service.yaml:redis");
+        assert!(text_at(&snapshot, targets[0].file, targets[0].range).starts_with("/app/service.yaml:apiVersion: v1"));
+    }
+
+    #[test]
+    fn references_are_the_governed_stateful_sets_of_the_namespace() {
+        let (snapshot, file, offset) = cursor_snapshot(&FILES.replacen("name: redis", "name: r$0edis", 1));
+        let references: Vec<String> = super::references(&snapshot, file, offset, true)
+            .into_iter()
+            .map(|(f, r)| text_at(&snapshot, f, r))
+            .collect();
+        assert_eq!(references, vec!["/app/service.yaml:redis", "/app/set.yaml:\"redis\""]);
+    }
+
+    #[test]
+    fn rename_updates_the_service_and_its_service_names() {
+        let (snapshot, file, offset) = cursor_snapshot(&FILES.replacen("name: redis", "name: r$0edis", 1));
+        assert_eq!(super::prepare_rename(&snapshot, file, offset).map(|(_, text)| text), Some("redis".to_owned()));
+        let edits = super::rename(&snapshot, file, offset, "cache").expect("rename succeeds");
+        let renamed: Vec<String> = edits
+            .iter()
+            .map(|edit| {
+                let source = snapshot.file(edit.file).expect("file");
+                apply_edits(&source.text, &edit.edits)
+            })
+            .collect();
+        assert!(renamed[0].contains("  name: cache\n"), "{}", renamed[0]);
+        assert!(renamed[1].contains("serviceName: \"cache\"\n"), "{}", renamed[1]);
+        // The StatefulSet in another namespace names another Service.
+        assert!(renamed[1].contains("  serviceName: redis\n"), "{}", renamed[1]);
+        assert!(super::rename(&snapshot, file, offset, "Not_Valid").is_err());
+    }
+}

@@ -1,0 +1,25 @@
+//! Kubernetes objects read off the span tree: kind, name, namespace, labels,
+//! selectors, ports and the fields the rules need, each value with its range.
+//!
+//! The model knows one YAML document at a time. It does not resolve
+//! namespaces from kustomizations, link objects, or judge anything: that is
+//! `workspace` and `checks`. Every range here is relative to the start of the
+//! document, like the tree it was read from.
+
+mod objects;
+mod scalar;
+mod selector;
+
+pub use objects::{
+    kustomization_of_document, objects_of_document, ContainerPort, Field, Kustomization, Object, ObjectKind,
+    PodTemplate, Service, ServicePort, StatefulSet, TargetPort, IGNORE_ANNOTATION,
+};
+pub use scalar::{is_null, parse_int, Scalar};
+pub use selector::{LabelSelector, Labels, Operator, Requirement};
+
+/// True when a document's text is a Helm/Go template rather than YAML: such a
+/// document is not analysed at all, since its values are not known until it is
+/// rendered (`helm template . | kube-lsp check -` checks the rendered output).
+pub fn is_template(document_text: &str) -> bool {
+    document_text.contains("{{")
+}

@@ -1,0 +1,173 @@
+//! The index of every object in the workspace, each with its namespace, and
+//! the links the checks and the IDE features follow (StatefulSet → governing
+//! Service).
+//!
+//! Built from scratch from a set of files whenever one changes: it reads only
+//! the already-parsed objects, so that costs a hash insert per object.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use super::file::SourceFile;
+use super::FileId;
+use crate::config::Config;
+use crate::model::ObjectKind;
+
+/// Where an object sits: file, document, and position in that document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ObjectId {
+    pub file: FileId,
+    pub document: u32,
+    pub object: u32,
+}
+
+/// Where an object's namespace came from, for hover.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NamespaceSource {
+    Metadata,
+    Kustomization(PathBuf),
+    Default,
+}
+
+#[derive(Clone, Debug)]
+pub struct IndexedObject {
+    pub id: ObjectId,
+    pub kind: String,
+    pub name: String,
+    pub namespace: String,
+    pub namespace_source: NamespaceSource,
+}
+
+#[derive(Debug, Default)]
+pub struct Index {
+    pub objects: Vec<IndexedObject>,
+    by_id: HashMap<ObjectId, usize>,
+    services: HashMap<(String, String), Vec<usize>>,
+    services_by_name: HashMap<String, Vec<usize>>,
+    endpoints: HashSet<(String, String)>,
+    stateful_sets: Vec<usize>,
+    /// Files listed as patches by a kustomization: partial objects, not indexed.
+    pub patch_files: HashSet<FileId>,
+}
+
+impl Index {
+    pub fn build(files: &[Option<Arc<SourceFile>>], config: &Config) -> Index {
+        let mut index = Index::default();
+        let mut kustomized: HashMap<PathBuf, (String, PathBuf)> = HashMap::new();
+        let mut patches: HashSet<PathBuf> = HashSet::new();
+        for file in files.iter().flatten() {
+            let Some(kustomization) = &file.kustomization else { continue };
+            let folder = file.path.parent().unwrap_or(Path::new(""));
+            for patch in &kustomization.patches {
+                patches.insert(normalize(&folder.join(patch)));
+            }
+            if let Some(namespace) = &kustomization.namespace {
+                for resource in &kustomization.resources {
+                    kustomized.insert(normalize(&folder.join(resource)), (namespace.clone(), file.path.clone()));
+                }
+            }
+        }
+        for (file_number, file) in files.iter().enumerate() {
+            let Some(file) = file else { continue };
+            let file_id = FileId(file_number as u32);
+            if patches.contains(&normalize(&file.path)) {
+                index.patch_files.insert(file_id);
+                continue;
+            }
+            let kustomization_namespace = kustomized.get(&normalize(&file.path));
+            for (document_number, document) in file.documents.iter().enumerate() {
+                for (object_number, object) in document.objects.iter().enumerate() {
+                    let (namespace, namespace_source) =
+                        match object.namespace.as_ref().and_then(|field| field.as_str()).filter(|ns| !ns.is_empty()) {
+                            Some(namespace) => (namespace.to_owned(), NamespaceSource::Metadata),
+                            None => match kustomization_namespace {
+                                Some((namespace, path)) => {
+                                    (namespace.clone(), NamespaceSource::Kustomization(path.clone()))
+                                }
+                                None => (config.default_namespace.clone(), NamespaceSource::Default),
+                            },
+                        };
+                    let entry = IndexedObject {
+                        id: ObjectId { file: file_id, document: document_number as u32, object: object_number as u32 },
+                        kind: object.kind().to_owned(),
+                        name: object.name().unwrap_or("").to_owned(),
+                        namespace,
+                        namespace_source,
+                    };
+                    let has_addresses = matches!(object.details, ObjectKind::Endpoints { has_addresses: true });
+                    index.insert(entry, has_addresses);
+                }
+            }
+        }
+        index
+    }
+
+    fn insert(&mut self, entry: IndexedObject, has_addresses: bool) {
+        let position = self.objects.len();
+        self.by_id.insert(entry.id, position);
+        match entry.kind.as_str() {
+            "Service" if !entry.name.is_empty() => {
+                self.services.entry((entry.namespace.clone(), entry.name.clone())).or_default().push(position);
+                self.services_by_name.entry(entry.name.clone()).or_default().push(position);
+            }
+            "Endpoints" | "EndpointSlice" if has_addresses => {
+                self.endpoints.insert((entry.namespace.clone(), entry.name.clone()));
+            }
+            "StatefulSet" => self.stateful_sets.push(position),
+            _ => {}
+        }
+        self.objects.push(entry);
+    }
+
+    pub fn get(&self, id: ObjectId) -> Option<&IndexedObject> {
+        self.by_id.get(&id).map(|position| &self.objects[*position])
+    }
+
+    /// Services named `name` in `namespace`, in file order.
+    pub fn services(&self, namespace: &str, name: &str) -> impl Iterator<Item = &IndexedObject> {
+        self.services
+            .get(&(namespace.to_owned(), name.to_owned()))
+            .into_iter()
+            .flatten()
+            .map(|position| &self.objects[*position])
+    }
+
+    /// Services named `name` in any namespace.
+    pub fn services_named(&self, name: &str) -> impl Iterator<Item = &IndexedObject> {
+        self.services_by_name.get(name).into_iter().flatten().map(|position| &self.objects[*position])
+    }
+
+    pub fn all_services(&self) -> impl Iterator<Item = &IndexedObject> {
+        self.services.values().flatten().map(|position| &self.objects[*position])
+    }
+
+    pub fn stateful_sets(&self) -> impl Iterator<Item = &IndexedObject> {
+        self.stateful_sets.iter().map(|position| &self.objects[*position])
+    }
+
+    /// Whether Endpoints or an EndpointSlice named `name` that list addresses
+    /// exist in `namespace`
+    /// (an EndpointSlice is matched by its name only: a best effort).
+    pub fn has_endpoints(&self, namespace: &str, name: &str) -> bool {
+        self.endpoints.contains(&(namespace.to_owned(), name.to_owned()))
+    }
+}
+
+/// A path with `.` and `..` resolved textually, so that a kustomization's
+/// `../base/x.yaml` names the same file as the walker found.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut normalized = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !normalized.pop() {
+                    normalized.push("..");
+                }
+            }
+            other => normalized.push(other.as_os_str()),
+        }
+    }
+    normalized
+}
