@@ -2,16 +2,19 @@
 //! the headless Services that give their pods stable DNS names.
 //!
 //! The analysis is a pipeline; each layer uses only the ones before it:
-//! `text → syntax → model → workspace → checks → ide → { lsp, cli }`.
-//! See ARCHITECTURE.md.
+//! `text → syntax → model → workspace → checks → ide → { lsp, cli }`, with
+//! `loader` (the only disk access) beside `workspace`. See ARCHITECTURE.md.
+
+// Stdout belongs to the protocol while serving: the library never prints.
+#![deny(clippy::print_stdout, clippy::print_stderr, clippy::dbg_macro, clippy::todo)]
 
 pub mod checks;
+pub mod cli;
 pub mod config;
 pub mod ide;
-pub mod model;
-pub mod syntax;
-pub mod workspace;
-pub mod text;
-pub mod cli;
 pub mod loader;
 pub mod lsp;
+pub mod model;
+pub mod syntax;
+pub mod text;
+pub mod workspace;

@@ -1,0 +1,293 @@
+//! `kube-lsp check`: the CI linter. Reads files and folders (or stdin), runs
+//! the same checks as the language server, prints the findings as text, JSON,
+//! SARIF or GitHub workflow commands, and turns them into an exit code.
+//!
+//! It knows the terminal and the output formats; it does not know the LSP
+//! protocol (that is `lsp`), and it reads the disk only through `loader`.
+//! Output goes through the writers it is given, so tests can capture it.
+
+mod github;
+mod json;
+mod report;
+mod sarif;
+mod text;
+
+use std::collections::HashSet;
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+
+use crate::checks::{self, Code};
+use crate::config::{Config, Level};
+use crate::loader;
+use crate::workspace::Workspace;
+
+use report::Report;
+
+/// Exit code: no finding at warning or above.
+pub const EXIT_CLEAN: i32 = 0;
+/// Exit code: at least one finding at warning or above.
+pub const EXIT_FINDINGS: i32 = 1;
+/// Exit code: a usage or I/O error.
+pub const EXIT_ERROR: i32 = 2;
+
+/// The name of stdin's stream when `--stdin-filename` is not given.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// How the findings are printed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Annotated source snippets, as rustc prints them.
+    #[default]
+    Text,
+    /// One JSON array of findings.
+    Json,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on a pull request).
+    Github,
+}
+
+/// The arguments of `kube-lsp check`.
+#[derive(Clone, Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Files and folders to check (folders recursively, `*.yaml`/`*.yml`,
+    /// honouring `.gitignore`); `-` reads one stream from stdin.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Configuration file to use instead of the nearest `.kube-lsp.yaml` in
+    /// the current folder or its parents.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// The file name to report for the stream read from stdin (`-`).
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<PathBuf>,
+}
+
+/// Where `run_with` reads and writes, and what it knows of its surroundings.
+pub struct Io<'a> {
+    pub stdin: &'a mut dyn Read,
+    pub stdout: &'a mut dyn Write,
+    pub stderr: &'a mut dyn Write,
+    /// Colour the text output (stdout is a terminal and `NO_COLOR` is unset).
+    pub colour: bool,
+    /// Where to start looking for `.kube-lsp.yaml`; `None` looks nowhere.
+    pub current_dir: Option<PathBuf>,
+}
+
+/// Runs `kube-lsp check` on the process's stdin, stdout and stderr; returns
+/// the exit code.
+pub fn run(args: CheckArgs) -> i32 {
+    let stdout = io::stdout();
+    let colour = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
+    let mut stdout = io::BufWriter::new(stdout.lock());
+    let mut stderr = io::stderr().lock();
+    let mut stdin = io::stdin().lock();
+    let mut io = Io {
+        stdin: &mut stdin,
+        stdout: &mut stdout,
+        stderr: &mut stderr,
+        colour,
+        current_dir: std::env::current_dir().ok(),
+    };
+    let code = run_with(&args, &mut io);
+    match stdout.flush() {
+        Ok(()) => code,
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => code,
+        Err(_) => EXIT_ERROR,
+    }
+}
+
+/// Runs `kube-lsp check` with the given streams; returns the exit code.
+pub fn run_with(args: &CheckArgs, io: &mut Io<'_>) -> i32 {
+    match check(args, io) {
+        Ok(code) => code,
+        Err(error) => {
+            // Nothing else can be done when stderr itself is gone.
+            let _ = writeln!(io.stderr, "error: {error:#}");
+            EXIT_ERROR
+        }
+    }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.downcast_ref::<io::Error>().is_some_and(|error| error.kind() == io::ErrorKind::BrokenPipe)
+}
+
+fn check(args: &CheckArgs, io: &mut Io<'_>) -> anyhow::Result<i32> {
+    let stdin_count = args.paths.iter().filter(|path| is_stdin(path)).count();
+    if stdin_count > 1 {
+        writeln!(io.stderr, "error: `-` (stdin) can be given only once")?;
+        return Ok(EXIT_ERROR);
+    }
+
+    let Some(config) = read_config(args, io)? else { return Ok(EXIT_ERROR) };
+
+    let roots: Vec<PathBuf> = args.paths.iter().filter(|path| !is_stdin(path)).cloned().collect();
+    let mut missing = false;
+    for root in &roots {
+        if let Err(error) = std::fs::metadata(root) {
+            writeln!(io.stderr, "error: cannot read `{}`: {error}", root.display())?;
+            missing = true;
+        }
+    }
+    if missing {
+        return Ok(EXIT_ERROR);
+    }
+
+    let paths = loader::walk(&roots, &config);
+    let (mut files, read_errors) = loader::load_files_with_errors(&paths, &config);
+    let mut io_error = false;
+    for read_error in &read_errors {
+        writeln!(io.stderr, "error: cannot read `{}`: {}", read_error.path.display(), read_error.error)?;
+        io_error = true;
+    }
+    let mut explicit: HashSet<PathBuf> = roots.iter().cloned().collect();
+    if stdin_count == 1 {
+        let name = args.stdin_filename.clone().unwrap_or_else(|| PathBuf::from(STDIN_NAME));
+        match read_stdin(io.stdin, config.max_file_size) {
+            Ok(bytes) => {
+                // The stream replaces a file of the same name, as an open
+                // buffer replaces the disk copy in the editor.
+                files.retain(|file| file.path != name);
+                files.push(loader::load_bytes(name.clone(), bytes, &config));
+                explicit.insert(name);
+            }
+            Err(error) => {
+                writeln!(io.stderr, "error: cannot read stdin: {error}")?;
+                io_error = true;
+            }
+        }
+    }
+    for file in &files {
+        if let Some(reason) = &file.skipped {
+            // A skipped file inside a folder is expected (a binary, a huge
+            // generated file); one the user named deserves a word.
+            let was_read = !read_errors.iter().any(|error| error.path == file.path);
+            if explicit.contains(&file.path) && was_read {
+                writeln!(io.stderr, "note: skipping `{}`: {reason}", file.path.display())?;
+            }
+        }
+    }
+    if files.is_empty() {
+        writeln!(io.stderr, "warning: no YAML files found")?;
+    }
+
+    let checked_files = files.iter().filter(|file| file.skipped.is_none()).count();
+    let mut workspace = Workspace::new(config);
+    for file in files {
+        workspace.insert(file);
+    }
+    let snapshot = workspace.snapshot();
+    let findings = checks::check(&snapshot);
+    let report = Report::new(&snapshot, &findings, checked_files);
+
+    let code = if io_error {
+        EXIT_ERROR
+    } else if findings.iter().any(|finding| matches!(finding.level, Level::Error | Level::Warning)) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    };
+
+    let written = match args.format {
+        Format::Text => text::write(&report, io.colour, io.stdout),
+        Format::Json => json::write(&report, io.stdout),
+        Format::Sarif => sarif::write(&report, &snapshot.config, io.stdout),
+        Format::Github => github::write(&report, io.stdout),
+    }
+    .and_then(|()| Ok(io.stdout.flush()?));
+    match written {
+        Ok(()) => Ok(code),
+        // `kube-lsp check . | head`: the reader left; the findings still
+        // decide the exit code, for `set -o pipefail` scripts.
+        Err(error) if is_broken_pipe(&error) => Ok(code),
+        Err(error) => Err(error),
+    }
+}
+
+fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// The configuration from `--config`, else from the nearest `.kube-lsp.yaml`.
+/// Problems in it are warnings; `None` (exit 2) when `--config` names a file
+/// that cannot be read.
+fn read_config(args: &CheckArgs, io: &mut Io<'_>) -> anyhow::Result<Option<Config>> {
+    let file = match &args.config {
+        Some(file) => Some(file.clone()),
+        None => io.current_dir.as_deref().and_then(loader::find_config_file),
+    };
+    let mut config = Config::default();
+    let Some(file) = file else { return Ok(Some(config)) };
+    match loader::read_config_file(&file) {
+        Ok(value) => {
+            for problem in config.apply(&value, &Code::all_strs()) {
+                writeln!(io.stderr, "warning: `{}`: {problem}", file.display())?;
+            }
+        }
+        Err(error) if args.config.is_some() && error.downcast_ref::<io::Error>().is_some() => {
+            writeln!(io.stderr, "error: {error:#}")?;
+            return Ok(None);
+        }
+        Err(error) => writeln!(io.stderr, "warning: {error:#}; using the default settings")?,
+    }
+    Ok(Some(config))
+}
+
+/// Reads stdin whole, up to one byte over `limit` (the loader then skips it
+/// as too big), so an endless stream cannot fill the memory.
+fn read_stdin(stdin: &mut dyn Read, limit: u64) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    stdin.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run_captured(args: &[&str], stdin: &[u8]) -> (i32, String, String) {
+        use clap::Parser;
+        #[derive(clap::Parser)]
+        struct Command {
+            #[command(flatten)]
+            args: CheckArgs,
+        }
+        let command =
+            Command::try_parse_from(std::iter::once("check").chain(args.iter().copied())).expect("valid arguments");
+        let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+        let mut stdin = stdin;
+        let mut io =
+            Io { stdin: &mut stdin, stdout: &mut stdout, stderr: &mut stderr, colour: false, current_dir: None };
+        let code = run_with(&command.args, &mut io);
+        (code, String::from_utf8_lossy(&stdout).into_owned(), String::from_utf8_lossy(&stderr).into_owned())
+    }
+
+    #[test]
+    fn output_goes_to_the_given_writers() {
+        let (code, stdout, stderr) = run_captured(&["--format", "json", "-"], b"kind: ConfigMap\n");
+        assert_eq!((code, stdout.as_str(), stderr.as_str()), (EXIT_CLEAN, "[]\n", ""));
+
+        let (code, stdout, stderr) = run_captured(&["/definitely/not/here"], b"");
+        assert_eq!((code, stdout.as_str()), (EXIT_ERROR, ""));
+        assert!(stderr.starts_with("error: cannot read `/definitely/not/here`: "), "{stderr}");
+    }
+
+    #[test]
+    fn stdin_over_the_size_limit_is_skipped_with_a_note() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = dir.path().join("config.yaml");
+        std::fs::write(&config, "maxFileSize: 4\n").expect("write");
+        let config = config.to_string_lossy().into_owned();
+        let (code, stdout, stderr) = run_captured(&["--config", &config, "-"], b"kind: ConfigMap\n");
+        assert_eq!(code, EXIT_CLEAN);
+        assert_eq!(stdout, "no findings in 0 files\n");
+        assert_eq!(stderr, "note: skipping `<stdin>`: over `maxFileSize` (4 bytes)\n");
+    }
+}

@@ -1,0 +1,16 @@
+//! The loader: the only code that reads the disk. It lists a workspace's YAML
+//! files, reads and analyses them in parallel, and reads `.kube-lsp.yaml`.
+//! Both the language server and the CLI use it.
+//!
+//! It sits beside `workspace`: it builds `SourceFile`s but does not keep them,
+//! and it knows nothing of rules, the protocol or the terminal.
+
+mod config_file;
+mod load;
+mod walk;
+
+pub use config_file::{
+    find_config_file, load_config, read_config_file, scalar_to_json, tree_to_json, CONFIG_FILE_NAME,
+};
+pub use load::{load_bytes, load_file, load_files, load_files_with_errors, ReadError};
+pub use walk::{is_yaml_path, walk};
