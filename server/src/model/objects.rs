@@ -135,7 +135,9 @@ pub enum ObjectKind {
     Service(Box<Service>),
     /// Endpoints or an EndpointSlice: they give a selector-less Service its
     /// pods, when they list any address (`subsets: []` lists none).
-    Endpoints { has_addresses: bool },
+    Endpoints {
+        has_addresses: bool,
+    },
     Other,
 }
 
@@ -308,7 +310,10 @@ fn read_object(document: &Document, node: NodeId) -> Option<Object> {
 
 /// Whether the sequence at `path` has any item.
 fn has_items(document: &Document, node: NodeId, path: &[&str]) -> bool {
-    document.get_path(node, path).and_then(|(_, list)| document.sequence_items(list)).is_some_and(|items| !items.is_empty())
+    document
+        .get_path(node, path)
+        .and_then(|(_, list)| document.sequence_items(list))
+        .is_some_and(|items| !items.is_empty())
 }
 
 fn read_pod_template_of(document: &Document, node: NodeId, kind: &str) -> Option<PodTemplate> {

@@ -1,0 +1,426 @@
+//! Request handlers. Each has the same three steps: convert in (URI →
+//! `FileId`, position → byte offset), ask `ide`, convert out.
+//!
+//! Handlers read one snapshot of the latest text and change nothing; they do
+//! not know about the main loop, cancellation or panics (the caller catches
+//! those).
+
+use std::collections::HashMap;
+
+use lsp_server::{ErrorCode, Request, RequestId, Response};
+use lsp_types::request::{
+    CodeActionRequest, Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, PrepareRenameRequest,
+    References, Rename, Request as _, WorkspaceSymbolRequest,
+};
+use lsp_types::{
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CompletionItem, CompletionItemKind,
+    CompletionParams, CompletionResponse, CompletionTextEdit, DocumentChanges, DocumentSymbol, DocumentSymbolParams,
+    DocumentSymbolResponse, GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverContents, HoverParams, Location,
+    LocationLink, MarkupContent, MarkupKind, OneOf, OptionalVersionedTextDocumentIdentifier, PrepareRenameResponse,
+    ReferenceParams, RenameParams, SymbolInformation, TextDocumentEdit, TextDocumentPositionParams, TextEdit, Url,
+    WorkspaceEdit, WorkspaceSymbolParams, WorkspaceSymbolResponse,
+};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::convert::{self, LineMap};
+use super::documents::Documents;
+use crate::checks::FileEdit;
+use crate::ide;
+use crate::syntax::TextRange;
+use crate::text::PositionEncoding;
+use crate::workspace::{FileId, Snapshot, SourceFile, Workspace};
+
+/// A request whose handler panics on purpose, answered only when the server
+/// was started with `Options::test_requests`, so that tests can prove a
+/// panicking handler costs one error response and nothing more.
+pub(crate) const TEST_PANIC_METHOD: &str = "kubeLsp/testPanic";
+
+/// A request that holds the main loop for `{"ms": N}` milliseconds, answered
+/// only with `Options::test_requests`: tests queue messages behind it to
+/// prove that a request canceled while queued is answered `RequestCanceled`.
+pub(crate) const TEST_SLEEP_METHOD: &str = "kubeLsp/testSleep";
+
+/// What the client can take, read once from its capabilities.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct ClientSupport {
+    pub(crate) watched_files_registration: bool,
+    pub(crate) configuration_registration: bool,
+    pub(crate) configuration_pull: bool,
+    pub(crate) document_changes: bool,
+    pub(crate) definition_links: bool,
+    pub(crate) hierarchical_symbols: bool,
+}
+
+impl ClientSupport {
+    pub(crate) fn new(capabilities: &lsp_types::ClientCapabilities) -> ClientSupport {
+        let workspace = capabilities.workspace.as_ref();
+        let text_document = capabilities.text_document.as_ref();
+        ClientSupport {
+            watched_files_registration: workspace
+                .and_then(|workspace| workspace.did_change_watched_files.as_ref())
+                .and_then(|watched| watched.dynamic_registration)
+                .unwrap_or(false),
+            configuration_registration: workspace
+                .and_then(|workspace| workspace.did_change_configuration.as_ref())
+                .and_then(|configuration| configuration.dynamic_registration)
+                .unwrap_or(false),
+            configuration_pull: workspace.and_then(|workspace| workspace.configuration).unwrap_or(false),
+            document_changes: workspace
+                .and_then(|workspace| workspace.workspace_edit.as_ref())
+                .and_then(|edit| edit.document_changes)
+                .unwrap_or(false),
+            definition_links: text_document
+                .and_then(|text_document| text_document.definition.as_ref())
+                .and_then(|definition| definition.link_support)
+                .unwrap_or(false),
+            hierarchical_symbols: text_document
+                .and_then(|text_document| text_document.document_symbol.as_ref())
+                .and_then(|symbols| symbols.hierarchical_document_symbol_support)
+                .unwrap_or(false),
+        }
+    }
+}
+
+/// Everything a handler may read.
+pub(crate) struct Context<'a> {
+    pub(crate) snapshot: Snapshot,
+    pub(crate) workspace: &'a Workspace,
+    pub(crate) documents: &'a Documents,
+    pub(crate) encoding: PositionEncoding,
+    pub(crate) client: ClientSupport,
+}
+
+impl Context<'_> {
+    /// The file a URI names, if the workspace has it.
+    fn file(&self, uri: &Url) -> Option<(FileId, &SourceFile)> {
+        let id = self.workspace.file_id(&convert::uri_to_path(uri))?;
+        Some((id, self.snapshot.file(id)?))
+    }
+
+    fn line_map<'f>(&self, file: &'f SourceFile) -> LineMap<'f> {
+        LineMap::of_file(file, self.encoding, self.documents.has_bom(&file.path))
+    }
+
+    /// The file and byte offset of a position.
+    fn offset(&self, position: &TextDocumentPositionParams) -> Option<(FileId, usize)> {
+        let (id, file) = self.file(&position.text_document.uri)?;
+        Some((id, self.line_map(file).offset(position.position)))
+    }
+
+    fn uri(&self, id: FileId) -> Option<Url> {
+        self.documents.uri(&self.snapshot.file(id)?.path)
+    }
+
+    fn location(&self, id: FileId, range: TextRange) -> Option<Location> {
+        let file = self.snapshot.file(id)?;
+        Some(Location { uri: self.documents.uri(&file.path)?, range: self.line_map(file).range(range) })
+    }
+
+    fn workspace_edit(&self, file_edits: &[FileEdit]) -> WorkspaceEdit {
+        let mut document_edits = Vec::new();
+        for file_edit in file_edits {
+            let Some(file) = self.snapshot.file(file_edit.file) else { continue };
+            let Some(uri) = self.documents.uri(&file.path) else { continue };
+            let line_map = self.line_map(file);
+            let edits: Vec<TextEdit> = file_edit
+                .edits
+                .iter()
+                .map(|edit| TextEdit { range: line_map.range(edit.range), new_text: edit.new_text.clone() })
+                .collect();
+            document_edits.push((uri, file.version, edits));
+        }
+        if self.client.document_changes {
+            // Versioned, so that the client refuses the edit if the buffer
+            // changed after it asked.
+            let edits = document_edits
+                .into_iter()
+                .map(|(uri, version, edits)| TextDocumentEdit {
+                    text_document: OptionalVersionedTextDocumentIdentifier { uri, version },
+                    edits: edits.into_iter().map(OneOf::Left).collect(),
+                })
+                .collect();
+            WorkspaceEdit { document_changes: Some(DocumentChanges::Edits(edits)), ..WorkspaceEdit::default() }
+        } else {
+            let mut changes: HashMap<Url, Vec<TextEdit>> = HashMap::new();
+            for (uri, _, edits) in document_edits {
+                changes.entry(uri).or_default().extend(edits);
+            }
+            WorkspaceEdit { changes: Some(changes), ..WorkspaceEdit::default() }
+        }
+    }
+}
+
+/// An error answer.
+pub(crate) struct HandlerError {
+    code: i32,
+    message: String,
+}
+
+impl HandlerError {
+    fn failed(message: String) -> HandlerError {
+        HandlerError { code: ErrorCode::RequestFailed as i32, message }
+    }
+}
+
+/// Answers one request (other than the lifecycle ones the main loop owns).
+pub(crate) fn handle(cx: &Context<'_>, request: Request, test_requests: bool) -> Response {
+    match request.method.as_str() {
+        HoverRequest::METHOD => answer::<HoverRequest>(request, |params| hover(cx, params)),
+        CodeActionRequest::METHOD => answer::<CodeActionRequest>(request, |params| code_action(cx, params)),
+        GotoDefinition::METHOD => answer::<GotoDefinition>(request, |params| definition(cx, params)),
+        References::METHOD => answer::<References>(request, |params| references(cx, params)),
+        DocumentSymbolRequest::METHOD => {
+            answer::<DocumentSymbolRequest>(request, |params| document_symbols(cx, params))
+        }
+        WorkspaceSymbolRequest::METHOD => {
+            answer::<WorkspaceSymbolRequest>(request, |params| workspace_symbols(cx, params))
+        }
+        PrepareRenameRequest::METHOD => answer::<PrepareRenameRequest>(request, |params| prepare_rename(cx, params)),
+        Rename::METHOD => answer::<Rename>(request, |params| rename(cx, params)),
+        Completion::METHOD => answer::<Completion>(request, |params| completion(cx, params)),
+        TEST_PANIC_METHOD if test_requests => panic!("`{TEST_PANIC_METHOD}` panics on purpose"),
+        TEST_SLEEP_METHOD if test_requests => {
+            let ms = request.params.get("ms").and_then(serde_json::Value::as_u64).unwrap_or(0).min(10_000);
+            std::thread::sleep(std::time::Duration::from_millis(ms));
+            ok(request.id, ())
+        }
+        method => {
+            Response::new_err(request.id, ErrorCode::MethodNotFound as i32, format!("unknown request `{method}`"))
+        }
+    }
+}
+
+fn answer<R>(request: Request, handler: impl FnOnce(R::Params) -> Result<R::Result, HandlerError>) -> Response
+where
+    R: lsp_types::request::Request,
+    R::Params: DeserializeOwned,
+    R::Result: Serialize,
+{
+    let id = request.id;
+    let params = match serde_json::from_value::<R::Params>(request.params) {
+        Ok(params) => params,
+        Err(error) => {
+            return Response::new_err(
+                id,
+                ErrorCode::InvalidParams as i32,
+                format!("invalid `{}` params: {error}", R::METHOD),
+            )
+        }
+    };
+    match handler(params) {
+        Ok(result) => ok(id, result),
+        Err(error) => Response::new_err(id, error.code, error.message),
+    }
+}
+
+/// A success answer; `Response::new_ok` would panic on a value that cannot
+/// be serialised.
+pub(crate) fn ok(id: RequestId, result: impl Serialize) -> Response {
+    match serde_json::to_value(result) {
+        Ok(value) => Response { id, response_result: Ok(value) },
+        Err(error) => {
+            Response::new_err(id, ErrorCode::InternalError as i32, format!("cannot serialise the answer: {error}"))
+        }
+    }
+}
+
+fn hover(cx: &Context<'_>, params: HoverParams) -> Result<Option<Hover>, HandlerError> {
+    let Some((file, offset)) = cx.offset(&params.text_document_position_params) else { return Ok(None) };
+    let Some(result) = ide::hover(&cx.snapshot, file, offset) else { return Ok(None) };
+    let line_map = cx.snapshot.file(file).map(|source| cx.line_map(source));
+    Ok(Some(Hover {
+        contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: result.markdown }),
+        range: line_map.map(|line_map| line_map.range(result.range)),
+    }))
+}
+
+fn code_action(cx: &Context<'_>, params: CodeActionParams) -> Result<Option<Vec<CodeActionOrCommand>>, HandlerError> {
+    if let Some(only) = &params.context.only {
+        // `only: ["quickfix"]`, `["quickfix.x"]`'s parent, or `[""]` take
+        // quick fixes; `["refactor"]` or `["source.organizeImports"]` do not.
+        let quickfix_kind = CodeActionKind::QUICKFIX;
+        let quickfix = quickfix_kind.as_str();
+        let wanted = only.iter().any(|kind| {
+            let kind = kind.as_str();
+            kind.is_empty() || kind == quickfix || quickfix.starts_with(&format!("{kind}."))
+        });
+        if !wanted {
+            return Ok(Some(Vec::new()));
+        }
+    }
+    let Some((file, source)) = cx.file(&params.text_document.uri) else { return Ok(None) };
+    let line_map = cx.line_map(source);
+    let range = line_map.text_range(params.range);
+    let locate = |related: &crate::checks::Related| cx.location(related.file, related.range);
+    let actions = ide::code_actions(&cx.snapshot, file, range)
+        .into_iter()
+        .map(|action| {
+            CodeActionOrCommand::CodeAction(CodeAction {
+                title: action.title,
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![convert::diagnostic(&action.finding, &line_map, locate)]),
+                edit: Some(cx.workspace_edit(&action.edits)),
+                is_preferred: Some(action.is_preferred),
+                ..CodeAction::default()
+            })
+        })
+        .collect();
+    Ok(Some(actions))
+}
+
+fn definition(cx: &Context<'_>, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>, HandlerError> {
+    let position = &params.text_document_position_params;
+    let Some((file, offset)) = cx.offset(position) else { return Ok(None) };
+    let targets = ide::goto_definition(&cx.snapshot, file, offset);
+    if targets.is_empty() {
+        return Ok(None);
+    }
+    if cx.client.definition_links {
+        let links = targets
+            .iter()
+            .filter_map(|target| {
+                let source = cx.snapshot.file(target.file)?;
+                let line_map = cx.line_map(source);
+                // The selection must lie inside the target range.
+                let focus =
+                    if target.range.start <= target.focus_range.start && target.focus_range.end <= target.range.end {
+                        target.focus_range
+                    } else {
+                        target.range
+                    };
+                Some(LocationLink {
+                    origin_selection_range: None,
+                    target_uri: cx.uri(target.file)?,
+                    target_range: line_map.range(target.range),
+                    target_selection_range: line_map.range(focus),
+                })
+            })
+            .collect();
+        return Ok(Some(GotoDefinitionResponse::Link(links)));
+    }
+    let locations = targets.iter().filter_map(|target| cx.location(target.file, target.focus_range)).collect();
+    Ok(Some(GotoDefinitionResponse::Array(locations)))
+}
+
+fn references(cx: &Context<'_>, params: ReferenceParams) -> Result<Option<Vec<Location>>, HandlerError> {
+    let Some((file, offset)) = cx.offset(&params.text_document_position) else { return Ok(None) };
+    let found = ide::references(&cx.snapshot, file, offset, params.context.include_declaration);
+    Ok(Some(found.into_iter().filter_map(|(file, range)| cx.location(file, range)).collect()))
+}
+
+fn document_symbols(
+    cx: &Context<'_>,
+    params: DocumentSymbolParams,
+) -> Result<Option<DocumentSymbolResponse>, HandlerError> {
+    let Some((file, source)) = cx.file(&params.text_document.uri) else { return Ok(None) };
+    let line_map = cx.line_map(source);
+    let symbols = ide::document_symbols(&cx.snapshot, file);
+    if cx.client.hierarchical_symbols {
+        #[allow(deprecated)] // `deprecated` is a required field of the struct.
+        let nested = symbols
+            .into_iter()
+            .map(|symbol| {
+                // A client rejects a selection outside the symbol's range.
+                let selection = if symbol.range.start <= symbol.selection_range.start
+                    && symbol.selection_range.end <= symbol.range.end
+                {
+                    symbol.selection_range
+                } else {
+                    symbol.range
+                };
+                DocumentSymbol {
+                    name: symbol.name,
+                    detail: Some(symbol.namespace),
+                    kind: convert::symbol_kind(&symbol.kind),
+                    tags: None,
+                    deprecated: None,
+                    range: line_map.range(symbol.range),
+                    selection_range: line_map.range(selection),
+                    children: None,
+                }
+            })
+            .collect();
+        return Ok(Some(DocumentSymbolResponse::Nested(nested)));
+    }
+    let Some(uri) = cx.uri(file) else { return Ok(None) };
+    #[allow(deprecated)]
+    let flat = symbols
+        .into_iter()
+        .map(|symbol| SymbolInformation {
+            kind: convert::symbol_kind(&symbol.kind),
+            name: symbol.name,
+            tags: None,
+            deprecated: None,
+            location: Location { uri: uri.clone(), range: line_map.range(symbol.range) },
+            container_name: Some(symbol.namespace),
+        })
+        .collect();
+    Ok(Some(DocumentSymbolResponse::Flat(flat)))
+}
+
+fn workspace_symbols(
+    cx: &Context<'_>,
+    params: WorkspaceSymbolParams,
+) -> Result<Option<WorkspaceSymbolResponse>, HandlerError> {
+    #[allow(deprecated)]
+    let symbols = ide::workspace_symbols(&cx.snapshot, &params.query)
+        .into_iter()
+        .filter_map(|symbol| {
+            Some(SymbolInformation {
+                kind: convert::symbol_kind(&symbol.kind),
+                location: cx.location(symbol.file, symbol.selection_range)?,
+                name: symbol.name,
+                tags: None,
+                deprecated: None,
+                container_name: Some(symbol.namespace),
+            })
+        })
+        .collect();
+    Ok(Some(WorkspaceSymbolResponse::Flat(symbols)))
+}
+
+fn prepare_rename(
+    cx: &Context<'_>,
+    params: TextDocumentPositionParams,
+) -> Result<Option<PrepareRenameResponse>, HandlerError> {
+    let Some((file, offset)) = cx.offset(&params) else { return Ok(None) };
+    let Some((range, placeholder)) = ide::prepare_rename(&cx.snapshot, file, offset) else { return Ok(None) };
+    let Some(source) = cx.snapshot.file(file) else { return Ok(None) };
+    Ok(Some(PrepareRenameResponse::RangeWithPlaceholder { range: cx.line_map(source).range(range), placeholder }))
+}
+
+fn rename(cx: &Context<'_>, params: RenameParams) -> Result<Option<WorkspaceEdit>, HandlerError> {
+    let Some((file, offset)) = cx.offset(&params.text_document_position) else {
+        return Err(HandlerError::failed("the document is not known to kube-lsp".to_owned()));
+    };
+    match ide::rename(&cx.snapshot, file, offset, &params.new_name) {
+        Ok(edits) => Ok(Some(cx.workspace_edit(&edits))),
+        Err(message) => Err(HandlerError::failed(message)),
+    }
+}
+
+fn completion(cx: &Context<'_>, params: CompletionParams) -> Result<Option<CompletionResponse>, HandlerError> {
+    let Some((file, offset)) = cx.offset(&params.text_document_position) else { return Ok(None) };
+    let Some(source) = cx.snapshot.file(file) else { return Ok(None) };
+    let line_map = cx.line_map(source);
+    let items: Vec<CompletionItem> = ide::completions(&cx.snapshot, file, offset)
+        .into_iter()
+        .map(|item| CompletionItem {
+            kind: Some(CompletionItemKind::REFERENCE),
+            detail: Some(item.detail),
+            sort_text: Some(item.sort_text),
+            filter_text: Some(item.label.clone()),
+            text_edit: Some(CompletionTextEdit::Edit(TextEdit {
+                range: line_map.range(item.replace_range),
+                new_text: item.label.clone(),
+            })),
+            label: item.label,
+            ..CompletionItem::default()
+        })
+        .collect();
+    if items.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(CompletionResponse::Array(items)))
+}

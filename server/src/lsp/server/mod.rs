@@ -1,0 +1,662 @@
+//! The main loop: one thread owns the whole state (workspace, open buffers,
+//! folders, settings, what was published) and handles one message at a time,
+//! in arrival order. A notification is applied completely before the next
+//! message is looked at; a request is answered inline from the latest text.
+//! Diagnostics are published once the input goes quiet (or every 50 ms
+//! under continuous input).
+//!
+//! Open buffers are in `buffers.rs`, the files on disk in `disk.rs`.
+//!
+//! It knows the protocol's life cycle and notifications; what the answers
+//! say is `handlers` and `ide`, what is found is `checks`.
+
+mod buffers;
+mod disk;
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, Sender, TryRecvError};
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_types::notification::{
+    Cancel, DidChangeConfiguration, DidChangeTextDocument, DidChangeWatchedFiles, DidChangeWorkspaceFolders,
+    DidCloseTextDocument, DidOpenTextDocument, Notification as _, PublishDiagnostics, ShowMessage,
+};
+use lsp_types::request::{RegisterCapability, WorkspaceConfiguration};
+use lsp_types::{
+    CancelParams, CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CompletionOptions,
+    ConfigurationItem, ConfigurationParams, DidChangeConfigurationParams, DidChangeTextDocumentParams,
+    DidChangeWatchedFilesParams, DidChangeWatchedFilesRegistrationOptions, DidChangeWorkspaceFoldersParams,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, FileSystemWatcher, GlobPattern, HoverProviderCapability,
+    InitializeParams, InitializeResult, MessageType, NumberOrString, OneOf, Registration, RegistrationParams,
+    RenameOptions, ServerCapabilities, ServerInfo, ShowMessageParams, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextDocumentSyncOptions, WorkDoneProgressOptions, WorkspaceFoldersServerCapabilities, WorkspaceServerCapabilities,
+};
+use serde_json::Value;
+
+use super::convert;
+use super::diagnostics::Publisher;
+use super::documents::Documents;
+use super::handlers::{self, ClientSupport, Context};
+use super::settings::{self, Settings};
+use super::transport::INVALID_MESSAGE_METHOD;
+use super::watcher::FileWatcher;
+use crate::checks;
+use crate::loader::CONFIG_FILE_NAME;
+use crate::text::PositionEncoding;
+use crate::workspace::Workspace;
+
+/// Under continuous input, diagnostics wait at most this long.
+const PUBLISH_AFTER: Duration = Duration::from_millis(50);
+
+/// How the server was run; the defaults are what an editor gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// Answers `kubeLsp/testPanic` (its handler panics) and
+    /// `kubeLsp/testSleep` (it holds the main loop), for tests of the panic
+    /// guard and of cancellation only.
+    #[doc(hidden)]
+    pub test_requests: bool,
+}
+
+/// How the session ended, for the process's exit code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// `exit` (or the end of input) after `shutdown`: exit code 0.
+    AfterShutdown,
+    /// `exit` or the end of input without `shutdown`: exit code 1.
+    WithoutShutdown,
+}
+
+/// Serves one client on `connection` until `exit` or the end of input.
+pub fn serve(connection: Connection, options: Options) -> anyhow::Result<Exit> {
+    let (watch_sender, watch_receiver) = crossbeam_channel::unbounded();
+    let server = Server {
+        sender: connection.sender,
+        receiver: connection.receiver,
+        watch_sender,
+        watch_receiver,
+        options,
+        phase: Phase::Uninitialized,
+        queue: VecDeque::new(),
+        canceled: HashSet::new(),
+        outgoing: lsp_server::ReqQueue::default(),
+        workspace: Workspace::default(),
+        documents: Documents::default(),
+        publisher: Publisher::default(),
+        dirty_since: None,
+        encoding: PositionEncoding::Utf16,
+        client: ClientSupport::default(),
+        folders: Vec::new(),
+        extra_roots: Vec::new(),
+        listed: HashSet::new(),
+        settings: Settings::default(),
+        settings_from_initialization: false,
+        shown_problems: Vec::new(),
+        watcher: None,
+        oversized: HashMap::new(),
+    };
+    server.main_loop()
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    /// Waiting for `initialize`.
+    Uninitialized,
+    Running,
+    /// After `shutdown`: only `exit` is expected.
+    ShutDown,
+}
+
+/// What the main loop handles: a client message, or paths that changed on
+/// disk (from the fallback watcher).
+enum Event {
+    Message(Message),
+    FilesChanged(Vec<PathBuf>),
+}
+
+/// A request the server sent to the client, awaiting its answer.
+#[derive(Debug)]
+enum Outgoing {
+    RegisterWatchedFiles,
+    RegisterConfiguration,
+    Configuration,
+}
+
+struct Server {
+    sender: Sender<Message>,
+    receiver: Receiver<Message>,
+    /// Kept so that the watch channel never disconnects, watcher or not.
+    watch_sender: Sender<Vec<PathBuf>>,
+    watch_receiver: Receiver<Vec<PathBuf>>,
+    options: Options,
+    phase: Phase,
+    /// Messages taken off the channel (to look for cancellations) but not yet
+    /// handled; they come before anything still in the channel.
+    queue: VecDeque<Event>,
+    /// Requests the client canceled before they were answered.
+    canceled: HashSet<RequestId>,
+    outgoing: lsp_server::ReqQueue<(), Outgoing>,
+    workspace: Workspace,
+    documents: Documents,
+    publisher: Publisher,
+    /// Since when diagnostics are out of date, if they are.
+    dirty_since: Option<Instant>,
+    encoding: PositionEncoding,
+    client: ClientSupport,
+    /// The workspace folders, in the client's order.
+    folders: Vec<PathBuf>,
+    /// Without workspace folders: the folders of the files opened so far.
+    extra_roots: Vec<PathBuf>,
+    /// Every file the walks of the roots listed (read from disk unless open).
+    listed: HashSet<PathBuf>,
+    settings: Settings,
+    settings_from_initialization: bool,
+    /// The configuration problems last shown, so that they are not shown
+    /// again on every settings change.
+    shown_problems: Vec<String>,
+    watcher: Option<FileWatcher>,
+    /// The text of open buffers over `maxFileSize`, which the workspace
+    /// holds as skipped files; kept to apply the client's changes to.
+    oversized: HashMap<PathBuf, String>,
+}
+
+impl Server {
+    fn main_loop(mut self) -> anyhow::Result<Exit> {
+        while let Some(event) = self.next_event() {
+            match event {
+                Event::Message(Message::Notification(notification)) if notification.method == "exit" => {
+                    return Ok(self.exit_status());
+                }
+                Event::Message(Message::Request(request)) => self.on_request(request),
+                Event::Message(Message::Notification(notification)) => self.on_notification(notification),
+                Event::Message(Message::Response(response)) => self.on_response(response),
+                Event::FilesChanged(paths) => {
+                    let paths = self.more_changed_paths(paths);
+                    self.guarded("file changes", |server| server.on_files_changed(paths));
+                }
+            }
+        }
+        tracing::info!("the client closed the connection");
+        Ok(self.exit_status())
+    }
+
+    fn exit_status(&self) -> Exit {
+        if self.phase == Phase::ShutDown {
+            Exit::AfterShutdown
+        } else {
+            tracing::warn!("exiting without `shutdown`");
+            Exit::WithoutShutdown
+        }
+    }
+
+    /// The next event; publishes diagnostics first when the input is quiet,
+    /// or when they have waited too long.
+    fn next_event(&mut self) -> Option<Event> {
+        if self.dirty_since.is_some_and(|since| since.elapsed() >= PUBLISH_AFTER) {
+            self.publish_diagnostics();
+        }
+        if let Some(event) = self.queue.pop_front() {
+            return Some(event);
+        }
+        match self.receiver.try_recv() {
+            Ok(message) => return Some(Event::Message(message)),
+            Err(TryRecvError::Disconnected) => return None,
+            Err(TryRecvError::Empty) => {}
+        }
+        if let Ok(paths) = self.watch_receiver.try_recv() {
+            return Some(Event::FilesChanged(paths));
+        }
+        if self.dirty_since.is_some() {
+            self.publish_diagnostics();
+        }
+        crossbeam_channel::select! {
+            recv(self.receiver) -> message => message.ok().map(Event::Message),
+            // Never disconnected: `watch_sender` lives as long as `self`.
+            recv(self.watch_receiver) -> paths => Some(Event::FilesChanged(paths.unwrap_or_default())),
+        }
+    }
+
+    /// Takes every message already waiting into the queue, noting the
+    /// requests they cancel.
+    fn drain_channel(&mut self) {
+        while let Ok(message) = self.receiver.try_recv() {
+            if let Message::Notification(notification) = &message {
+                if notification.method == Cancel::METHOD {
+                    if let Some(id) = cancel_id(&notification.params) {
+                        self.canceled.insert(id);
+                    }
+                }
+            }
+            self.queue.push_back(Event::Message(message));
+        }
+    }
+
+    /// Merges the file-change batches already waiting into `paths`: one
+    /// `git checkout` is one re-read, not hundreds.
+    fn more_changed_paths(&mut self, mut paths: Vec<PathBuf>) -> Vec<PathBuf> {
+        while let Ok(more) = self.watch_receiver.try_recv() {
+            paths.extend(more);
+        }
+        paths
+    }
+
+    fn send(&self, message: impl Into<Message>) {
+        if self.sender.send(message.into()).is_err() {
+            tracing::warn!("cannot send to the client: the connection is closed");
+        }
+    }
+
+    fn respond(&self, response: Response) {
+        self.send(response);
+    }
+
+    fn respond_error(&self, id: RequestId, code: ErrorCode, message: String) {
+        self.respond(Response::new_err(id, code as i32, message));
+    }
+
+    fn notify<N: lsp_types::notification::Notification>(&self, params: N::Params) {
+        match serde_json::to_value(params) {
+            Ok(params) => self.send(Notification { method: N::METHOD.to_owned(), params }),
+            Err(error) => tracing::error!("cannot serialise `{}`: {error}", N::METHOD),
+        }
+    }
+
+    fn request<R: lsp_types::request::Request>(&mut self, params: R::Params, kind: Outgoing) {
+        let request = self.outgoing.outgoing.register(R::METHOD.to_owned(), params, kind);
+        self.send(request);
+    }
+
+    /// Runs a state change, logging a panic instead of ending the server.
+    fn guarded(&mut self, what: &str, change: impl FnOnce(&mut Server)) {
+        if let Err(panic) = catch_unwind(AssertUnwindSafe(|| change(self))) {
+            tracing::error!("handling {what} panicked: {}", panic_message(&*panic));
+        }
+    }
+
+    fn mark_dirty(&mut self) {
+        self.dirty_since.get_or_insert_with(Instant::now);
+    }
+
+    // Requests.
+
+    fn on_request(&mut self, request: Request) {
+        match self.phase {
+            Phase::Uninitialized if request.method == "initialize" => self.on_initialize(request),
+            Phase::Uninitialized => self.respond_error(
+                request.id,
+                ErrorCode::ServerNotInitialized,
+                format!("`{}` before `initialize`", request.method),
+            ),
+            Phase::ShutDown => self.respond_error(
+                request.id,
+                ErrorCode::InvalidRequest,
+                format!("`{}` after `shutdown`", request.method),
+            ),
+            Phase::Running if request.method == "initialize" => {
+                self.respond_error(request.id, ErrorCode::InvalidRequest, "already initialized".to_owned())
+            }
+            Phase::Running => {
+                // A cancellation may already wait behind this request.
+                self.drain_channel();
+                if self.canceled.remove(&request.id) {
+                    self.respond_error(request.id, ErrorCode::RequestCanceled, "canceled by the client".to_owned());
+                    return;
+                }
+                if request.method == "shutdown" {
+                    self.phase = Phase::ShutDown;
+                    self.respond(handlers::ok(request.id, ()));
+                    return;
+                }
+                self.answer(request);
+            }
+        }
+    }
+
+    /// Answers a request from the latest state, under a panic guard.
+    fn answer(&mut self, request: Request) {
+        let id = request.id.clone();
+        let method = request.method.clone();
+        let started = Instant::now();
+        let test_requests = self.options.test_requests;
+        let response = catch_unwind(AssertUnwindSafe(|| {
+            let snapshot = self.workspace.snapshot();
+            let cx = Context {
+                snapshot,
+                workspace: &self.workspace,
+                documents: &self.documents,
+                encoding: self.encoding,
+                client: self.client,
+            };
+            handlers::handle(&cx, request, test_requests)
+        }));
+        let response = response.unwrap_or_else(|panic| {
+            let message = panic_message(&*panic);
+            tracing::error!("the `{method}` handler panicked: {message}");
+            Response::new_err(id, ErrorCode::InternalError as i32, format!("kube-lsp failed on `{method}`: {message}"))
+        });
+        tracing::debug!("answered `{method}` in {:?}", started.elapsed());
+        self.respond(response);
+    }
+
+    fn on_initialize(&mut self, request: Request) {
+        let params: InitializeParams = match serde_json::from_value(request.params) {
+            Ok(params) => params,
+            Err(error) => {
+                self.respond_error(
+                    request.id,
+                    ErrorCode::InvalidParams,
+                    format!("invalid `initialize` params: {error}"),
+                );
+                return;
+            }
+        };
+        self.encoding = convert::negotiate_encoding(&params.capabilities);
+        self.client = ClientSupport::new(&params.capabilities);
+        self.folders = disk::workspace_folders(&params);
+        if let Some(section) = params.initialization_options.as_ref().and_then(settings::kube_lsp_section) {
+            self.settings.editor = section;
+            self.settings_from_initialization = true;
+        }
+        self.settings.read_file(self.folders.first().map(PathBuf::as_path));
+        tracing::info!(
+            "initialize: folders {:?}, position encoding {:?}, client {:?}",
+            self.folders,
+            self.encoding,
+            params.client_info.as_ref().map(|info| &info.name)
+        );
+        let result = InitializeResult {
+            capabilities: server_capabilities(self.encoding),
+            server_info: Some(ServerInfo {
+                name: "kube-lsp".to_owned(),
+                version: Some(env!("CARGO_PKG_VERSION").to_owned()),
+            }),
+        };
+        self.respond(handlers::ok(request.id, result));
+        self.phase = Phase::Running;
+        self.apply_settings();
+    }
+
+    // Notifications.
+
+    fn on_notification(&mut self, notification: Notification) {
+        if notification.method == INVALID_MESSAGE_METHOD {
+            if let Some(id) = notification.params.get("id").and_then(|id| serde_json::from_value(id.clone()).ok()) {
+                let message = notification.params.get("message").and_then(Value::as_str).unwrap_or("invalid message");
+                self.respond_error(id, ErrorCode::InvalidRequest, message.to_owned());
+            }
+            return;
+        }
+        if notification.method == Cancel::METHOD {
+            // A cancellation that is handled here came after its request was
+            // answered (else `drain_channel` saw it first): nothing to do.
+            if let Some(id) = cancel_id(&notification.params) {
+                self.canceled.remove(&id);
+            }
+            return;
+        }
+        if self.phase != Phase::Running {
+            tracing::debug!("ignoring `{}` while {:?}", notification.method, self.phase);
+            return;
+        }
+        let method = notification.method.clone();
+        self.guarded(&format!("`{method}`"), |server| server.handle_notification(notification));
+    }
+
+    fn handle_notification(&mut self, notification: Notification) {
+        match notification.method.as_str() {
+            "initialized" => self.on_initialized(),
+            DidOpenTextDocument::METHOD => {
+                if let Some(params) = parse_params::<DidOpenTextDocumentParams>(notification) {
+                    self.on_did_open(params);
+                }
+            }
+            DidChangeTextDocument::METHOD => {
+                if let Some(params) = parse_params::<DidChangeTextDocumentParams>(notification) {
+                    self.on_did_change(params);
+                }
+            }
+            DidCloseTextDocument::METHOD => {
+                if let Some(params) = parse_params::<DidCloseTextDocumentParams>(notification) {
+                    self.on_did_close(params);
+                }
+            }
+            DidChangeConfiguration::METHOD => {
+                if let Some(params) = parse_params::<DidChangeConfigurationParams>(notification) {
+                    self.on_did_change_configuration(params);
+                }
+            }
+            DidChangeWatchedFiles::METHOD => {
+                if let Some(params) = parse_params::<DidChangeWatchedFilesParams>(notification) {
+                    let paths = params.changes.iter().map(|change| self.documents.remember(&change.uri)).collect();
+                    self.on_files_changed(paths);
+                }
+            }
+            DidChangeWorkspaceFolders::METHOD => {
+                if let Some(params) = parse_params::<DidChangeWorkspaceFoldersParams>(notification) {
+                    self.on_did_change_workspace_folders(params);
+                }
+            }
+            method => tracing::debug!("ignoring the notification `{method}`"),
+        }
+    }
+
+    fn on_initialized(&mut self) {
+        let mut registrations = Vec::new();
+        if self.client.watched_files_registration {
+            let watchers = ["**/*.{yaml,yml}", "**/Kustomization", &format!("**/{CONFIG_FILE_NAME}")]
+                .into_iter()
+                .map(|glob| FileSystemWatcher { glob_pattern: GlobPattern::String(glob.to_owned()), kind: None })
+                .collect();
+            let options = DidChangeWatchedFilesRegistrationOptions { watchers };
+            registrations.push((
+                Registration {
+                    id: "kube-lsp/watched-files".to_owned(),
+                    method: DidChangeWatchedFiles::METHOD.to_owned(),
+                    register_options: serde_json::to_value(options).ok(),
+                },
+                Outgoing::RegisterWatchedFiles,
+            ));
+        } else {
+            self.start_watcher();
+        }
+        if self.client.configuration_registration {
+            registrations.push((
+                Registration {
+                    id: "kube-lsp/configuration".to_owned(),
+                    method: DidChangeConfiguration::METHOD.to_owned(),
+                    register_options: None,
+                },
+                Outgoing::RegisterConfiguration,
+            ));
+        }
+        // One request per registration, so that a refused one (answered with
+        // an error) says which fallback to start.
+        for (registration, kind) in registrations {
+            self.request::<RegisterCapability>(RegistrationParams { registrations: vec![registration] }, kind);
+        }
+        if self.client.configuration_pull && !self.settings_from_initialization {
+            self.pull_configuration();
+        }
+        let roots = self.roots();
+        self.index(&roots);
+        self.mark_dirty();
+    }
+
+    fn on_did_change_configuration(&mut self, params: DidChangeConfigurationParams) {
+        match settings::kube_lsp_section(&params.settings) {
+            Some(section) => {
+                self.settings.editor = section;
+                self.apply_settings();
+            }
+            // The push-style settings are empty (VS Code sends `null` once
+            // pulled settings changed): ask for them.
+            None if self.client.configuration_pull => self.pull_configuration(),
+            None => tracing::debug!("`didChangeConfiguration` without a `{}` section", settings::SECTION),
+        }
+    }
+
+    // Responses to the server's requests.
+
+    fn on_response(&mut self, response: Response) {
+        let Some(kind) = self.outgoing.outgoing.complete(response.id.clone()) else {
+            tracing::warn!("a response to an unknown request `{}`", response.id);
+            return;
+        };
+        match (kind, response.response_result) {
+            (Outgoing::RegisterWatchedFiles, Err(error)) => {
+                tracing::warn!("the client refused to watch files ({}); watching them here", error.message);
+                self.start_watcher();
+            }
+            (Outgoing::RegisterConfiguration, Err(error)) => {
+                tracing::info!("the client refused configuration change notifications: {}", error.message);
+            }
+            (Outgoing::RegisterWatchedFiles | Outgoing::RegisterConfiguration, Ok(_)) => {}
+            (Outgoing::Configuration, Ok(result)) => {
+                // One item was asked for: the `kubeLsp` section.
+                let section = result.get(0).cloned().unwrap_or(Value::Null);
+                let section = match &section {
+                    Value::Object(map) if map.contains_key(settings::SECTION) => {
+                        map.get(settings::SECTION).cloned().unwrap_or(Value::Null)
+                    }
+                    _ => section,
+                };
+                self.settings.editor = section;
+                self.apply_settings();
+            }
+            (Outgoing::Configuration, Err(error)) => {
+                tracing::warn!("the client did not send its settings: {}", error.message);
+            }
+        }
+    }
+
+    // Configuration.
+
+    fn pull_configuration(&mut self) {
+        let params = ConfigurationParams {
+            items: vec![ConfigurationItem { scope_uri: None, section: Some(settings::SECTION.to_owned()) }],
+        };
+        self.request::<WorkspaceConfiguration>(params, Outgoing::Configuration);
+    }
+
+    /// Recomputes the configuration from its layers; re-reads the folders
+    /// when what is read changed.
+    fn apply_settings(&mut self) {
+        let (config, problems) = self.settings.config();
+        if problems != self.shown_problems {
+            if !problems.is_empty() {
+                tracing::warn!("configuration problems: {problems:?}");
+                self.notify::<ShowMessage>(ShowMessageParams {
+                    typ: MessageType::WARNING,
+                    message: format!("kube-lsp: invalid settings ignored: {}", problems.join("; ")),
+                });
+            }
+            self.shown_problems = problems;
+        }
+        let previous = self.workspace.config();
+        if *previous == config {
+            return;
+        }
+        let reread = previous.exclude != config.exclude || previous.max_file_size != config.max_file_size;
+        tracing::info!("configuration changed: {config:?}");
+        self.workspace.set_config(config);
+        if reread && !self.listed.is_empty() {
+            self.reindex();
+        }
+        self.mark_dirty();
+    }
+
+    // Diagnostics.
+
+    fn publish_diagnostics(&mut self) {
+        self.dirty_since = None;
+        let started = Instant::now();
+        let published = catch_unwind(AssertUnwindSafe(|| {
+            let snapshot = self.workspace.snapshot();
+            let findings = checks::check_by_file(&snapshot);
+            let workspace = &self.workspace;
+            let version_of =
+                |path: &Path| workspace.file_id(path).and_then(|id| workspace.file(id)).and_then(|file| file.version);
+            self.publisher.update(&snapshot, &findings, &self.documents, self.encoding, version_of)
+        }));
+        match published {
+            Ok(notifications) => {
+                let count = notifications.len();
+                for params in notifications {
+                    self.notify::<PublishDiagnostics>(params);
+                }
+                tracing::debug!("published diagnostics of {count} files in {:?}", started.elapsed());
+            }
+            Err(panic) => tracing::error!("checking the workspace panicked: {}", panic_message(&*panic)),
+        }
+    }
+}
+
+fn server_capabilities(encoding: PositionEncoding) -> ServerCapabilities {
+    ServerCapabilities {
+        position_encoding: Some(convert::encoding_kind(encoding)),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
+            open_close: Some(true),
+            change: Some(TextDocumentSyncKind::INCREMENTAL),
+            ..TextDocumentSyncOptions::default()
+        })),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+            resolve_provider: Some(false),
+            work_done_progress_options: WorkDoneProgressOptions::default(),
+        })),
+        definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        workspace_symbol_provider: Some(OneOf::Left(true)),
+        rename_provider: Some(OneOf::Right(RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: WorkDoneProgressOptions::default(),
+        })),
+        completion_provider: Some(CompletionOptions {
+            // After `serviceName:` and its space, the Services are offered
+            // without the user asking.
+            trigger_characters: Some(vec![":".to_owned(), " ".to_owned()]),
+            ..CompletionOptions::default()
+        }),
+        workspace: Some(WorkspaceServerCapabilities {
+            workspace_folders: Some(WorkspaceFoldersServerCapabilities {
+                supported: Some(true),
+                change_notifications: Some(OneOf::Left(true)),
+            }),
+            file_operations: None,
+        }),
+        ..ServerCapabilities::default()
+    }
+}
+
+fn parse_params<P: serde::de::DeserializeOwned>(notification: Notification) -> Option<P> {
+    match serde_json::from_value(notification.params) {
+        Ok(params) => Some(params),
+        Err(error) => {
+            tracing::warn!("ignoring `{}` with invalid params: {error}", notification.method);
+            None
+        }
+    }
+}
+
+fn cancel_id(params: &Value) -> Option<RequestId> {
+    let params: CancelParams = serde_json::from_value(params.clone()).ok()?;
+    Some(match params.id {
+        NumberOrString::Number(number) => RequestId::from(number),
+        NumberOrString::String(string) => RequestId::from(string),
+    })
+}
+
+pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    if let Some(message) = panic.downcast_ref::<&str>() {
+        (*message).to_owned()
+    } else if let Some(message) = panic.downcast_ref::<String>() {
+        message.clone()
+    } else {
+        "unknown panic".to_owned()
+    }
+}

@@ -1,0 +1,1046 @@
+//! The language server end to end over an in-memory connection: the
+//! protocol's boundaries (life cycle, encodings, incremental edits, CRLF and
+//! BOM, configuration, cancellation, panics, files on disk) as a client sees
+//! them. What a diagnostic or a fix says is tested in `checks` and `ide`.
+//!
+//! Every wait is bounded, so a bug fails a test instead of hanging the suite.
+
+use std::collections::{HashMap, VecDeque};
+use std::path::Path;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use kube_lsp::lsp::{serve, Exit, Options};
+use lsp_server::{Connection, Message, Notification, Request, RequestId, Response, ResponseError};
+use serde_json::{json, Value};
+
+const TIMEOUT: Duration = Duration::from_secs(10);
+
+const REQUEST_CANCELED: i32 = -32800;
+const METHOD_NOT_FOUND: i32 = -32601;
+const INVALID_REQUEST: i32 = -32600;
+const INVALID_PARAMS: i32 = -32602;
+const INTERNAL_ERROR: i32 = -32603;
+const SERVER_NOT_INITIALIZED: i32 = -32002;
+const REQUEST_FAILED: i32 = -32803;
+
+type Answer = Result<Value, ResponseError>;
+
+/// A StatefulSet whose governing Service is not headless.
+const STATEFUL_SET: &str = "\
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: redis
+spec:
+  serviceName: redis
+  replicas: 3
+  selector:
+    matchLabels:
+      app: redis
+  template:
+    metadata:
+      labels:
+        app: redis
+    spec:
+      containers:
+        - name: redis
+          image: redis:7
+          ports:
+            - name: redis
+              containerPort: 6379
+";
+
+/// The Service of `STATEFUL_SET`, with no `clusterIP`.
+const SERVICE: &str = "\
+apiVersion: v1
+kind: Service
+metadata:
+  name: redis
+spec:
+  selector:
+    app: redis
+  ports:
+    - name: redis
+      port: 6379
+";
+
+fn broken_pair() -> String {
+    format!("{STATEFUL_SET}---\n{SERVICE}")
+}
+
+// The test client.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Encoding {
+    Utf8,
+    Utf16,
+}
+
+struct Client {
+    connection: Connection,
+    server: Option<JoinHandle<anyhow::Result<Exit>>>,
+    next_id: i32,
+    notifications: VecDeque<Notification>,
+    responses: HashMap<RequestId, Response>,
+    /// What the client answers to `workspace/configuration`.
+    configuration: Value,
+    /// Requests the server sent, in order.
+    server_requests: Vec<Request>,
+}
+
+impl Client {
+    fn start() -> Client {
+        let (server_side, client_side) = Connection::memory();
+        let server = std::thread::spawn(move || serve(server_side, Options { test_requests: true }));
+        Client {
+            connection: client_side,
+            server: Some(server),
+            next_id: 1,
+            notifications: VecDeque::new(),
+            responses: HashMap::new(),
+            configuration: Value::Null,
+            server_requests: Vec::new(),
+        }
+    }
+
+    /// Starts a server and completes the handshake; returns the
+    /// `initialize` result.
+    fn initialized(params: Value) -> (Client, Value) {
+        let mut client = Client::start();
+        let result = client.request("initialize", params).expect("initialize succeeds");
+        client.notify("initialized", json!({}));
+        (client, result)
+    }
+
+    fn send_request(&mut self, method: &str, params: Value) -> RequestId {
+        let id = RequestId::from(self.next_id);
+        self.next_id += 1;
+        let request = Request { id: id.clone(), method: method.to_owned(), params };
+        self.connection.sender.send(request.into()).expect("server alive");
+        id
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Answer {
+        let id = self.send_request(method, params);
+        self.response(&id)
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        let notification = Notification { method: method.to_owned(), params };
+        self.connection.sender.send(notification.into()).expect("server alive");
+    }
+
+    /// Takes one message from the server, answering its requests on the way.
+    fn receive(&mut self, deadline: Instant) -> bool {
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        match self.connection.receiver.recv_timeout(remaining) {
+            Ok(Message::Response(response)) => {
+                self.responses.insert(response.id.clone(), response);
+            }
+            Ok(Message::Notification(notification)) => self.notifications.push_back(notification),
+            Ok(Message::Request(request)) => {
+                let result = match request.method.as_str() {
+                    "workspace/configuration" => json!([self.configuration.clone()]),
+                    _ => Value::Null,
+                };
+                let response = Response { id: request.id.clone(), response_result: Ok(result) };
+                self.connection.sender.send(response.into()).expect("server alive");
+                self.server_requests.push(request);
+            }
+            Err(_) => return false,
+        }
+        true
+    }
+
+    fn response(&mut self, id: &RequestId) -> Answer {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(response) = self.responses.remove(id) {
+                return response.response_result;
+            }
+            assert!(self.receive(deadline), "no response to request {id} within {TIMEOUT:?}");
+        }
+    }
+
+    /// The first notification (received or to come) that `matches`; those
+    /// before it are kept for later waits.
+    fn notification(&mut self, what: &str, matches: impl Fn(&Notification) -> bool) -> Notification {
+        let deadline = Instant::now() + TIMEOUT;
+        let mut checked = 0;
+        loop {
+            if let Some(position) = self.notifications.iter().skip(checked).position(&matches) {
+                return self.notifications.remove(checked + position).expect("position is in range");
+            }
+            checked = self.notifications.len();
+            assert!(self.receive(deadline), "no {what} within {TIMEOUT:?}; got {:#?}", self.notifications);
+        }
+    }
+
+    /// The next diagnostics published for `uri` that satisfy `matches`
+    /// (earlier publications for that URI are dropped).
+    fn diagnostics(&mut self, uri: &str, matches: impl Fn(&[Value]) -> bool) -> Value {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            assert!(!remaining.is_zero(), "no matching diagnostics for {uri}; got {:#?}", self.notifications);
+            let notification = self.notification(&format!("diagnostics for {uri}"), |notification| {
+                notification.method == "textDocument/publishDiagnostics" && notification.params["uri"] == uri
+            });
+            let diagnostics = notification.params["diagnostics"].as_array().cloned().unwrap_or_default();
+            if matches(&diagnostics) {
+                return notification.params;
+            }
+        }
+    }
+
+    fn open(&mut self, uri: &str, version: i32, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": version, "text": text}}),
+        );
+    }
+
+    fn shutdown_and_exit(mut self) -> Exit {
+        assert_eq!(self.request("shutdown", Value::Null).expect("shutdown succeeds"), Value::Null);
+        self.notify("exit", Value::Null);
+        self.join()
+    }
+
+    fn join(&mut self) -> Exit {
+        let server = self.server.take().expect("server not joined yet");
+        let deadline = Instant::now() + TIMEOUT;
+        while !server.is_finished() {
+            assert!(Instant::now() < deadline, "the server did not exit within {TIMEOUT:?}");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        server.join().expect("the server thread does not panic").expect("the server ends without error")
+    }
+}
+
+fn initialize_params(encodings: &[&str], folders: &[&Path], options: Value) -> Value {
+    let folders: Vec<Value> =
+        folders.iter().map(|folder| json!({"uri": file_uri(folder), "name": folder.display().to_string()})).collect();
+    json!({
+        "processId": null,
+        "rootUri": null,
+        "capabilities": {
+            "general": {"positionEncodings": encodings},
+            "workspace": {"workspaceEdit": {"documentChanges": true}, "configuration": true},
+            "textDocument": {"documentSymbol": {"hierarchicalDocumentSymbolSupport": true}}
+        },
+        "workspaceFolders": if folders.is_empty() { Value::Null } else { Value::Array(folders) },
+        "initializationOptions": options,
+    })
+}
+
+fn file_uri(path: &Path) -> String {
+    lsp_types::Url::from_file_path(path).expect("absolute path").to_string()
+}
+
+// Positions, computed here independently of the server.
+
+fn units(ch: char, encoding: Encoding) -> usize {
+    match encoding {
+        Encoding::Utf8 => ch.len_utf8(),
+        Encoding::Utf16 => ch.len_utf16(),
+    }
+}
+
+/// Line starts of a text, breaking at `\n`, `\r\n` and a lone `\r`.
+fn line_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    for (index, &byte) in bytes.iter().enumerate() {
+        if byte == b'\n' || (byte == b'\r' && bytes.get(index + 1) != Some(&b'\n')) {
+            starts.push(index + 1);
+        }
+    }
+    starts
+}
+
+fn position(text: &str, offset: usize, encoding: Encoding) -> Value {
+    let starts = line_starts(text);
+    let line = starts.partition_point(|&start| start <= offset) - 1;
+    let character: usize = text[starts[line]..offset].chars().map(|ch| units(ch, encoding)).sum();
+    json!({"line": line, "character": character})
+}
+
+fn offset(text: &str, position: &Value, encoding: Encoding) -> usize {
+    let starts = line_starts(text);
+    let line = position["line"].as_u64().expect("line") as usize;
+    let mut remaining = position["character"].as_u64().expect("character") as usize;
+    let start = starts[line];
+    for (index, ch) in text[start..].char_indices() {
+        if remaining == 0 || ch == '\n' || ch == '\r' {
+            return start + index;
+        }
+        remaining -= units(ch, encoding);
+    }
+    text.len()
+}
+
+fn range_of(text: &str, start: usize, end: usize, encoding: Encoding) -> Value {
+    json!({"start": position(text, start, encoding), "end": position(text, end, encoding)})
+}
+
+fn text_at<'a>(text: &'a str, range: &Value, encoding: Encoding) -> &'a str {
+    &text[offset(text, &range["start"], encoding)..offset(text, &range["end"], encoding)]
+}
+
+/// The byte offset of the `nth` (0-based) occurrence of `needle`.
+fn nth_offset(text: &str, needle: &str, nth: usize) -> usize {
+    text.match_indices(needle).nth(nth).map(|(offset, _)| offset).expect("needle present")
+}
+
+/// Applies LSP text edits (all against the same text) as a client does.
+fn apply_edits(text: &str, edits: &[Value], encoding: Encoding) -> String {
+    let mut edits: Vec<(usize, usize, String)> = edits
+        .iter()
+        .map(|edit| {
+            (
+                offset(text, &edit["range"]["start"], encoding),
+                offset(text, &edit["range"]["end"], encoding),
+                edit["newText"].as_str().expect("newText").to_owned(),
+            )
+        })
+        .collect();
+    edits.sort_by_key(|(start, end, _)| (*start, *end));
+    let mut result = text.to_owned();
+    for (start, end, new_text) in edits.into_iter().rev() {
+        result.replace_range(start..end, &new_text);
+    }
+    result
+}
+
+/// The edits of a workspace edit to one document, in either of its forms.
+fn edits_for(workspace_edit: &Value, uri: &str) -> Vec<Value> {
+    if let Some(changes) = workspace_edit["documentChanges"].as_array() {
+        return changes
+            .iter()
+            .filter(|change| change["textDocument"]["uri"] == uri)
+            .flat_map(|change| change["edits"].as_array().cloned().unwrap_or_default())
+            .collect();
+    }
+    workspace_edit["changes"][uri].as_array().cloned().unwrap_or_default()
+}
+
+/// The codes of some diagnostics, in order.
+fn codes(diagnostics: &[Value]) -> Vec<&str> {
+    diagnostics.iter().map(|diagnostic| diagnostic["code"].as_str().unwrap_or("")).collect()
+}
+
+fn has_code(code: &'static str) -> impl Fn(&[Value]) -> bool {
+    move |diagnostics| codes(diagnostics).contains(&code)
+}
+
+fn is_clean(diagnostics: &[Value]) -> bool {
+    diagnostics.is_empty()
+}
+
+// Life cycle.
+
+#[test]
+fn initialize_negotiates_utf8_when_offered_and_utf16_otherwise() {
+    let (client, result) = Client::initialized(initialize_params(&["utf-16", "utf-8"], &[], Value::Null));
+    assert_eq!(result["capabilities"]["positionEncoding"], "utf-8");
+    assert_eq!(result["capabilities"]["textDocumentSync"]["change"], 2, "incremental sync");
+    assert_eq!(result["capabilities"]["codeActionProvider"]["codeActionKinds"], json!(["quickfix"]));
+    assert_eq!(result["capabilities"]["renameProvider"]["prepareProvider"], true);
+    assert_eq!(result["serverInfo"]["name"], "kube-lsp");
+    assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
+
+    let (client, result) = Client::initialized(initialize_params(&["utf-32", "utf-16"], &[], Value::Null));
+    assert_eq!(result["capabilities"]["positionEncoding"], "utf-16");
+    assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
+
+    let (client, result) = Client::initialized(json!({"capabilities": {}}));
+    assert_eq!(result["capabilities"]["positionEncoding"], "utf-16");
+    assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
+}
+
+#[test]
+fn requests_before_initialize_and_after_shutdown_are_refused() {
+    let mut client = Client::start();
+    let early = client.request("textDocument/hover", json!({}));
+    assert_eq!(early.expect_err("an error").code, SERVER_NOT_INITIALIZED);
+    // Notifications before `initialize` are dropped, not fatal.
+    client.open("file:///early.yaml", 1, &broken_pair());
+    client.request("initialize", json!({"capabilities": {}})).expect("initialize succeeds");
+    let again = client.request("initialize", json!({"capabilities": {}}));
+    assert_eq!(again.expect_err("an error").code, INVALID_REQUEST);
+    client.notify("initialized", json!({}));
+    assert_eq!(client.request("shutdown", Value::Null).expect("shutdown succeeds"), Value::Null);
+    let late = client.request("workspace/symbol", json!({"query": ""}));
+    assert_eq!(late.expect_err("an error").code, INVALID_REQUEST);
+    client.notify("exit", Value::Null);
+    assert_eq!(client.join(), Exit::AfterShutdown);
+}
+
+#[test]
+fn exit_without_shutdown_is_reported() {
+    let (mut client, _) = Client::initialized(json!({"capabilities": {}}));
+    client.notify("exit", Value::Null);
+    assert_eq!(client.join(), Exit::WithoutShutdown);
+
+    // `run`, the public entry point, turns it into an error.
+    let (server_side, client_side) = Connection::memory();
+    let server = std::thread::spawn(move || kube_lsp::lsp::run(server_side));
+    client_side.sender.send(Notification { method: "exit".to_owned(), params: Value::Null }.into()).expect("send");
+    let result = server.join().expect("no panic");
+    assert!(result.is_err());
+}
+
+#[test]
+fn unknown_methods_and_bad_params_get_errors_and_the_server_goes_on() {
+    let (mut client, _) = Client::initialized(json!({"capabilities": {}}));
+    let unknown = client.request("kubeLsp/noSuchThing", json!({}));
+    assert_eq!(unknown.expect_err("an error").code, METHOD_NOT_FOUND);
+    let bad = client.request("textDocument/hover", json!({"textDocument": 3}));
+    assert_eq!(bad.expect_err("an error").code, INVALID_PARAMS);
+    // Unknown and malformed notifications are ignored.
+    client.notify("kubeLsp/noSuchNotification", json!({}));
+    client.notify("textDocument/didOpen", json!({"textDocument": "nope"}));
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": "file:///nowhere.yaml", "version": 2}, "contentChanges": [{"text": "a"}]}),
+    );
+    assert_eq!(client.request("workspace/symbol", json!({"query": ""})).expect("symbols"), json!([]));
+    assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
+}
+
+#[test]
+fn a_panicking_handler_answers_an_internal_error_and_the_server_goes_on() {
+    let (mut client, _) = Client::initialized(json!({"capabilities": {}}));
+    let uri = "file:///panic/redis.yaml";
+    client.open(uri, 1, &broken_pair());
+    let error = client.request("kubeLsp/testPanic", json!({})).expect_err("an error");
+    assert_eq!(error.code, INTERNAL_ERROR);
+    assert!(error.message.contains("panics on purpose"), "{}", error.message);
+    // Still serving, with the state it had.
+    client.diagnostics(uri, has_code("service-not-headless"));
+    let symbols = client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}));
+    assert!(symbols.is_ok(), "{symbols:?}");
+    assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
+}
+
+#[test]
+fn a_request_canceled_while_queued_is_answered_request_canceled() {
+    let (mut client, _) = Client::initialized(json!({"capabilities": {}}));
+    // Hold the main loop so that the next request and its cancellation are
+    // both queued when it gets to them.
+    let sleeping = client.send_request("kubeLsp/testSleep", json!({"ms": 300}));
+    let canceled = client.send_request("workspace/symbol", json!({"query": ""}));
+    client.notify("$/cancelRequest", json!({"id": canceled.to_string().parse::<i32>().expect("numeric id")}));
+    let kept = client.send_request("workspace/symbol", json!({"query": ""}));
+    assert_eq!(client.response(&sleeping).expect("slept"), Value::Null);
+    assert_eq!(client.response(&canceled).expect_err("canceled").code, REQUEST_CANCELED);
+    assert_eq!(client.response(&kept).expect("symbols"), json!([]));
+    // Canceling an answered request changes nothing.
+    client.notify("$/cancelRequest", json!({"id": 1}));
+    assert_eq!(client.request("workspace/symbol", json!({"query": ""})).expect("symbols"), json!([]));
+    assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
+}
+
+// Diagnostics.
+
+#[test]
+fn did_open_of_a_broken_pair_publishes_service_not_headless_on_both_objects() {
+    let (mut client, _) = Client::initialized(initialize_params(&["utf-16"], &[], Value::Null));
+    let uri = "untitled:redis.yaml";
+    let text = broken_pair();
+    client.open(uri, 7, &text);
+    let published = client.diagnostics(uri, has_code("service-not-headless"));
+    assert_eq!(published["version"], 7);
+    let diagnostics = published["diagnostics"].as_array().expect("a list");
+    assert_eq!(codes(diagnostics), ["service-not-headless", "service-not-headless"], "{diagnostics:#?}");
+    for diagnostic in diagnostics {
+        assert_eq!(diagnostic["source"], "kube-lsp");
+        assert_eq!(diagnostic["severity"], 1);
+        let href = diagnostic["codeDescription"]["href"].as_str().expect("a link");
+        assert!(href.ends_with("#service-not-headless"), "{href}");
+        assert_eq!(text_at(&text, &diagnostic["range"], Encoding::Utf16), "redis");
+    }
+    // One on the StatefulSet's `serviceName`, one on the Service's name.
+    assert_eq!(
+        diagnostics[0]["range"],
+        range_of(&text, nth_offset(&text, "redis", 1), nth_offset(&text, "redis", 1) + 5, Encoding::Utf16)
+    );
+    let service_name = nth_offset(&text, "name: redis\nspec:\n  selector", 0) + "name: ".len();
+    assert_eq!(diagnostics[1]["range"], range_of(&text, service_name, service_name + 5, Encoding::Utf16));
+    assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
+}
+
+#[test]
+fn files_on_disk_are_read_at_startup_and_their_cross_file_findings_published() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    std::fs::write(folder.path().join("statefulset.yaml"), STATEFUL_SET).expect("write");
+    std::fs::create_dir(folder.path().join("services")).expect("mkdir");
+    std::fs::write(folder.path().join("services/redis.yml"), SERVICE).expect("write");
+    std::fs::write(folder.path().join("notes.txt"), "not yaml").expect("write");
+    let (mut client, _) = Client::initialized(initialize_params(&["utf-8"], &[folder.path()], Value::Null));
+    let stateful_set_uri = file_uri(&folder.path().join("statefulset.yaml"));
+    let service_uri = file_uri(&folder.path().join("services/redis.yml"));
+    let published = client.diagnostics(&stateful_set_uri, has_code("service-not-headless"));
+    assert_eq!(published["version"], Value::Null, "a disk file has no version");
+    let diagnostic = &published["diagnostics"][0];
+    assert_eq!(text_at(STATEFUL_SET, &diagnostic["range"], Encoding::Utf8), "redis");
+    if let Some(related) = diagnostic["relatedInformation"].as_array() {
+        assert!(related.iter().all(|related| related["location"]["uri"].is_string()));
+    }
+    let published = client.diagnostics(&service_uri, has_code("service-not-headless"));
+    assert_eq!(text_at(SERVICE, &published["diagnostics"][0]["range"], Encoding::Utf8), "redis");
+    assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
+}
+
+#[test]
+fn fixing_the_service_in_one_file_republishes_the_other_file_clean() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let stateful_set_path = folder.path().join("statefulset.yaml");
+    let service_path = folder.path().join("service.yaml");
+    std::fs::write(&stateful_set_path, STATEFUL_SET).expect("write");
+    std::fs::write(&service_path, SERVICE).expect("write");
+    let (mut client, _) = Client::initialized(initialize_params(&["utf-16"], &[folder.path()], Value::Null));
+    let stateful_set_uri = file_uri(&stateful_set_path);
+    let service_uri = file_uri(&service_path);
+    client.diagnostics(&stateful_set_uri, has_code("service-not-headless"));
+
+    client.open(&service_uri, 1, SERVICE);
+    client.diagnostics(&service_uri, has_code("service-not-headless"));
+    // Insert `  clusterIP: None` as the first entry of `spec`.
+    let at = position(SERVICE, nth_offset(SERVICE, "spec:\n", 0) + "spec:\n".len(), Encoding::Utf16);
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": service_uri, "version": 2},
+            "contentChanges": [{"range": {"start": at, "end": at}, "text": "  clusterIP: None\n"}]
+        }),
+    );
+    let published = client.diagnostics(&stateful_set_uri, is_clean);
+    assert_eq!(published["version"], Value::Null);
+    let published = client.diagnostics(&service_uri, is_clean);
+    assert_eq!(published["version"], 2);
+
+    // Closing the buffer brings back the disk copy, still broken.
+    client.notify("textDocument/didClose", json!({"textDocument": {"uri": service_uri}}));
+    client.diagnostics(&stateful_set_uri, has_code("service-not-headless"));
+    assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
+}
+
+/// The pair in flow style, with emoji and CJK text before the names on their
+/// lines, so that every column there depends on the encoding.
+const NON_ASCII_PAIR: &str = "\
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {annotations: {note: \"😀 中文 ✓\"}, name: redis}
+spec:
+  serviceName: redis
+  selector: {matchLabels: {app: redis}}
+  template:
+    metadata: {labels: {app: redis}}
+    spec: {containers: [{name: redis, image: redis}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {annotations: {note: \"😀😀 日本語\"}, name: redis}
+spec:
+  selector: {app: redis}
+";
+
+fn incremental_edits_on_non_ascii_lines(encoding: Encoding) {
+    let offered = match encoding {
+        Encoding::Utf8 => "utf-8",
+        Encoding::Utf16 => "utf-16",
+    };
+    let (mut client, result) = Client::initialized(initialize_params(&[offered], &[], Value::Null));
+    assert_eq!(result["capabilities"]["positionEncoding"], offered);
+    let uri = "untitled:non-ascii.yaml";
+    let mut text = NON_ASCII_PAIR.to_owned();
+    client.open(uri, 1, &text);
+    let published = client.diagnostics(uri, has_code("service-not-headless"));
+    for diagnostic in published["diagnostics"].as_array().expect("a list") {
+        assert_eq!(text_at(&text, &diagnostic["range"], encoding), "redis", "{diagnostic}");
+    }
+
+    // Rename the Service, on its emoji line: the StatefulSet's Service is gone.
+    let name = nth_offset(&text, "name: redis}\nspec:\n  selector", 0) + "name: ".len();
+    let range = range_of(&text, name, name + "redis".len(), encoding);
+    text.replace_range(name..name + "redis".len(), "cache");
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"range": range, "text": "cache"}]}),
+    );
+    let published = client.diagnostics(uri, |diagnostics| codes(diagnostics) == ["service-not-found"]);
+    assert_eq!(published["version"], 2);
+    assert_eq!(text_at(&text, &published["diagnostics"][0]["range"], encoding), "redis");
+
+    // Two changes in one notification, the second in the coordinates left by
+    // the first: the name back, then `clusterIP: None` after the last line.
+    let first = range_of(&text, name, name + "cache".len(), encoding);
+    text.replace_range(name..name + "cache".len(), "redis");
+    let end = position(&text, text.len(), encoding);
+    text.push_str("  clusterIP: None\n");
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": uri, "version": 3},
+            "contentChanges": [
+                {"range": first, "text": "redis"},
+                {"range": {"start": end, "end": end}, "text": "  clusterIP: None\n"}
+            ]
+        }),
+    );
+    let published = client.diagnostics(uri, is_clean);
+    assert_eq!(published["version"], 3);
+
+    // Replacing `None` by `none`, on the last line, brings a finding whose
+    // range must land on the new text.
+    let value = nth_offset(&text, "None", 0);
+    let range = range_of(&text, value, value + 4, encoding);
+    text.replace_range(value..value + 4, "none");
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 4}, "contentChanges": [{"range": range, "text": "none"}]}),
+    );
+    let published = client.diagnostics(uri, has_code("cluster-ip-invalid"));
+    for diagnostic in published["diagnostics"].as_array().expect("a list") {
+        let found = text_at(&text, &diagnostic["range"], encoding);
+        assert!(["none", "redis"].contains(&found), "{found:?} for {diagnostic}");
+    }
+    assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
+}
+
+#[test]
+fn incremental_edits_on_non_ascii_lines_in_utf16() {
+    incremental_edits_on_non_ascii_lines(Encoding::Utf16);
+}
+
+#[test]
+fn incremental_edits_on_non_ascii_lines_in_utf8() {
+    incremental_edits_on_non_ascii_lines(Encoding::Utf8);
+}
+
+#[test]
+fn a_crlf_file_with_a_bom_on_disk_gets_ranges_without_the_bom() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let crlf_pair = broken_pair().replace('\n', "\r\n");
+    let disk_path = folder.path().join("disk.yaml");
+    // On disk, a BOM is not part of the text editors show.
+    std::fs::write(&disk_path, format!("\u{FEFF}{crlf_pair}")).expect("write");
+    for encoding in [Encoding::Utf16, Encoding::Utf8] {
+        let offered = if encoding == Encoding::Utf8 { "utf-8" } else { "utf-16" };
+        let (mut client, _) = Client::initialized(initialize_params(&[offered], &[folder.path()], Value::Null));
+        let published = client.diagnostics(&file_uri(&disk_path), has_code("service-not-headless"));
+        assert_eq!(published["diagnostics"].as_array().map(Vec::len), Some(2));
+        for diagnostic in published["diagnostics"].as_array().expect("a list") {
+            assert_eq!(text_at(&crlf_pair, &diagnostic["range"], encoding), "redis");
+        }
+        assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
+    }
+}
+
+#[test]
+fn crlf_buffers_with_a_bom_take_incremental_edits() {
+    for encoding in [Encoding::Utf16, Encoding::Utf8] {
+        let offered = if encoding == Encoding::Utf8 { "utf-8" } else { "utf-16" };
+        let (mut client, _) = Client::initialized(initialize_params(&[offered], &[], Value::Null));
+        // An open buffer whose text, as the client sent it, starts with a BOM
+        // counts it as a character on the first line.
+        let uri = "untitled:bom.yaml";
+        let mut text = format!("\u{FEFF}{}", broken_pair().replace('\n', "\r\n"));
+        client.open(uri, 1, &text);
+        let published = client.diagnostics(uri, has_code("service-not-headless"));
+        assert_eq!(published["diagnostics"].as_array().map(Vec::len), Some(2));
+        for diagnostic in published["diagnostics"].as_array().expect("a list") {
+            assert_eq!(text_at(&text, &diagnostic["range"], encoding), "redis");
+        }
+        // An edit on the first line, right after the BOM, then one that fixes
+        // the Service on a CRLF line.
+        let after_bom = position(&text, '\u{FEFF}'.len_utf8(), encoding);
+        text.insert_str('\u{FEFF}'.len_utf8(), "# comment\r\n");
+        let spec = nth_offset(&text, "spec:\r\n  selector:\r\n    app", 0) + "spec:\r\n".len();
+        let at = position(&text, spec, encoding);
+        text.insert_str(spec, "  clusterIP: None\r\n");
+        client.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": {"uri": uri, "version": 2},
+                "contentChanges": [
+                    {"range": {"start": after_bom, "end": after_bom}, "text": "# comment\r\n"},
+                    {"range": {"start": at, "end": at}, "text": "  clusterIP: None\r\n"}
+                ]
+            }),
+        );
+        client.diagnostics(uri, is_clean);
+        // Break the StatefulSet's name: the range must count the new line.
+        let name = nth_offset(&text, "redis", 0);
+        let range = range_of(&text, name, name + 5, encoding);
+        text.replace_range(name..name + 5, "Redis_1");
+        client.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"range": range, "text": "Redis_1"}]}),
+        );
+        let published = client.diagnostics(uri, has_code("statefulset-name-invalid"));
+        let diagnostic = published["diagnostics"]
+            .as_array()
+            .and_then(|diagnostics| {
+                diagnostics.iter().find(|diagnostic| diagnostic["code"] == "statefulset-name-invalid")
+            })
+            .expect("the finding");
+        assert_eq!(text_at(&text, &diagnostic["range"], encoding), "Redis_1");
+        // A whole-text change that drops the BOM.
+        let without_bom = text.trim_start_matches('\u{FEFF}').to_owned();
+        client.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": 4}, "contentChanges": [{"text": without_bom}]}),
+        );
+        let published = client.diagnostics(uri, |diagnostics| {
+            diagnostics.iter().all(|d| d["code"] != "service-not-headless") && !diagnostics.is_empty()
+        });
+        assert_eq!(published["version"], 4);
+        let diagnostic = published["diagnostics"]
+            .as_array()
+            .and_then(|diagnostics| {
+                diagnostics.iter().find(|diagnostic| diagnostic["code"] == "statefulset-name-invalid")
+            })
+            .expect("the finding");
+        assert_eq!(text_at(&without_bom, &diagnostic["range"], encoding), "Redis_1");
+        assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
+    }
+}
+
+/// A file with the broken pair and a StatefulSet whose Service is missing.
+fn pair_and_orphan() -> String {
+    format!(
+        "{}---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: orphan\nspec:\n  serviceName: nowhere\n  selector:\n    matchLabels: {{app: orphan}}\n  template:\n    metadata:\n      labels: {{app: orphan}}\n",
+        broken_pair()
+    )
+}
+
+#[test]
+fn initialization_options_and_configuration_changes_change_the_diagnostics() {
+    let options = json!({"kubeLsp": {"rules": {"service-not-headless": "off"}}});
+    let (mut client, _) = Client::initialized(initialize_params(&["utf-8"], &[], options));
+    let uri = "untitled:config.yaml";
+    client.open(uri, 1, &pair_and_orphan());
+    let published = client.diagnostics(uri, |diagnostics| !diagnostics.is_empty());
+    assert_eq!(codes(published["diagnostics"].as_array().expect("a list")), ["service-not-found"]);
+
+    // Pushed settings re-level the rule.
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"kubeLsp": {"rules": {"service-not-headless": "hint"}}}}),
+    );
+    let published = client.diagnostics(uri, has_code("service-not-headless"));
+    let diagnostics = published["diagnostics"].as_array().expect("a list");
+    let severities: Vec<(&str, i64)> = diagnostics
+        .iter()
+        .map(|diagnostic| (diagnostic["code"].as_str().unwrap_or(""), diagnostic["severity"].as_i64().unwrap_or(0)))
+        .collect();
+    assert_eq!(severities, [("service-not-headless", 4), ("service-not-headless", 4), ("service-not-found", 2)]);
+
+    // Empty settings make the server pull them (the client supports it).
+    client.configuration = json!({"rules": {"service-not-found": "off"}});
+    client.notify("workspace/didChangeConfiguration", json!({"settings": null}));
+    let published = client.diagnostics(uri, |diagnostics| !has_code("service-not-found")(diagnostics));
+    assert_eq!(
+        codes(published["diagnostics"].as_array().expect("a list")),
+        ["service-not-headless", "service-not-headless"]
+    );
+    assert!(client.server_requests.iter().any(
+        |request| request.method == "workspace/configuration" && request.params["items"][0]["section"] == "kubeLsp"
+    ));
+    assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
+}
+
+#[test]
+fn the_configuration_file_is_read_and_editor_settings_override_it() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        folder.path().join(".kube-lsp.yaml"),
+        "rules:\n  service-not-headless: warning\n  service-not-found: off\n",
+    )
+    .expect("write");
+    let options = json!({"service-not-found": "error"});
+    let options = json!({"kubeLsp": {"rules": options}});
+    let (mut client, _) = Client::initialized(initialize_params(&["utf-8"], &[folder.path()], options));
+    let uri = file_uri(&folder.path().join("open.yaml"));
+    client.open(&uri, 1, &pair_and_orphan());
+    let published = client.diagnostics(&uri, |diagnostics| !diagnostics.is_empty());
+    let severities: Vec<(&str, i64)> = published["diagnostics"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|diagnostic| (diagnostic["code"].as_str().unwrap_or(""), diagnostic["severity"].as_i64().unwrap_or(0)))
+        .collect();
+    assert_eq!(severities, [("service-not-headless", 2), ("service-not-headless", 2), ("service-not-found", 1)]);
+    assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
+}
+
+#[test]
+fn invalid_settings_are_shown_as_a_warning_and_the_rest_applies() {
+    let options = json!({"kubeLsp": {"rules": {"nope": "error", "service-not-headless": "off"}, "colour": "blue"}});
+    let (mut client, _) = Client::initialized(initialize_params(&["utf-8"], &[], options));
+    let message = client.notification("a warning", |notification| notification.method == "window/showMessage");
+    assert_eq!(message.params["type"], 2, "a warning");
+    let text = message.params["message"].as_str().expect("a message");
+    assert!(text.contains("unknown rule `nope`") && text.contains("unknown setting `colour`"), "{text}");
+    let uri = "untitled:settings.yaml";
+    client.open(uri, 1, &pair_and_orphan());
+    let published = client.diagnostics(uri, |diagnostics| !diagnostics.is_empty());
+    assert_eq!(codes(published["diagnostics"].as_array().expect("a list")), ["service-not-found"]);
+    assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
+}
+
+// Files changing on disk.
+
+#[test]
+fn watched_file_changes_reported_by_the_client_are_read() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let stateful_set_path = folder.path().join("statefulset.yaml");
+    let service_path = folder.path().join("service.yaml");
+    std::fs::write(&stateful_set_path, STATEFUL_SET).expect("write");
+    let mut params = initialize_params(&["utf-8"], &[folder.path()], Value::Null);
+    params["capabilities"]["workspace"]["didChangeWatchedFiles"] = json!({"dynamicRegistration": true});
+    let (mut client, _) = Client::initialized(params);
+    let stateful_set_uri = file_uri(&stateful_set_path);
+    client.diagnostics(&stateful_set_uri, has_code("service-not-found"));
+    let registration = client
+        .server_requests
+        .iter()
+        .find(|request| request.method == "client/registerCapability")
+        .expect("the server registers for watched files");
+    assert_eq!(registration.params["registrations"][0]["method"], "workspace/didChangeWatchedFiles");
+
+    std::fs::write(&service_path, SERVICE).expect("write");
+    client.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": file_uri(&service_path), "type": 1}]}));
+    client.diagnostics(&stateful_set_uri, has_code("service-not-headless"));
+
+    std::fs::remove_file(&service_path).expect("remove");
+    client.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": file_uri(&service_path), "type": 3}]}));
+    client.diagnostics(&stateful_set_uri, has_code("service-not-found"));
+    client.diagnostics(&file_uri(&service_path), is_clean);
+    assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
+}
+
+#[test]
+fn without_client_watching_the_server_watches_the_folders_itself() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let stateful_set_path = folder.path().join("statefulset.yaml");
+    std::fs::write(&stateful_set_path, STATEFUL_SET).expect("write");
+    let (mut client, _) = Client::initialized(initialize_params(&["utf-8"], &[folder.path()], Value::Null));
+    let stateful_set_uri = file_uri(&stateful_set_path);
+    client.diagnostics(&stateful_set_uri, has_code("service-not-found"));
+    assert!(client.server_requests.iter().all(|request| request.method != "client/registerCapability"));
+
+    std::fs::create_dir(folder.path().join("services")).expect("mkdir");
+    std::fs::write(folder.path().join("services/redis.yaml"), SERVICE).expect("write");
+    client.diagnostics(&stateful_set_uri, has_code("service-not-headless"));
+    assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
+}
+
+// Requests.
+
+#[test]
+fn the_clusterip_quick_fix_makes_the_diagnostics_clean() {
+    for document_changes in [true, false] {
+        let mut params = initialize_params(&["utf-16"], &[], Value::Null);
+        params["capabilities"]["workspace"]["workspaceEdit"]["documentChanges"] = json!(document_changes);
+        let (mut client, _) = Client::initialized(params);
+        let uri = "untitled:fix.yaml";
+        let mut text = NON_ASCII_PAIR.to_owned();
+        client.open(uri, 1, &text);
+        let published = client.diagnostics(uri, has_code("service-not-headless"));
+        let diagnostic = published["diagnostics"][0].clone();
+        let actions = client
+            .request(
+                "textDocument/codeAction",
+                json!({
+                    "textDocument": {"uri": uri},
+                    "range": diagnostic["range"],
+                    "context": {"diagnostics": [diagnostic], "only": ["quickfix"]}
+                }),
+            )
+            .expect("actions");
+        let action = actions
+            .as_array()
+            .expect("a list")
+            .iter()
+            .find(|action| action["title"].as_str().is_some_and(|title| title.contains("clusterIP: None")))
+            .unwrap_or_else(|| panic!("no `clusterIP: None` quick fix in {actions:#}"))
+            .clone();
+        assert_eq!(action["kind"], "quickfix");
+        assert_eq!(action["diagnostics"][0]["code"], "service-not-headless");
+        let edits: Vec<Value> = if document_changes {
+            let change = &action["edit"]["documentChanges"][0];
+            assert_eq!(change["textDocument"]["uri"], uri);
+            assert_eq!(change["textDocument"]["version"], 1);
+            change["edits"].as_array().expect("edits").clone()
+        } else {
+            action["edit"]["changes"][uri].as_array().expect("edits").clone()
+        };
+        text = apply_edits(&text, &edits, Encoding::Utf16);
+        client.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": text}]}),
+        );
+        client.diagnostics(uri, is_clean);
+
+        // `only` without quick fixes gets none.
+        let response = client.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": diagnostic["range"], "context": {"diagnostics": [], "only": ["refactor"]}}),
+        );
+        assert_eq!(response.expect("no actions"), json!([]));
+        assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
+    }
+}
+
+#[test]
+fn navigation_symbols_and_completion_requests_are_answered() {
+    let (mut client, _) = Client::initialized(initialize_params(&["utf-16"], &[], Value::Null));
+    let uri = "untitled:nav.yaml";
+    let text = broken_pair();
+    client.open(uri, 1, &text);
+    let service_name = nth_offset(&text, "serviceName: redis", 0) + "serviceName: ".len() + 2;
+    let at = position(&text, service_name, Encoding::Utf16);
+    let text_document_position = json!({"textDocument": {"uri": uri}, "position": at});
+
+    let symbols =
+        client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}})).expect("symbols");
+    let names: Vec<&str> =
+        symbols.as_array().expect("a list").iter().filter_map(|symbol| symbol["name"].as_str()).collect();
+    assert_eq!(names, ["StatefulSet/redis", "Service/redis"]);
+    assert_eq!(symbols[0]["detail"], "default");
+
+    let workspace_symbols = client.request("workspace/symbol", json!({"query": "svc"})).expect("symbols");
+    assert_eq!(workspace_symbols[0]["name"], "Service/redis");
+    assert_eq!(workspace_symbols[0]["location"]["uri"], uri);
+
+    let hover = client.request("textDocument/hover", text_document_position.clone()).expect("a hover");
+    assert_eq!(hover["contents"]["kind"], "markdown");
+    let markdown = hover["contents"]["value"].as_str().expect("markdown");
+    assert!(markdown.contains("redis-0.redis.default.svc.cluster.local"), "{markdown}");
+    assert_eq!(text_at(&text, &hover["range"], Encoding::Utf16), "redis");
+
+    let service_name = nth_offset(&text, "name: redis\nspec:\n  selector", 0) + "name: ".len();
+    let definition = client.request("textDocument/definition", text_document_position.clone()).expect("a definition");
+    assert_eq!(definition[0]["uri"], uri);
+    assert_eq!(definition[0]["range"], range_of(&text, service_name, service_name + 5, Encoding::Utf16));
+
+    let on_service =
+        json!({"textDocument": {"uri": uri}, "position": position(&text, service_name + 1, Encoding::Utf16)});
+    let mut params = on_service.clone();
+    params["context"] = json!({"includeDeclaration": false});
+    let references = client.request("textDocument/references", params).expect("references");
+    let referenced: Vec<&str> = references
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|location| text_at(&text, &location["range"], Encoding::Utf16))
+        .collect();
+    assert_eq!(referenced, ["redis"]);
+    let service_name_value = nth_offset(&text, "serviceName: redis", 0) + "serviceName: ".len();
+    assert_eq!(references[0]["range"], range_of(&text, service_name_value, service_name_value + 5, Encoding::Utf16));
+
+    let prepared = client.request("textDocument/prepareRename", on_service.clone()).expect("prepared");
+    assert_eq!(prepared["placeholder"], "redis");
+    let mut params = on_service.clone();
+    params["newName"] = json!("cache");
+    let rename = client.request("textDocument/rename", params).expect("a rename");
+    let edits = edits_for(&rename, uri);
+    let renamed = apply_edits(&text, &edits, Encoding::Utf16);
+    assert_eq!(
+        renamed,
+        text.replace("name: redis\nspec:\n  selector", "name: cache\nspec:\n  selector")
+            .replace("serviceName: redis", "serviceName: cache")
+    );
+    let mut params = on_service;
+    params["newName"] = json!("Not_A_Name");
+    let refused = client.request("textDocument/rename", params).expect_err("an invalid name");
+    assert_eq!(refused.code, REQUEST_FAILED);
+
+    let completion = client.request("textDocument/completion", text_document_position).expect("completions");
+    let items = completion.as_array().expect("a list of items");
+    let redis = items.iter().find(|item| item["label"] == "redis").expect("the Service is offered");
+    assert_eq!(text_at(&text, &redis["textEdit"]["range"], Encoding::Utf16), "redis");
+    assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
+}
+
+// Folders.
+
+#[test]
+fn without_workspace_folders_the_folder_of_an_opened_file_is_read() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    std::fs::write(folder.path().join("service.yaml"), SERVICE).expect("write");
+    let (mut client, _) = Client::initialized(initialize_params(&["utf-8"], &[], Value::Null));
+    let uri = file_uri(&folder.path().join("statefulset.yaml"));
+    client.open(&uri, 1, STATEFUL_SET);
+    let published = client.diagnostics(&uri, has_code("service-not-headless"));
+    assert_eq!(published["version"], 1);
+    client.diagnostics(&file_uri(&folder.path().join("service.yaml")), has_code("service-not-headless"));
+    // Closing a file that is not on disk drops it and its findings.
+    client.notify("textDocument/didClose", json!({"textDocument": {"uri": uri}}));
+    client.diagnostics(&uri, is_clean);
+    assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
+}
+
+#[test]
+fn workspace_folders_added_and_removed_are_read_and_dropped() {
+    let apps = tempfile::tempdir().expect("temp dir");
+    let services = tempfile::tempdir().expect("temp dir");
+    std::fs::write(apps.path().join("statefulset.yaml"), STATEFUL_SET).expect("write");
+    std::fs::write(services.path().join("service.yaml"), SERVICE).expect("write");
+    let (mut client, _) = Client::initialized(initialize_params(&["utf-8"], &[apps.path()], Value::Null));
+    let stateful_set_uri = file_uri(&apps.path().join("statefulset.yaml"));
+    client.diagnostics(&stateful_set_uri, has_code("service-not-found"));
+    let folder = json!({"uri": file_uri(services.path()), "name": "services"});
+    client.notify("workspace/didChangeWorkspaceFolders", json!({"event": {"added": [folder], "removed": []}}));
+    client.diagnostics(&stateful_set_uri, has_code("service-not-headless"));
+    client.notify("workspace/didChangeWorkspaceFolders", json!({"event": {"added": [], "removed": [folder]}}));
+    client.diagnostics(&stateful_set_uri, has_code("service-not-found"));
+    client.diagnostics(&file_uri(&services.path().join("service.yaml")), is_clean);
+    assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
+}
+
+#[test]
+fn open_buffers_over_max_file_size_are_not_analysed() {
+    let options = json!({"kubeLsp": {"maxFileSize": 2000}});
+    let (mut client, _) = Client::initialized(initialize_params(&["utf-16"], &[], options));
+    let uri = "untitled:big.yaml";
+    let small = broken_pair();
+    let big = format!("{small}# {}\n", "x".repeat(3000));
+    client.open(uri, 1, &big);
+    // Shrinking it under the limit brings its findings...
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": small}]}),
+    );
+    let published = client.diagnostics(uri, has_code("service-not-headless"));
+    assert_eq!(published["version"], 2);
+    // ...and growing it over the limit, incrementally, takes them away.
+    let grown = format!("{small}# {}\n", "y".repeat(3000));
+    let end = position(&small, small.len(), Encoding::Utf16);
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": uri, "version": 3},
+            "contentChanges": [{"range": {"start": end, "end": end}, "text": &grown[small.len()..]}]
+        }),
+    );
+    let published = client.diagnostics(uri, is_clean);
+    assert_eq!(published["version"], 3);
+    // An edit of the big text, back under the limit, applies to the text the
+    // client has.
+    let start = position(&grown, small.len(), Encoding::Utf16);
+    let end = position(&grown, grown.len(), Encoding::Utf16);
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 4}, "contentChanges": [{"range": {"start": start, "end": end}, "text": ""}]}),
+    );
+    let published = client.diagnostics(uri, has_code("service-not-headless"));
+    for diagnostic in published["diagnostics"].as_array().expect("a list") {
+        assert_eq!(text_at(&small, &diagnostic["range"], Encoding::Utf16), "redis");
+    }
+    assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
+}
