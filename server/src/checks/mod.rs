@@ -174,6 +174,70 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_ignore_annotation_exempts_its_object_only() {
+        super::fixture::check_findings(
+            r#"
+#- /app/sets.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: a
+  annotations:
+    kube-lsp.io/ignore: "service-not-found, selector-mismatch"
+spec:
+  serviceName: peers
+  selector: {matchLabels: {app: a}}
+  template: {metadata: {labels: {app: a}}}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: b}
+spec:
+  serviceName: peers
+#              ^^^^^ warning service-not-found
+  selector: {matchLabels: {app: b}}
+  template: {metadata: {labels: {app: b}}}
+"#,
+        );
+    }
+
+    #[test]
+    fn an_ignore_comment_covers_the_line_below_or_the_document() {
+        super::fixture::check_findings(
+            r#"
+#- /app/sets.yaml
+# kube-lsp: ignore service-not-found
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: a}
+spec:
+  serviceName: peers
+  selector: {matchLabels: {app: a}}
+  template: {metadata: {labels: {app: a}}}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: b}
+spec:
+  # kube-lsp: ignore service-not-found
+  serviceName: peers
+  selector: {matchLabels: {app: b}}
+  template: {metadata: {labels: {app: b}}}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: c}
+spec:
+  # kube-lsp: ignore selector-mismatch
+  serviceName: peers
+#              ^^^^^ warning service-not-found
+  selector: {matchLabels: {app: c}}
+  template: {metadata: {labels: {app: c}}}
+"#,
+        );
+    }
+
+    #[test]
     fn ignore_comments_list_codes() {
         assert_eq!(ignore_comment_codes("# kube-lsp: ignore service-not-found"), Some(vec!["service-not-found"]));
         assert_eq!(ignore_comment_codes("#kube-lsp: ignore a, b"), Some(vec!["a", "b"]));
