@@ -179,4 +179,27 @@ spec:
 "#,
         );
     }
+
+    #[test]
+    fn fix_keeps_crlf_and_an_explicit_document_start() {
+        // A generated document uses the file's line ending, and a `---` that
+        // opened the StatefulSet's document opens the new Service's instead.
+        let text = "---\r\napiVersion: apps/v1\r\nkind: StatefulSet\r\nmetadata: {name: web}\r\nspec:\r\n  serviceName: web\r\n  selector: {matchLabels: {app: web}}\r\n  template: {metadata: {labels: {app: web}}}\r\n";
+        let cursor = text.find("serviceName: web").expect("serviceName") + "serviceName: w".len();
+        let mut workspace = crate::workspace::Workspace::new(crate::config::Config::default());
+        let ids = [workspace.set_text("/app/set.yaml".into(), text.to_owned(), None)];
+        let snapshot = workspace.snapshot();
+        let fixes = crate::checks::fixes(&snapshot, ids[0], crate::syntax::TextRange::empty(cursor));
+        let (_, fix) = fixes.iter().find(|(_, fix)| fix.title == "Create headless Service `web`").expect("the fix");
+        let source = snapshot.file(ids[0]).expect("file");
+        let after = crate::text::apply_edits(&source.text, &fix.edits[0].edits);
+        assert!(
+            after.starts_with(
+                "---\r\napiVersion: v1\r\nkind: Service\r\nmetadata:\r\n  name: web\r\nspec:\r\n  clusterIP: None\r\n"
+            ),
+            "{after:?}"
+        );
+        assert!(after.contains("---\r\napiVersion: apps/v1"), "{after:?}");
+        assert!(!after.replace("\r\n", "").contains('\n'), "a bare LF slipped in: {after:?}");
+    }
 }
