@@ -7,9 +7,14 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::model::{self, Kustomization, Object};
 use crate::syntax::{self, Document, TextRange};
 use crate::text::LineIndex;
+
+/// Files at least this large parse their documents in parallel.
+const PARALLEL_PARSE_BYTES: usize = 256 * 1024;
 
 /// One YAML document of a file, at its current offset.
 #[derive(Clone, Debug)]
@@ -85,16 +90,20 @@ impl SourceFile {
             }
             _ => vec![None; ranges.len()],
         };
-        let documents = ranges
-            .iter()
-            .zip(reuse)
-            .map(|(range, reused)| {
-                match reused.and_then(|index| previous.and_then(|previous| previous.documents.get(index))) {
-                    Some(old) => DocumentSlot { start: range.start, len: range.len(), ..old.clone() },
-                    None => analyse_document(&text, *range),
-                }
-            })
-            .collect::<Vec<_>>();
+        let analyse = |(range, reused): (&TextRange, Option<usize>)| match reused
+            .and_then(|index| previous.and_then(|previous| previous.documents.get(index)))
+        {
+            Some(old) => DocumentSlot { start: range.start, len: range.len(), ..old.clone() },
+            None => analyse_document(&text, *range),
+        };
+        // Documents are independent: a large file's are parsed on every core.
+        // Small files are not worth the hand-over (the first index already
+        // parses many files in parallel).
+        let documents: Vec<DocumentSlot> = if text.len() >= PARALLEL_PARSE_BYTES && ranges.len() > 1 {
+            ranges.par_iter().zip(reuse).map(analyse).collect()
+        } else {
+            ranges.iter().zip(reuse).map(analyse).collect()
+        };
         let kustomization = if is_kustomization_path(&path) {
             documents.first().and_then(|document| model::kustomization_of_document(&document.syntax))
         } else {
