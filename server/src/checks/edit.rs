@@ -262,7 +262,7 @@ impl<'a> DocumentEditor<'a> {
         let document = self.document();
         match document.get(mapping, key) {
             Some(entry) => {
-                let field = field_of(document, entry);
+                let field = Field::read(document, entry);
                 Some(self.replace_value(mapping, &field, value))
             }
             None => self.insert_entry(mapping, key, value),
@@ -297,30 +297,6 @@ impl<'a> DocumentEditor<'a> {
             format!("{body}---{eol}", eol = self.eol)
         };
         TextEdit::insert(start, new_text)
-    }
-}
-
-pub fn field_of(document: &Document, (key_node, value_node): (NodeId, NodeId)) -> Field {
-    let key = document.raw_node(key_node).range;
-    match crate::model::Scalar::of(document, value_node) {
-        Some(scalar) => Field {
-            key,
-            value: scalar.range,
-            text: scalar.value.to_owned(),
-            style: scalar.style,
-            is_scalar: true,
-            key_node,
-            value_node,
-        },
-        None => Field {
-            key,
-            value: document.raw_node(value_node).range,
-            text: String::new(),
-            style: crate::syntax::ScalarStyle::Plain,
-            is_scalar: false,
-            key_node,
-            value_node,
-        },
     }
 }
 

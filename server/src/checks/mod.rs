@@ -70,6 +70,33 @@ impl Finding {
     }
 }
 
+/// Where a tie finding is shown: a file and a range in it.
+#[derive(Clone, Copy, Debug)]
+struct Place {
+    file: FileId,
+    range: TextRange,
+}
+
+impl Finding {
+    /// A finding about the StatefulSet–Service tie, shown at `at` and
+    /// pointing at the other side of the tie.
+    fn about_tie(
+        code: Code,
+        at: Place,
+        message: String,
+        other: Place,
+        other_message: String,
+        stateful_set: ObjectId,
+        service: ObjectId,
+    ) -> Finding {
+        let mut finding = Finding::new(at.file, at.range, code, message);
+        finding.related = vec![Related { file: other.file, range: other.range, message: other_message }];
+        finding.stateful_set = Some(stateful_set);
+        finding.service = Some(service);
+        finding
+    }
+}
+
 /// Every finding of the workspace, configuration and ignores applied, sorted
 /// by file and position. Findings of `off` rules are gone.
 pub fn check(snapshot: &Snapshot) -> Vec<Finding> {

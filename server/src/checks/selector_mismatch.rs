@@ -3,7 +3,7 @@
 //! StatefulSet's pods. Shown on both sides of the tie.
 
 use super::edit::{DocumentEditor, FileEdit, Fix, Value};
-use super::{Code, Finding, Related};
+use super::{Code, Finding, Place};
 use crate::model::Labels;
 use crate::workspace::{ObjectView, Snapshot};
 
@@ -91,30 +91,27 @@ pub(super) fn check(snapshot: &Snapshot, findings: &mut Vec<Finding>) {
             Some(field) => service.absolute(field.key),
             None => service.anchor_range(),
         };
-        let mut on_set = Finding::new(
-            stateful_set.id.file,
-            stateful_set.absolute(service_name_field.value),
+        let set_place = Place { file: stateful_set.id.file, range: stateful_set.absolute(service_name_field.value) };
+        let service_place = Place { file: service.id.file, range: service_range };
+        let message = format!("{why}: {consequence}");
+        findings.push(Finding::about_tie(
             Code::SelectorMismatch,
-            format!("{why}: {consequence}"),
-        );
-        on_set.related = vec![Related {
-            file: service.id.file,
-            range: service_range,
-            message: format!("the selector of Service `{name}`"),
-        }];
-        on_set.stateful_set = Some(stateful_set.id);
-        on_set.service = Some(service.id);
-        let mut on_service =
-            Finding::new(service.id.file, service_range, Code::SelectorMismatch, format!("{why}: {consequence}"));
-        on_service.related = vec![Related {
-            file: stateful_set.id.file,
-            range: stateful_set.absolute(service_name_field.value),
-            message: format!("StatefulSet `{}` names this Service", stateful_set.name()),
-        }];
-        on_service.stateful_set = Some(stateful_set.id);
-        on_service.service = Some(service.id);
-        findings.push(on_set);
-        findings.push(on_service);
+            set_place,
+            message.clone(),
+            service_place,
+            format!("the selector of Service `{name}`"),
+            stateful_set.id,
+            service.id,
+        ));
+        findings.push(Finding::about_tie(
+            Code::SelectorMismatch,
+            service_place,
+            message,
+            set_place,
+            format!("StatefulSet `{}` names this Service", stateful_set.name()),
+            stateful_set.id,
+            service.id,
+        ));
     }
 }
 

@@ -2,7 +2,7 @@
 //! so the pods get no per-pod DNS records. Shown on both sides of the tie.
 
 use super::edit::{generated_service, merge, quote, DocumentEditor, FileEdit, Fix, Value};
-use super::{Code, Finding, Related};
+use super::{Code, Finding, Place};
 use crate::model::Field;
 use crate::workspace::{ObjectView, Snapshot};
 
@@ -31,43 +31,35 @@ pub(super) fn check(snapshot: &Snapshot, findings: &mut Vec<Finding>) {
             stateful_set.namespace(),
             snapshot.config.cluster_domain
         );
-        let service_range = service_side_range(&service, spec.cluster_ip.as_ref());
-        let mut on_set = Finding::new(
-            stateful_set.id.file,
-            stateful_set.absolute(service_name_field.value),
+        let set_place = Place { file: stateful_set.id.file, range: stateful_set.absolute(service_name_field.value) };
+        let service_place =
+            Place { file: service.id.file, range: service_side_range(&service, spec.cluster_ip.as_ref()) };
+        findings.push(Finding::about_tie(
             Code::ServiceNotHeadless,
+            set_place,
             format!("Service `{name}` is not headless: {why}; {consequence}; set `clusterIP: None` on it"),
-        );
-        on_set.related = vec![Related {
-            file: service.id.file,
-            range: service_range,
-            message: format!("Service `{name}` is not headless"),
-        }];
-        on_set.stateful_set = Some(stateful_set.id);
-        on_set.service = Some(service.id);
-        findings.push(on_set);
+            service_place,
+            format!("Service `{name}` is not headless"),
+            stateful_set.id,
+            service.id,
+        ));
         // A near miss of `None` is `cluster-ip-invalid` on the Service itself.
         if super::cluster_ip_invalid::finding_for(snapshot, &service).is_some() {
             continue;
         }
-        let mut on_service = Finding::new(
-            service.id.file,
-            service_range,
+        findings.push(Finding::about_tie(
             Code::ServiceNotHeadless,
+            service_place,
             format!(
                 "Service `{name}` governs StatefulSet `{}` but is not headless: {why}; {consequence}; \
                  set `clusterIP: None`",
                 stateful_set.name()
             ),
-        );
-        on_service.related = vec![Related {
-            file: stateful_set.id.file,
-            range: stateful_set.absolute(service_name_field.value),
-            message: format!("StatefulSet `{}` names this Service", stateful_set.name()),
-        }];
-        on_service.stateful_set = Some(stateful_set.id);
-        on_service.service = Some(service.id);
-        findings.push(on_service);
+            set_place,
+            format!("StatefulSet `{}` names this Service", stateful_set.name()),
+            stateful_set.id,
+            service.id,
+        ));
     }
 }
 

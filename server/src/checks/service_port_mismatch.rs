@@ -9,23 +9,29 @@ use crate::model::{PodTemplate, TargetPort};
 use crate::workspace::Snapshot;
 
 pub(super) fn check(snapshot: &Snapshot, findings: &mut Vec<Finding>) {
-    // Pod templates by namespace, gathered once: a workspace has thousands of
-    // Services and objects.
-    let mut templates_by_namespace: HashMap<&str, Vec<&PodTemplate>> = HashMap::new();
+    // Pod templates by namespace and label, gathered once: a Service is then
+    // compared only with the templates that carry its selector's first label,
+    // not with every template of its namespace (with thousands of Services
+    // and workloads in one namespace, that was quadratic).
+    let mut templates_by_label: HashMap<(&str, &str, &str), Vec<&PodTemplate>> = HashMap::new();
     for object in snapshot.objects() {
-        if let Some(template) = object.object.pod_template.as_ref().filter(|template| !template.labels.is_empty()) {
-            templates_by_namespace.entry(object.namespace()).or_default().push(template);
+        let Some(template) = object.object.pod_template.as_ref() else { continue };
+        for (key, _) in template.labels.iter() {
+            // The value that counts where a key repeats.
+            let Some(value) = template.labels.get(key) else { continue };
+            let templates = templates_by_label.entry((object.namespace(), key, value)).or_default();
+            if !templates.last().is_some_and(|last| std::ptr::eq(*last, template)) {
+                templates.push(template);
+            }
         }
     }
     for indexed in snapshot.index.all_services() {
         let Some(service) = snapshot.object(indexed.id) else { continue };
         let Some(spec) = service.service() else { continue };
-        if spec.selector.is_empty() {
-            continue;
-        }
+        let Some((first_key, first_value)) = spec.selector.iter().next() else { continue };
         // Pod templates of the Service's namespace that its selector matches.
-        let templates: Vec<&PodTemplate> = templates_by_namespace
-            .get(service.namespace())
+        let templates: Vec<&PodTemplate> = templates_by_label
+            .get(&(service.namespace(), first_key, first_value))
             .into_iter()
             .flatten()
             .filter(|template| spec.selector.iter().all(|(k, v)| template.labels.get(k) == Some(v)))

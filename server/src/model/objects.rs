@@ -23,7 +23,8 @@ pub struct Field {
 }
 
 impl Field {
-    fn read(document: &Document, (key_node, value_node): (NodeId, NodeId)) -> Field {
+    /// The field of a mapping entry `(key, value)`.
+    pub fn read(document: &Document, (key_node, value_node): (NodeId, NodeId)) -> Field {
         let key = document.raw_node(key_node).range;
         match Scalar::of(document, value_node) {
             Some(scalar) => Field {
