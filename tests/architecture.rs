@@ -102,3 +102,247 @@ fn crates_stay_behind_their_layer() {
     }
     assert!(problems.is_empty(), "crates used outside their layer:\n{}", problems.join("\n"));
 }
+
+// What the server may do at all: it never executes anything, never opens a
+// network connection and never writes a file (edits reach the disk only
+// through the client). Checked on the code that ships, test code left out.
+
+/// Every file of `server/src` with its shipping code: comments, strings and
+/// char literals blanked (so that prose and messages may name anything), and
+/// test code left out (a `#![cfg(test)]` file, a `#[cfg(test)] mod x;` and
+/// its file, any item under `#[cfg(test)]`).
+fn shipping_code() -> Vec<(PathBuf, Vec<(usize, String)>)> {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("server/src");
+    let files = rust_files(&source);
+    let mut test_only: Vec<PathBuf> = Vec::new();
+    let mut result = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap_or_default();
+        if text.contains("#![cfg(test)]") {
+            test_only.push(file.clone());
+        }
+        let lines: Vec<String> = blank_comments_and_literals(&text).lines().map(str::to_owned).collect();
+        let mut kept = Vec::new();
+        let mut index = 0;
+        while index < lines.len() {
+            if !lines[index].contains("#[cfg(test)]") {
+                kept.push((index + 1, lines[index].clone()));
+                index += 1;
+                continue;
+            }
+            // Skip the item: to its `;` at depth 0, or to the `}` that closes
+            // its first `{`.
+            let mut depth = 0i32;
+            let mut opened = false;
+            loop {
+                index += 1;
+                let Some(line) = lines.get(index) else { break };
+                if !opened {
+                    if let Some(name) = line.trim().strip_prefix("pub(crate) mod ").or(line.trim().strip_prefix("mod "))
+                    {
+                        if let Some(name) = name.strip_suffix(';') {
+                            let folder = file.parent().unwrap_or(Path::new(""));
+                            test_only.push(folder.join(format!("{name}.rs")));
+                            test_only.push(folder.join(name).join("mod.rs"));
+                        }
+                    }
+                }
+                for ch in line.chars() {
+                    match ch {
+                        '{' => {
+                            depth += 1;
+                            opened = true;
+                        }
+                        '}' => depth -= 1,
+                        _ => {}
+                    }
+                }
+                if (opened && depth <= 0) || (!opened && line.trim_end().ends_with(';')) {
+                    index += 1;
+                    break;
+                }
+            }
+        }
+        result.push((file.clone(), kept));
+    }
+    result.retain(|(file, _)| !test_only.contains(file));
+    result
+}
+
+/// The text with `//` and `/* */` comments, string literals (raw ones too)
+/// and char literals replaced by spaces, line breaks kept.
+fn blank_comments_and_literals(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut index = 0;
+    let blank = |ch: char| if ch == '\n' { '\n' } else { ' ' };
+    while index < chars.len() {
+        let ch = chars[index];
+        let next = chars.get(index + 1).copied();
+        if ch == '/' && next == Some('/') {
+            while index < chars.len() && chars[index] != '\n' {
+                out.push(' ');
+                index += 1;
+            }
+        } else if ch == '/' && next == Some('*') {
+            while index < chars.len() && !(chars[index] == '*' && chars.get(index + 1) == Some(&'/')) {
+                out.push(blank(chars[index]));
+                index += 1;
+            }
+            out.push_str("  ");
+            index += 2;
+        } else if ch == 'r'
+            && (next == Some('"') || next == Some('#'))
+            && !chars[..index].last().is_some_and(|c| c.is_alphanumeric() || *c == '_')
+        {
+            // A raw string: r"…", r#"…"#, …
+            let hashes = chars[index + 1..].iter().take_while(|c| **c == '#').count();
+            if chars.get(index + 1 + hashes) != Some(&'"') {
+                out.push(ch);
+                index += 1;
+                continue;
+            }
+            let closing: Vec<char> = std::iter::once('"').chain(std::iter::repeat_n('#', hashes)).collect();
+            index += 2 + hashes;
+            out.push_str(&" ".repeat(2 + hashes));
+            while index < chars.len() && !chars[index..].starts_with(&closing) {
+                out.push(blank(chars[index]));
+                index += 1;
+            }
+            out.push_str(&" ".repeat(closing.len()));
+            index += closing.len();
+        } else if ch == '"' {
+            out.push(' ');
+            index += 1;
+            while index < chars.len() && chars[index] != '"' {
+                if chars[index] == '\\' {
+                    out.push(' ');
+                    index += 1;
+                }
+                if let Some(&escaped) = chars.get(index) {
+                    out.push(blank(escaped));
+                }
+                index += 1;
+            }
+            out.push(' ');
+            index += 1;
+        } else if ch == '\''
+            && (chars.get(index + 2) == Some(&'\'')
+                || (next == Some('\\') && chars[index + 2..].iter().take(10).any(|c| *c == '\'')))
+        {
+            // A char literal ('x', '\n', '\u{FEFF}'), not a lifetime.
+            out.push(' ');
+            index += 1;
+            if chars.get(index) == Some(&'\\') {
+                out.push(' ');
+                index += 1;
+            }
+            while index < chars.len() && chars[index] != '\'' {
+                out.push(' ');
+                index += 1;
+            }
+            out.push(' ');
+            index += 1;
+        } else {
+            out.push(ch);
+            index += 1;
+        }
+    }
+    out
+}
+
+fn find_in_shipping_code(needles: &[&str]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (file, lines) in shipping_code() {
+        for (number, line) in lines {
+            for needle in needles {
+                if line.contains(needle) {
+                    problems.push(format!("{}:{number}: `{needle}`", file.display()));
+                }
+            }
+        }
+    }
+    problems
+}
+
+#[test]
+fn the_test_code_filter_sees_test_code_and_only_that() {
+    let code = shipping_code();
+    let all: String = code.iter().flat_map(|(_, lines)| lines.iter().map(|(_, line)| line.as_str())).collect();
+    assert!(all.contains("fn apply_edits"), "shipping code is seen");
+    assert!(!all.contains("mod tests"), "test modules are left out");
+    assert!(code.iter().all(|(file, _)| !file.ends_with("checks/fixture.rs")), "test-only files are left out");
+    let blanked = blank_comments_and_literals(
+        "a // b\nlet s = \"std::process::Command\"; let c = '\"'; r#\"x\"y\"#; 'a: loop {}\n",
+    );
+    assert!(!blanked.contains("Command") && !blanked.contains('b') && !blanked.contains('x'), "{blanked}");
+    assert!(blanked.contains("'a: loop {}"), "{blanked}");
+}
+
+#[test]
+fn the_server_never_executes_anything() {
+    let problems = find_in_shipping_code(&[
+        "process::Command",
+        "Command::new(",
+        "CommandExt",
+        "process::Stdio",
+        "process::Child",
+        "libc::",
+        "nix::",
+    ]);
+    assert!(problems.is_empty(), "code that could run a program:\n{}", problems.join("\n"));
+}
+
+#[test]
+fn the_server_never_opens_a_network_connection() {
+    // Parsing an address (`std::net::IpAddr`) is fine; a socket is not.
+    let problems = find_in_shipping_code(&[
+        "TcpStream",
+        "TcpListener",
+        "UdpSocket",
+        "UnixStream",
+        "UnixListener",
+        "UnixDatagram",
+        "ToSocketAddrs",
+        "SocketAddr",
+        "lookup_host",
+    ]);
+    assert!(problems.is_empty(), "code that could open a connection:\n{}", problems.join("\n"));
+    let manifest =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml")).unwrap_or_default();
+    let dependencies = manifest.split("[dependencies]").nth(1).unwrap_or("").split("\n[").next().unwrap_or("");
+    let network_crates =
+        ["reqwest", "hyper", "ureq", "curl", "isahc", "surf", "attohttpc", "tokio", "async-std", "socket2"];
+    for line in dependencies.lines() {
+        let name = line.split('=').next().unwrap_or("").trim();
+        assert!(!network_crates.contains(&name), "`{name}` is a networking crate");
+    }
+}
+
+#[test]
+fn the_server_never_writes_a_file() {
+    let problems = find_in_shipping_code(&[
+        "fs::write",
+        "File::create",
+        "OpenOptions",
+        "File::options",
+        ".create(true)",
+        ".append(true)",
+        ".write(true)",
+        "create_dir",
+        "remove_file",
+        "remove_dir",
+        "fs::rename",
+        "fs::copy",
+        "set_permissions",
+        "hard_link",
+        "fs::symlink(",
+        "unix::fs::symlink",
+        "symlink_dir(",
+        "symlink_file(",
+        "soft_link(",
+        "set_len(",
+        "tempfile",
+    ]);
+    assert!(problems.is_empty(), "code that could write to the disk:\n{}", problems.join("\n"));
+}

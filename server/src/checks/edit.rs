@@ -301,17 +301,23 @@ impl<'a> DocumentEditor<'a> {
 }
 
 /// The labels a new Service should select to find a StatefulSet's pods: its
-/// `spec.selector.matchLabels`, else its template labels.
+/// `spec.selector.matchLabels` where the pods carry them, else its template
+/// labels (a selector that misses its own template selects no pod; that is
+/// `statefulset-selector-mismatch`'s to report).
 pub fn pod_selector_labels(stateful_set: &ObjectView<'_>) -> Labels {
-    let from_selector = stateful_set
+    let template_labels =
+        stateful_set.object.pod_template.as_ref().map(|template| template.labels.clone()).unwrap_or_default();
+    let match_labels = stateful_set
         .stateful_set()
         .and_then(|set| set.selector.as_ref())
         .map(|selector| selector.match_labels.clone())
         .unwrap_or_default();
-    if !from_selector.is_empty() {
-        return from_selector;
+    let on_pods = match_labels.iter().all(|(key, value)| template_labels.get(key) == Some(value));
+    if !match_labels.is_empty() && (on_pods || template_labels.is_empty()) {
+        match_labels
+    } else {
+        template_labels
     }
-    stateful_set.object.pod_template.as_ref().map(|template| template.labels.clone()).unwrap_or_default()
 }
 
 /// A complete headless Service for a StatefulSet's pods, as a document body

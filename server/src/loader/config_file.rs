@@ -6,6 +6,7 @@
 //! codes exist (callers pass `Code::all_strs()`, so this layer stays below
 //! `checks`).
 
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
@@ -24,6 +25,10 @@ const MAX_DEPTH: usize = 64;
 /// "billion laughs") cannot blow up the conversion.
 const MAX_VALUES: usize = 100_000;
 
+/// A configuration file is a few lines; a bigger one than this is refused
+/// unread.
+const MAX_CONFIG_FILE_SIZE: u64 = 1 << 20;
+
 /// The nearest `.kube-lsp.yaml` in `start` or one of its parents.
 pub fn find_config_file(start: &Path) -> Option<PathBuf> {
     let start = std::fs::canonicalize(start).or_else(|_| std::path::absolute(start)).ok()?;
@@ -35,7 +40,15 @@ pub fn find_config_file(start: &Path) -> Option<PathBuf> {
 /// name the file and line.
 pub fn read_config_file(path: &Path) -> anyhow::Result<Value> {
     let name = path.display();
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read `{name}`"))?;
+    // Read at most one byte over the limit: a huge file (or an endless one)
+    // is refused without filling the memory.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_CONFIG_FILE_SIZE + 1).read_to_end(&mut bytes))
+        .with_context(|| format!("cannot read `{name}`"))?;
+    if bytes.len() as u64 > MAX_CONFIG_FILE_SIZE {
+        bail!("`{name}` is over {MAX_CONFIG_FILE_SIZE} bytes: too big for a configuration file");
+    }
     let Some(text) = crate::text::decode(bytes) else { bail!("`{name}` is not valid UTF-8") };
     config_text_to_json(&text).map_err(|error| anyhow::anyhow!("`{name}` {error}"))
 }

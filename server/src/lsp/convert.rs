@@ -5,6 +5,7 @@
 //! Only this file and its callers in `lsp` know LSP positions; it knows
 //! nothing of how the values were computed.
 
+use std::cell::Cell;
 use std::path::PathBuf;
 
 use lsp_types::{
@@ -54,13 +55,22 @@ pub(crate) fn uri_to_path(uri: &Url) -> PathBuf {
 /// `bom` is set for an open buffer whose text, as the client sent it, starts
 /// with a byte order mark: the server's text has it stripped, but the
 /// client's columns on the first line count it.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub(crate) struct LineMap<'a> {
     text: &'a str,
     line_index: &'a LineIndex,
     encoding: PositionEncoding,
     bom_columns: u32,
+    /// The last offset converted on a long line, and its position: the next
+    /// one on that line is counted from there when that is nearer than the
+    /// line's start. Findings come sorted, so converting the thousands of
+    /// them a minified one-line file can hold stays linear, not quadratic.
+    last_on_long_line: Cell<Option<(usize, LineCol)>>,
 }
+
+/// Lines at least this long (in bytes) have their columns counted from the
+/// last position converted on them, where that is nearer.
+const LONG_LINE: usize = 4096;
 
 impl<'a> LineMap<'a> {
     pub(crate) fn new(text: &'a str, line_index: &'a LineIndex, encoding: PositionEncoding, bom: bool) -> LineMap<'a> {
@@ -69,7 +79,7 @@ impl<'a> LineMap<'a> {
             (true, PositionEncoding::Utf8) => '\u{FEFF}'.len_utf8() as u32,
             (true, PositionEncoding::Utf16 | PositionEncoding::Utf32) => 1,
         };
-        LineMap { text, line_index, encoding, bom_columns }
+        LineMap { text, line_index, encoding, bom_columns, last_on_long_line: Cell::new(None) }
     }
 
     pub(crate) fn of_file(file: &'a SourceFile, encoding: PositionEncoding, bom: bool) -> LineMap<'a> {
@@ -83,9 +93,42 @@ impl<'a> LineMap<'a> {
     }
 
     pub(crate) fn position(&self, offset: usize) -> Position {
-        let LineCol { line, col } = self.line_index.position(self.text, offset, self.encoding);
+        let LineCol { line, col } = self.line_col(offset);
         let col = if line == 0 { col.saturating_add(self.bom_columns) } else { col };
         Position { line, character: col }
+    }
+
+    /// `LineIndex::position`, counting on a long line from the last offset
+    /// converted there when that is nearer than the line's start.
+    fn line_col(&self, offset: usize) -> LineCol {
+        let line = self.line_index.line_of(offset);
+        let content = match self.line_index.line_range(self.text, line) {
+            Some(content) if content.len() >= LONG_LINE && self.encoding != PositionEncoding::Utf8 => content,
+            _ => return self.line_index.position(self.text, offset, self.encoding),
+        };
+        // As `LineIndex::position`: on the line's content, on a char boundary.
+        let mut offset = offset.clamp(content.start, content.end);
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let (from, from_col) = match self.last_on_long_line.get() {
+            Some((last, position)) if position.line == line && last.abs_diff(offset) < offset - content.start => {
+                (last, position.col as usize)
+            }
+            _ => (content.start, 0),
+        };
+        let units = |start: usize, end: usize| -> usize {
+            let chars = self.text.get(start..end).unwrap_or("").chars();
+            match self.encoding {
+                PositionEncoding::Utf16 => chars.map(char::len_utf16).sum(),
+                PositionEncoding::Utf32 | PositionEncoding::Utf8 => chars.count(),
+            }
+        };
+        let col =
+            if from <= offset { from_col + units(from, offset) } else { from_col.saturating_sub(units(offset, from)) };
+        let position = LineCol { line, col: u32::try_from(col).unwrap_or(u32::MAX) };
+        self.last_on_long_line.set(Some((offset, position)));
+        position
     }
 
     pub(crate) fn range(&self, range: TextRange) -> Range {
@@ -166,6 +209,24 @@ mod tests {
         let utf8 = LineMap::new(text, &index, PositionEncoding::Utf8, false);
         assert_eq!(utf8.position(offset_of_x), Position { line: 1, character: 6 });
         assert_eq!(utf8.offset(Position { line: 1, character: 6 }), offset_of_x);
+    }
+
+    #[test]
+    fn positions_on_a_long_line_in_any_order_match_the_line_index() {
+        let line: String = (0..3000).map(|index| ["a", "é", "中", "😀", " "][index % 5]).collect();
+        let text = format!("x\r\n{line}\r\n{line}\ny");
+        let index = LineIndex::new(&text);
+        // Forward, backward, inside chars and line breaks, past the end.
+        let mut offsets: Vec<usize> = (0..text.len() + 3).step_by(7).collect();
+        offsets.extend((0..text.len()).rev().step_by(13));
+        offsets.extend([text.len() / 2, 4, text.len() / 3, text.len(), 3, 3 + line.len() + 1]);
+        for encoding in [PositionEncoding::Utf16, PositionEncoding::Utf32, PositionEncoding::Utf8] {
+            let map = LineMap::new(&text, &index, encoding, false);
+            for &offset in &offsets {
+                let expected = index.position(&text, offset, encoding);
+                assert_eq!(map.line_col(offset), expected, "offset {offset} in {encoding:?}");
+            }
+        }
     }
 
     #[test]

@@ -41,6 +41,13 @@ pub(crate) const TEST_PANIC_METHOD: &str = "kubeLsp/testPanic";
 /// prove that a request canceled while queued is answered `RequestCanceled`.
 pub(crate) const TEST_SLEEP_METHOD: &str = "kubeLsp/testSleep";
 
+/// A request answered with the server's current text of
+/// `{"textDocument": {"uri": ...}}` (as the client would have it: byte order
+/// mark included), or `null`, only with `Options::test_requests`: tests of
+/// incremental sync compare it with the client's copy. The main loop answers
+/// it, since an oversized buffer's text is kept outside the workspace.
+pub(crate) const TEST_DOCUMENT_TEXT_METHOD: &str = "kubeLsp/testDocumentText";
+
 /// What the client can take, read once from its capabilities.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct ClientSupport {

@@ -42,3 +42,15 @@ pub fn run(connection: lsp_server::Connection) -> anyhow::Result<()> {
         Exit::WithoutShutdown => anyhow::bail!("the client ended the session without `shutdown`"),
     }
 }
+
+/// The messages that `bytes` on stdin hold, read as the server reads them:
+/// junk, bad headers, bad JSON and wrong lengths are skipped, and reading
+/// stops after `exit`. For fuzzing and tests of the framing only; the server
+/// reads its stdin itself.
+#[doc(hidden)]
+pub fn read_messages_from(mut bytes: &[u8]) -> Vec<lsp_server::Message> {
+    let (sender, receiver) = crossbeam_channel::unbounded();
+    transport::read_messages(&mut bytes, &sender);
+    drop(sender);
+    receiver.into_iter().collect()
+}

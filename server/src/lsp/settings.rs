@@ -31,13 +31,14 @@ pub(crate) struct Settings {
 
 impl Settings {
     /// (Re-)reads the configuration file at the root of `folder`; none is
-    /// read without a folder.
+    /// read without a folder, nor through a symbolic link (which may point
+    /// out of the workspace; the walk follows none either).
     pub(crate) fn read_file(&mut self, folder: Option<&Path>) {
-        self.file =
-            folder.map(|folder| folder.join(loader::CONFIG_FILE_NAME)).filter(|path| path.is_file()).map(|path| {
-                let value = loader::read_config_file(&path).map_err(|error| format!("{error:#}"));
-                (path, value)
-            });
+        let is_file = |path: &PathBuf| std::fs::symlink_metadata(path).is_ok_and(|metadata| metadata.is_file());
+        self.file = folder.map(|folder| folder.join(loader::CONFIG_FILE_NAME)).filter(is_file).map(|path| {
+            let value = loader::read_config_file(&path).map_err(|error| format!("{error:#}"));
+            (path, value)
+        });
     }
 
     /// The configuration of all the layers, and every problem found in them.

@@ -8,10 +8,11 @@ use std::path::Path;
 
 use lsp_types::{
     DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams, TextDocumentContentChangeEvent,
+    Url,
 };
 
 use super::Server;
-use crate::lsp::convert::LineMap;
+use crate::lsp::convert::{uri_to_path, LineMap};
 use crate::text::LineIndex;
 use crate::workspace::SourceFile;
 
@@ -123,6 +124,19 @@ impl Server {
         let bom = crate::text::strip_bom(&mut text);
         self.documents.set_bom(path, bom);
         self.set_buffer_text(path, text, version);
+    }
+
+    /// The text of `{"textDocument": {"uri": ...}}` as the server holds it,
+    /// in the client's terms (an oversized buffer's kept text, the byte order
+    /// mark put back), for `kubeLsp/testDocumentText`.
+    pub(super) fn document_text(&self, params: &serde_json::Value) -> Option<String> {
+        let uri = params.get("textDocument")?.get("uri")?.as_str()?;
+        let path = uri_to_path(&Url::parse(uri).ok()?);
+        let text = match self.oversized.get(&path) {
+            Some(text) => text.clone(),
+            None => self.workspace.file(self.workspace.file_id(&path)?)?.text.clone(),
+        };
+        Some(if self.documents.has_bom(&path) { format!("\u{FEFF}{text}") } else { text })
     }
 
     pub(super) fn on_did_close(&mut self, params: DidCloseTextDocumentParams) {

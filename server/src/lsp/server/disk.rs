@@ -101,9 +101,14 @@ impl Server {
         self.index(&roots);
     }
 
-    /// Reads one listed file again from disk, or drops it if it is gone.
+    /// Reads one listed file again from disk, or drops it if it is gone or
+    /// has become a symbolic link (or lies below one now): the walk follows
+    /// none, so none is read, whatever the path was when it was listed.
     pub(super) fn reload(&mut self, path: &Path) {
-        match loader::load_file(path, self.workspace.config()) {
+        let linked =
+            self.roots().iter().find(|root| path.starts_with(root)).is_some_and(|root| through_link(root, path));
+        let file = if linked { None } else { loader::load_file(path, self.workspace.config()) };
+        match file {
             Some(file) => {
                 self.workspace.insert(file);
             }
@@ -146,7 +151,14 @@ impl Server {
             if in_hidden_folder(root, &path) {
                 continue;
             }
-            if path.is_dir() {
+            if through_link(root, &path) {
+                // Not followed, as in the walk: what was read there is gone.
+                self.forget_under(&path);
+            } else if path.is_dir() {
+                // A file of the walk may have become a folder of that name.
+                if self.listed.remove(&path) && !self.documents.is_open(&path) {
+                    self.workspace.remove(&path);
+                }
                 walk_again.push(path);
             } else if path.exists() {
                 if self.listed.contains(&path) {
@@ -160,14 +172,7 @@ impl Server {
                     walk_again.push(path);
                 }
             } else {
-                let under: Vec<PathBuf> =
-                    self.listed.iter().filter(|listed| listed.starts_with(&path)).cloned().collect();
-                for gone in under {
-                    self.listed.remove(&gone);
-                    if !self.documents.is_open(&gone) {
-                        self.workspace.remove(&gone);
-                    }
-                }
+                self.forget_under(&path);
             }
         }
         if !walk_again.is_empty() {
@@ -178,6 +183,17 @@ impl Server {
             self.apply_settings();
         }
         self.mark_dirty();
+    }
+
+    /// Drops the listed files at or below `path` (open buffers stay).
+    fn forget_under(&mut self, path: &Path) {
+        let under: Vec<PathBuf> = self.listed.iter().filter(|listed| listed.starts_with(path)).cloned().collect();
+        for gone in under {
+            self.listed.remove(&gone);
+            if !self.documents.is_open(&gone) {
+                self.workspace.remove(&gone);
+            }
+        }
     }
 
     /// Walks the roots holding `paths` and reads the files of the walk that
@@ -217,6 +233,14 @@ fn folder_path(uri: &Url) -> Option<PathBuf> {
         return None;
     }
     uri.to_file_path().ok()
+}
+
+/// Whether `path`, or a folder between it and `root`, is a symbolic link
+/// (`root` itself may be one: the user chose it).
+fn through_link(root: &Path, path: &Path) -> bool {
+    path.ancestors()
+        .take_while(|ancestor| *ancestor != root && ancestor.starts_with(root))
+        .any(|ancestor| std::fs::symlink_metadata(ancestor).is_ok_and(|metadata| metadata.file_type().is_symlink()))
 }
 
 /// Whether `path` lies in a hidden folder below `root` (the walk skips those).

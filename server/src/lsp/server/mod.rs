@@ -54,9 +54,11 @@ const PUBLISH_AFTER: Duration = Duration::from_millis(50);
 /// How the server was run; the defaults are what an editor gets.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Options {
-    /// Answers `kubeLsp/testPanic` (its handler panics) and
-    /// `kubeLsp/testSleep` (it holds the main loop), for tests of the panic
-    /// guard and of cancellation only.
+    /// Answers `kubeLsp/testPanic` (its handler panics),
+    /// `kubeLsp/testSleep` (it holds the main loop) and
+    /// `kubeLsp/testDocumentText` (the server's text of a document), for
+    /// tests of the panic guard, of cancellation and of incremental sync
+    /// only.
     #[doc(hidden)]
     pub test_requests: bool,
 }
@@ -321,6 +323,11 @@ impl Server {
         let method = request.method.clone();
         let started = Instant::now();
         let test_requests = self.options.test_requests;
+        if test_requests && method == handlers::TEST_DOCUMENT_TEXT_METHOD {
+            let text = self.document_text(&request.params);
+            self.respond(handlers::ok(id, text));
+            return;
+        }
         let response = catch_unwind(AssertUnwindSafe(|| {
             let snapshot = self.workspace.snapshot();
             let cx = Context {
