@@ -31,7 +31,7 @@ pub use edit::{generated_service, FileEdit, Fix};
 
 use crate::config::Level;
 use crate::syntax::TextRange;
-use crate::workspace::{FileId, ObjectId, Snapshot};
+use crate::workspace::{FileId, ObjectId, ObjectView, Snapshot};
 
 /// Another place that explains a finding (LSP `relatedInformation`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -113,6 +113,26 @@ pub fn check(snapshot: &Snapshot) -> Vec<Finding> {
     statefulset_name_invalid::check(snapshot, &mut findings);
     statefulset_name_too_long::check(snapshot, &mut findings);
     service_port_mismatch::check(snapshot, &mut findings);
+    finish(snapshot, findings)
+}
+
+/// What `check` finds about one StatefulSet's tie to its Service
+/// (`service-name-missing`, `service-name-invalid`, `service-not-found`,
+/// `service-not-headless`, `selector-mismatch`, on both sides of the tie),
+/// without checking the rest of the workspace: hover asks for it on every
+/// move of the pointer, and the whole workspace takes 100 ms at 10,000 files.
+pub fn check_stateful_set_tie(snapshot: &Snapshot, stateful_set: ObjectView<'_>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    service_name_missing::check_stateful_set(snapshot, stateful_set, &mut findings);
+    service_name_invalid::check_stateful_set(stateful_set, &mut findings);
+    service_not_found::check_stateful_set(snapshot, stateful_set, &mut findings);
+    service_not_headless::check_stateful_set(snapshot, stateful_set, &mut findings);
+    selector_mismatch::check_stateful_set(snapshot, stateful_set, &mut findings);
+    finish(snapshot, findings)
+}
+
+/// Configuration and ignores applied, sorted by file and position.
+fn finish(snapshot: &Snapshot, findings: Vec<Finding>) -> Vec<Finding> {
     let mut findings: Vec<Finding> =
         findings.into_iter().filter_map(|finding| apply_configuration(snapshot, finding)).collect();
     findings.sort_by(|a, b| {
@@ -262,6 +282,80 @@ spec:
   template: {metadata: {labels: {app: c}}}
 "#,
         );
+    }
+
+    #[test]
+    fn one_tie_is_checked_as_the_whole_workspace_checks_it() {
+        let fixture = super::fixture::parse(
+            r#"
+#- /app/sets.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: headless-missing}
+spec:
+  serviceName: web
+  selector: {matchLabels: {app: web}}
+  template: {metadata: {labels: {app: web}}}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: drifted}
+spec:
+  serviceName: db
+  selector: {matchLabels: {app: db}}
+  template: {metadata: {labels: {app: db}}}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: misspelled}
+spec:
+  serviceName: Cache_
+  selector: {matchLabels: {app: cache}}
+  template: {metadata: {labels: {app: cache}}}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: nameless}
+spec:
+  selector: {matchLabels: {app: nameless}}
+  template: {metadata: {labels: {app: nameless}}}
+#- /app/services.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: db}
+spec:
+  clusterIP: None
+  selector: {app: db-v2}
+"#,
+        );
+        let (mut workspace, _) = super::fixture::workspace(&fixture);
+        let snapshot = workspace.snapshot();
+        let all = check(&snapshot);
+        let tie_codes = [
+            Code::ServiceNameMissing,
+            Code::ServiceNameInvalid,
+            Code::ServiceNotFound,
+            Code::ServiceNotHeadless,
+            Code::SelectorMismatch,
+        ];
+        let mut seen = 0;
+        for stateful_set in snapshot.stateful_sets() {
+            let expected: Vec<&Finding> = all
+                .iter()
+                .filter(|finding| finding.stateful_set == Some(stateful_set.id) && tie_codes.contains(&finding.code))
+                .collect();
+            let one = check_stateful_set_tie(&snapshot, stateful_set);
+            assert_eq!(one.iter().collect::<Vec<_>>(), expected, "StatefulSet `{}`", stateful_set.name());
+            seen += one.len();
+        }
+        // Both sides of two ties, one `service-name-invalid`, one `service-name-missing`.
+        assert_eq!(seen, 6);
     }
 
     #[test]

@@ -57,62 +57,67 @@ fn selects_pod(selector: &Labels, template_labels: &Labels, stateful_set: &Objec
 
 pub(super) fn check(snapshot: &Snapshot, findings: &mut Vec<Finding>) {
     for stateful_set in snapshot.stateful_sets() {
-        let Some(service) = snapshot.governing_service(&stateful_set) else { continue };
-        let Some(spec) = service.service() else { continue };
-        let Some(service_name_field) = stateful_set.stateful_set().and_then(|set| set.service_name.as_ref()) else {
-            continue;
-        };
-        let template_labels =
-            stateful_set.object.pod_template.as_ref().map(|template| template.labels.clone()).unwrap_or_default();
-        let name = service.name();
-        let why = if spec.selector.is_empty() {
-            if snapshot.index.has_endpoints(service.namespace(), name) {
-                continue;
-            }
-            format!("Service `{name}` has no selector, so it selects no pods")
-        } else if selects_pod(&spec.selector, &template_labels, &stateful_set) {
-            continue;
-        } else {
-            format!(
-                "Service `{name}` selects `{}` but the pods of StatefulSet `{}` are labelled `{}`",
-                spec.selector.display(),
-                stateful_set.name(),
-                template_labels.display()
-            )
-        };
-        let consequence = format!(
-            "no DNS records are made for the pods (`{}-0.{name}.{}.svc.{}` will not resolve); \
-             make the selector match the pod template labels",
-            stateful_set.name(),
-            stateful_set.namespace(),
-            snapshot.config.cluster_domain
-        );
-        let service_range = match &spec.selector_field {
-            Some(field) => service.absolute(field.key),
-            None => service.anchor_range(),
-        };
-        let set_place = Place { file: stateful_set.id.file, range: stateful_set.absolute(service_name_field.value) };
-        let service_place = Place { file: service.id.file, range: service_range };
-        let message = format!("{why}: {consequence}");
-        findings.push(Finding::about_tie(
-            Code::SelectorMismatch,
-            set_place,
-            message.clone(),
-            service_place,
-            format!("the selector of Service `{name}`"),
-            stateful_set.id,
-            service.id,
-        ));
-        findings.push(Finding::about_tie(
-            Code::SelectorMismatch,
-            service_place,
-            message,
-            set_place,
-            format!("StatefulSet `{}` names this Service", stateful_set.name()),
-            stateful_set.id,
-            service.id,
-        ));
+        check_stateful_set(snapshot, stateful_set, findings);
     }
+}
+
+/// The findings of this rule about one StatefulSet.
+pub(super) fn check_stateful_set(snapshot: &Snapshot, stateful_set: ObjectView<'_>, findings: &mut Vec<Finding>) {
+    let Some(service) = snapshot.governing_service(&stateful_set) else { return };
+    let Some(spec) = service.service() else { return };
+    let Some(service_name_field) = stateful_set.stateful_set().and_then(|set| set.service_name.as_ref()) else {
+        return;
+    };
+    let template_labels =
+        stateful_set.object.pod_template.as_ref().map(|template| template.labels.clone()).unwrap_or_default();
+    let name = service.name();
+    let why = if spec.selector.is_empty() {
+        if snapshot.index.has_endpoints(service.namespace(), name) {
+            return;
+        }
+        format!("Service `{name}` has no selector, so it selects no pods")
+    } else if selects_pod(&spec.selector, &template_labels, &stateful_set) {
+        return;
+    } else {
+        format!(
+            "Service `{name}` selects `{}` but the pods of StatefulSet `{}` are labelled `{}`",
+            spec.selector.display(),
+            stateful_set.name(),
+            template_labels.display()
+        )
+    };
+    let consequence = format!(
+        "no DNS records are made for the pods (`{}-0.{name}.{}.svc.{}` will not resolve); \
+         make the selector match the pod template labels",
+        stateful_set.name(),
+        stateful_set.namespace(),
+        snapshot.config.cluster_domain
+    );
+    let service_range = match &spec.selector_field {
+        Some(field) => service.absolute(field.key),
+        None => service.anchor_range(),
+    };
+    let set_place = Place { file: stateful_set.id.file, range: stateful_set.absolute(service_name_field.value) };
+    let service_place = Place { file: service.id.file, range: service_range };
+    let message = format!("{why}: {consequence}");
+    findings.push(Finding::about_tie(
+        Code::SelectorMismatch,
+        set_place,
+        message.clone(),
+        service_place,
+        format!("the selector of Service `{name}`"),
+        stateful_set.id,
+        service.id,
+    ));
+    findings.push(Finding::about_tie(
+        Code::SelectorMismatch,
+        service_place,
+        message,
+        set_place,
+        format!("StatefulSet `{}` names this Service", stateful_set.name()),
+        stateful_set.id,
+        service.id,
+    ));
 }
 
 pub(super) fn fixes(snapshot: &Snapshot, finding: &Finding) -> Vec<Fix> {

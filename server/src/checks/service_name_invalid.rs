@@ -5,37 +5,42 @@
 use super::names::{is_dns1035_label, is_dns1123_label};
 use super::{Code, Finding};
 use crate::config::Level;
-use crate::workspace::Snapshot;
+use crate::workspace::{ObjectView, Snapshot};
 
 pub(super) fn check(snapshot: &Snapshot, findings: &mut Vec<Finding>) {
     for stateful_set in snapshot.stateful_sets() {
-        let Some(field) = stateful_set.stateful_set().and_then(|set| set.service_name.as_ref()) else { continue };
-        let Some(name) = field.as_str().filter(|name| !name.is_empty()) else { continue };
-        let range = stateful_set.absolute(field.value);
-        let (level, message) = if !is_dns1123_label(name) {
-            (
-                Level::Error,
-                format!(
-                    "`serviceName` `{name}` is not a DNS-1123 label (lower-case letters, digits and `-`, \
-                     starting and ending with a letter or digit, at most 63 characters): the API rejects it"
-                ),
-            )
-        } else if !is_dns1035_label(name) {
-            (
-                Level::Warning,
-                format!(
-                    "`serviceName` `{name}` starts with a digit: a Service of that name cannot be created \
-                     before Kubernetes 1.35, so the pods get no DNS names; start it with a letter"
-                ),
-            )
-        } else {
-            continue;
-        };
-        let mut finding = Finding::new(stateful_set.id.file, range, Code::ServiceNameInvalid, message);
-        finding.level = level;
-        finding.stateful_set = Some(stateful_set.id);
-        findings.push(finding);
+        check_stateful_set(stateful_set, findings);
     }
+}
+
+/// The findings of this rule about one StatefulSet.
+pub(super) fn check_stateful_set(stateful_set: ObjectView<'_>, findings: &mut Vec<Finding>) {
+    let Some(field) = stateful_set.stateful_set().and_then(|set| set.service_name.as_ref()) else { return };
+    let Some(name) = field.as_str().filter(|name| !name.is_empty()) else { return };
+    let range = stateful_set.absolute(field.value);
+    let (level, message) = if !is_dns1123_label(name) {
+        (
+            Level::Error,
+            format!(
+                "`serviceName` `{name}` is not a DNS-1123 label (lower-case letters, digits and `-`, \
+                 starting and ending with a letter or digit, at most 63 characters): the API rejects it"
+            ),
+        )
+    } else if !is_dns1035_label(name) {
+        (
+            Level::Warning,
+            format!(
+                "`serviceName` `{name}` starts with a digit: a Service of that name cannot be created \
+                 before Kubernetes 1.35, so the pods get no DNS names; start it with a letter"
+            ),
+        )
+    } else {
+        return;
+    };
+    let mut finding = Finding::new(stateful_set.id.file, range, Code::ServiceNameInvalid, message);
+    finding.level = level;
+    finding.stateful_set = Some(stateful_set.id);
+    findings.push(finding);
 }
 
 /// Whether a `serviceName` is bad enough that no Service can have it, so that

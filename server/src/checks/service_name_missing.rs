@@ -8,31 +8,36 @@ use crate::workspace::{ObjectView, Snapshot};
 
 pub(super) fn check(snapshot: &Snapshot, findings: &mut Vec<Finding>) {
     for stateful_set in snapshot.stateful_sets() {
-        let Some(set) = stateful_set.stateful_set() else { continue };
-        if set.service_name().is_some() {
-            continue;
-        }
-        let range = match &set.service_name {
-            Some(field) if !field.value.is_empty() => stateful_set.absolute(field.value),
-            Some(field) => stateful_set.absolute(field.key),
-            None => stateful_set.anchor_range(),
-        };
-        let mut finding = Finding::new(
-            stateful_set.id.file,
-            range,
-            Code::ServiceNameMissing,
-            format!(
-                "StatefulSet `{}` has no `spec.serviceName`: its pods get no stable DNS names \
-                 (`{}-0.<service>.{}.svc.{}`); add a headless Service and name it in `serviceName`",
-                stateful_set.name(),
-                stateful_set.name(),
-                stateful_set.namespace(),
-                snapshot.config.cluster_domain
-            ),
-        );
-        finding.stateful_set = Some(stateful_set.id);
-        findings.push(finding);
+        check_stateful_set(snapshot, stateful_set, findings);
     }
+}
+
+/// The findings of this rule about one StatefulSet.
+pub(super) fn check_stateful_set(snapshot: &Snapshot, stateful_set: ObjectView<'_>, findings: &mut Vec<Finding>) {
+    let Some(set) = stateful_set.stateful_set() else { return };
+    if set.service_name().is_some() {
+        return;
+    }
+    let range = match &set.service_name {
+        Some(field) if !field.value.is_empty() => stateful_set.absolute(field.value),
+        Some(field) => stateful_set.absolute(field.key),
+        None => stateful_set.anchor_range(),
+    };
+    let mut finding = Finding::new(
+        stateful_set.id.file,
+        range,
+        Code::ServiceNameMissing,
+        format!(
+            "StatefulSet `{}` has no `spec.serviceName`: its pods get no stable DNS names \
+             (`{}-0.<service>.{}.svc.{}`); add a headless Service and name it in `serviceName`",
+            stateful_set.name(),
+            stateful_set.name(),
+            stateful_set.namespace(),
+            snapshot.config.cluster_domain
+        ),
+    );
+    finding.stateful_set = Some(stateful_set.id);
+    findings.push(finding);
 }
 
 /// The name to give `serviceName`: the headless Service that already selects

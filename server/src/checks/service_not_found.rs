@@ -3,53 +3,58 @@
 
 use super::edit::{insert_generated_service, Fix};
 use super::{Code, Finding, Related};
-use crate::workspace::Snapshot;
+use crate::workspace::{ObjectView, Snapshot};
 
 pub(super) fn check(snapshot: &Snapshot, findings: &mut Vec<Finding>) {
     for stateful_set in snapshot.stateful_sets() {
-        let Some(set) = stateful_set.stateful_set() else { continue };
-        let Some(name) = set.service_name() else { continue };
-        if super::service_name_invalid::is_unusable(name) || snapshot.governing_service(&stateful_set).is_some() {
-            continue;
-        }
-        let Some(field) = &set.service_name else { continue };
-        let namespace = stateful_set.namespace();
-        let elsewhere: Vec<_> = snapshot
-            .index
-            .services_named(name)
-            .filter(|service| service.namespace != namespace)
-            .filter_map(|service| snapshot.object(service.id))
-            .collect();
-        let hint = match elsewhere.first() {
-            Some(other) => format!(
-                "; a Service `{name}` exists in namespace `{}`, but a StatefulSet's governing Service must be in its own namespace",
-                other.namespace()
-            ),
-            None => "; create a headless Service (`clusterIP: None`) of that name".to_owned(),
-        };
-        let mut finding = Finding::new(
-            stateful_set.id.file,
-            stateful_set.absolute(field.value),
-            Code::ServiceNotFound,
-            format!(
-                "no Service `{name}` in namespace `{namespace}`: pods of StatefulSet `{}` get no DNS names \
-                 (`{}-0.{name}.{namespace}.svc.{}` will not resolve){hint}",
-                stateful_set.name(),
-                stateful_set.name(),
-                snapshot.config.cluster_domain
-            ),
-        );
-        finding.related = elsewhere
-            .iter()
-            .map(|other| Related {
-                file: other.id.file,
-                range: other.anchor_range(),
-                message: format!("Service `{name}` in namespace `{}`", other.namespace()),
-            })
-            .collect();
-        finding.stateful_set = Some(stateful_set.id);
-        findings.push(finding);
+        check_stateful_set(snapshot, stateful_set, findings);
     }
+}
+
+/// The findings of this rule about one StatefulSet.
+pub(super) fn check_stateful_set(snapshot: &Snapshot, stateful_set: ObjectView<'_>, findings: &mut Vec<Finding>) {
+    let Some(set) = stateful_set.stateful_set() else { return };
+    let Some(name) = set.service_name() else { return };
+    if super::service_name_invalid::is_unusable(name) || snapshot.governing_service(&stateful_set).is_some() {
+        return;
+    }
+    let Some(field) = &set.service_name else { return };
+    let namespace = stateful_set.namespace();
+    let elsewhere: Vec<_> = snapshot
+        .index
+        .services_named(name)
+        .filter(|service| service.namespace != namespace)
+        .filter_map(|service| snapshot.object(service.id))
+        .collect();
+    let hint = match elsewhere.first() {
+        Some(other) => format!(
+            "; a Service `{name}` exists in namespace `{}`, but a StatefulSet's governing Service must be in its own namespace",
+            other.namespace()
+        ),
+        None => "; create a headless Service (`clusterIP: None`) of that name".to_owned(),
+    };
+    let mut finding = Finding::new(
+        stateful_set.id.file,
+        stateful_set.absolute(field.value),
+        Code::ServiceNotFound,
+        format!(
+            "no Service `{name}` in namespace `{namespace}`: pods of StatefulSet `{}` get no DNS names \
+             (`{}-0.{name}.{namespace}.svc.{}` will not resolve){hint}",
+            stateful_set.name(),
+            stateful_set.name(),
+            snapshot.config.cluster_domain
+        ),
+    );
+    finding.related = elsewhere
+        .iter()
+        .map(|other| Related {
+            file: other.id.file,
+            range: other.anchor_range(),
+            message: format!("Service `{name}` in namespace `{}`", other.namespace()),
+        })
+        .collect();
+    finding.stateful_set = Some(stateful_set.id);
+    findings.push(finding);
 }
 
 pub(super) fn fixes(snapshot: &Snapshot, finding: &Finding) -> Vec<Fix> {

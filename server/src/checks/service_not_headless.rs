@@ -8,59 +8,63 @@ use crate::workspace::{ObjectView, Snapshot};
 
 pub(super) fn check(snapshot: &Snapshot, findings: &mut Vec<Finding>) {
     for stateful_set in snapshot.stateful_sets() {
-        let Some(service) = snapshot.governing_service(&stateful_set) else { continue };
-        let Some(spec) = service.service() else { continue };
-        if spec.is_headless() {
-            continue;
-        }
-        let Some(service_name_field) = stateful_set.stateful_set().and_then(|set| set.service_name.as_ref()) else {
-            continue;
-        };
-        let name = service.name();
-        let why = match &spec.cluster_ip {
-            Some(field) if super::names::is_near_miss_none(&field.text) => {
-                format!("its `clusterIP` is `{}`, not `None` (the value is case-sensitive)", field.text)
-            }
-            Some(field) if !field.is_null() && !field.text.is_empty() => format!("it has `clusterIP: {}`", field.text),
-            _ => "it has no `clusterIP: None`, so the API allocates it a cluster IP".to_owned(),
-        };
-        let consequence = format!(
-            "pods of StatefulSet `{}` get no stable DNS names (`{}-0.{name}.{}.svc.{}` will not resolve)",
-            stateful_set.name(),
-            stateful_set.name(),
-            stateful_set.namespace(),
-            snapshot.config.cluster_domain
-        );
-        let set_place = Place { file: stateful_set.id.file, range: stateful_set.absolute(service_name_field.value) };
-        let service_place =
-            Place { file: service.id.file, range: service_side_range(&service, spec.cluster_ip.as_ref()) };
-        findings.push(Finding::about_tie(
-            Code::ServiceNotHeadless,
-            set_place,
-            format!("Service `{name}` is not headless: {why}; {consequence}; set `clusterIP: None` on it"),
-            service_place,
-            format!("Service `{name}` is not headless"),
-            stateful_set.id,
-            service.id,
-        ));
-        // A near miss of `None` is `cluster-ip-invalid` on the Service itself.
-        if super::cluster_ip_invalid::finding_for(snapshot, &service).is_some() {
-            continue;
-        }
-        findings.push(Finding::about_tie(
-            Code::ServiceNotHeadless,
-            service_place,
-            format!(
-                "Service `{name}` governs StatefulSet `{}` but is not headless: {why}; {consequence}; \
-                 set `clusterIP: None`",
-                stateful_set.name()
-            ),
-            set_place,
-            format!("StatefulSet `{}` names this Service", stateful_set.name()),
-            stateful_set.id,
-            service.id,
-        ));
+        check_stateful_set(snapshot, stateful_set, findings);
     }
+}
+
+/// The findings of this rule about one StatefulSet.
+pub(super) fn check_stateful_set(snapshot: &Snapshot, stateful_set: ObjectView<'_>, findings: &mut Vec<Finding>) {
+    let Some(service) = snapshot.governing_service(&stateful_set) else { return };
+    let Some(spec) = service.service() else { return };
+    if spec.is_headless() {
+        return;
+    }
+    let Some(service_name_field) = stateful_set.stateful_set().and_then(|set| set.service_name.as_ref()) else {
+        return;
+    };
+    let name = service.name();
+    let why = match &spec.cluster_ip {
+        Some(field) if super::names::is_near_miss_none(&field.text) => {
+            format!("its `clusterIP` is `{}`, not `None` (the value is case-sensitive)", field.text)
+        }
+        Some(field) if !field.is_null() && !field.text.is_empty() => format!("it has `clusterIP: {}`", field.text),
+        _ => "it has no `clusterIP: None`, so the API allocates it a cluster IP".to_owned(),
+    };
+    let consequence = format!(
+        "pods of StatefulSet `{}` get no stable DNS names (`{}-0.{name}.{}.svc.{}` will not resolve)",
+        stateful_set.name(),
+        stateful_set.name(),
+        stateful_set.namespace(),
+        snapshot.config.cluster_domain
+    );
+    let set_place = Place { file: stateful_set.id.file, range: stateful_set.absolute(service_name_field.value) };
+    let service_place = Place { file: service.id.file, range: service_side_range(&service, spec.cluster_ip.as_ref()) };
+    findings.push(Finding::about_tie(
+        Code::ServiceNotHeadless,
+        set_place,
+        format!("Service `{name}` is not headless: {why}; {consequence}; set `clusterIP: None` on it"),
+        service_place,
+        format!("Service `{name}` is not headless"),
+        stateful_set.id,
+        service.id,
+    ));
+    // A near miss of `None` is `cluster-ip-invalid` on the Service itself.
+    if super::cluster_ip_invalid::finding_for(snapshot, &service).is_some() {
+        return;
+    }
+    findings.push(Finding::about_tie(
+        Code::ServiceNotHeadless,
+        service_place,
+        format!(
+            "Service `{name}` governs StatefulSet `{}` but is not headless: {why}; {consequence}; \
+             set `clusterIP: None`",
+            stateful_set.name()
+        ),
+        set_place,
+        format!("StatefulSet `{}` names this Service", stateful_set.name()),
+        stateful_set.id,
+        service.id,
+    ));
 }
 
 /// The Service's `clusterIP` value (its key for an empty value), else its name.

@@ -170,7 +170,7 @@ fn caveats(service: Option<&ObjectView<'_>>, out: &mut String) {
 
 /// The tie findings of one StatefulSet (not those about the Service alone).
 fn link_findings(snapshot: &Snapshot, stateful_set: &ObjectView<'_>) -> Vec<Finding> {
-    let mut findings: Vec<Finding> = checks::check(snapshot)
+    let mut findings: Vec<Finding> = checks::check_stateful_set_tie(snapshot, *stateful_set)
         .into_iter()
         .filter(|finding| {
             let on_set = stateful_set.absolute(stateful_set.object.range);
