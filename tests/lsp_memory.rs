@@ -472,6 +472,22 @@ fn did_open_of_a_broken_pair_publishes_service_not_headless_on_both_objects() {
 }
 
 #[test]
+fn a_clean_buffer_is_published_empty_once_per_version() {
+    let (mut client, _) = Client::initialized(initialize_params(&["utf-16"], &[], Value::Null));
+    let uri = "untitled:config.yaml";
+    client.open(uri, 3, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n");
+    let published = client.diagnostics(uri, |diagnostics| diagnostics.is_empty());
+    assert_eq!(published["version"], 3);
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 4}, "contentChanges": [{"text": "kind: ConfigMap\n"}]}),
+    );
+    let published = client.diagnostics(uri, |diagnostics| diagnostics.is_empty());
+    assert_eq!(published["version"], 4);
+    assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
+}
+
+#[test]
 fn files_on_disk_are_read_at_startup_and_their_cross_file_findings_published() {
     let folder = tempfile::tempdir().expect("temp dir");
     std::fs::write(folder.path().join("statefulset.yaml"), STATEFUL_SET).expect("write");

@@ -1,6 +1,7 @@
 //! Publishing diagnostics: the findings of every file, converted, and sent
 //! only for the files whose diagnostics changed since they were last sent
-//! (including files that lost their last finding, or left the workspace).
+//! (including files that lost their last finding, or left the workspace),
+//! and for every open buffer once per version.
 //!
 //! It does not decide when to publish (the main loop debounces) nor what is
 //! found (`checks`).
@@ -55,6 +56,17 @@ impl Publisher {
             let diagnostics: Vec<Diagnostic> =
                 file_findings.iter().map(|finding| convert::diagnostic(finding, &line_map, locate)).collect();
             current.insert(file.path.clone(), Published { uri, version: file.version, diagnostics });
+        }
+        // An open buffer without findings is published once too (an empty
+        // list with its version), so that the client knows it was checked
+        // and drops anything it still shows from before.
+        for (_, file) in snapshot.files().filter(|(_, file)| file.version.is_some()) {
+            if current.contains_key(&file.path) {
+                continue;
+            }
+            if let Some(uri) = documents.uri(&file.path) {
+                current.insert(file.path.clone(), Published { uri, version: file.version, diagnostics: Vec::new() });
+            }
         }
         for (path, new) in &current {
             // An unchanged list is sent again for a new version of an open
