@@ -112,6 +112,22 @@ impl Object {
         }
     }
 
+    /// Whether the index would record the same about both objects: kind,
+    /// name, namespace, a StatefulSet's `serviceName` (the index links it)
+    /// and, for Endpoints, whether they list addresses.
+    pub fn indexes_like(&self, other: &Object) -> bool {
+        let endpoints = |object: &Object| match object.details {
+            ObjectKind::Endpoints { has_addresses } => Some(has_addresses),
+            _ => None,
+        };
+        self.kind() == other.kind()
+            && self.name() == other.name()
+            && self.namespace.as_ref().and_then(Field::as_str) == other.namespace.as_ref().and_then(Field::as_str)
+            && endpoints(self) == endpoints(other)
+            && self.stateful_set().and_then(StatefulSet::service_name)
+                == other.stateful_set().and_then(StatefulSet::service_name)
+    }
+
     /// `StatefulSet/redis`, as document symbols and messages show an object.
     pub fn display_name(&self) -> String {
         format!("{}/{}", self.kind(), self.name().unwrap_or("<unnamed>"))

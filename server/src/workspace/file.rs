@@ -126,6 +126,21 @@ impl SourceFile {
         }
     }
 
+    /// Whether `other` gives the index exactly what this file gives it: the
+    /// same documents and objects in the same places (so the same ids), each
+    /// with the same kind, name, namespace and Endpoints addresses, and the
+    /// same kustomization. The index is then still valid for `other`.
+    pub fn indexes_like(&self, other: &SourceFile) -> bool {
+        self.path == other.path
+            && self.kustomization == other.kustomization
+            && self.documents.len() == other.documents.len()
+            && self.documents.iter().zip(&other.documents).all(|(old, new)| {
+                Arc::ptr_eq(&old.objects, &new.objects)
+                    || (old.objects.len() == new.objects.len()
+                        && old.objects.iter().zip(new.objects.iter()).all(|(a, b)| a.indexes_like(b)))
+            })
+    }
+
     /// The document holding `offset`. At a boundary the later document wins,
     /// except at the very end of the text.
     pub fn document_at(&self, offset: usize) -> Option<&DocumentSlot> {

@@ -68,13 +68,19 @@ impl Workspace {
     /// Adds or replaces an already analysed file (the loader analyses files in
     /// parallel, then inserts them here).
     pub fn insert(&mut self, file: SourceFile) -> FileId {
-        self.index = None;
         match self.ids.get(&file.path) {
             Some(id) => {
-                self.files[id.0 as usize] = Some(Arc::new(file));
+                let slot = &mut self.files[id.0 as usize];
+                // Most keystrokes change no object's identity: the index then
+                // stays valid as it is (it holds ids and names, no ranges).
+                if !slot.as_deref().is_some_and(|old| old.indexes_like(&file)) {
+                    self.index = None;
+                }
+                *slot = Some(Arc::new(file));
                 *id
             }
             None => {
+                self.index = None;
                 let id = FileId(self.files.len() as u32);
                 self.ids.insert(file.path.clone(), id);
                 self.files.push(Some(Arc::new(file)));
@@ -211,19 +217,24 @@ impl Snapshot {
     }
 
     pub fn object(&self, id: ObjectId) -> Option<ObjectView<'_>> {
+        self.view(self.index.get(id)?)
+    }
+
+    /// The object an index entry stands for.
+    pub fn view<'a>(&'a self, indexed: &'a IndexedObject) -> Option<ObjectView<'a>> {
+        let id = indexed.id;
         let file = self.file(id.file)?;
         let document = file.documents.get(id.document as usize)?;
         let object = document.objects.get(id.object as usize)?;
-        let indexed = self.index.get(id)?;
         Some(ObjectView { id, file, document, object, indexed })
     }
 
     pub fn objects(&self) -> impl Iterator<Item = ObjectView<'_>> {
-        self.index.objects.iter().filter_map(|indexed| self.object(indexed.id))
+        self.index.objects.iter().filter_map(|indexed| self.view(indexed))
     }
 
     pub fn stateful_sets(&self) -> impl Iterator<Item = ObjectView<'_>> {
-        self.index.stateful_sets().filter_map(|indexed| self.object(indexed.id))
+        self.index.stateful_sets().filter_map(|indexed| self.view(indexed))
     }
 
     pub fn objects_in_file(&self, file: FileId) -> impl Iterator<Item = ObjectView<'_>> {
@@ -258,8 +269,8 @@ impl Snapshot {
     /// The Service that governs a StatefulSet: named by its `serviceName`, in
     /// its namespace. The first one in file order where a name repeats.
     pub fn governing_service(&self, stateful_set: &ObjectView<'_>) -> Option<ObjectView<'_>> {
-        let name = stateful_set.stateful_set()?.service_name()?;
-        self.index.services(stateful_set.namespace(), name).find_map(|service| self.object(service.id))
+        let position = stateful_set.indexed.governing_service?;
+        self.view(self.index.objects.get(position)?)
     }
 
     /// The StatefulSets a Service governs.
@@ -271,5 +282,59 @@ impl Snapshot {
                     && self.governing_service(stateful_set).map(|governing| governing.id) == Some(service.id)
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::Workspace;
+    use crate::config::Config;
+    use crate::syntax::TextRange;
+    use crate::text::TextEdit;
+
+    const FILE: &str = "apiVersion: v1\nkind: Service\nmetadata: {name: redis}\nspec: {selector: {app: redis}}\n";
+
+    fn edit(workspace: &mut Workspace, id: super::FileId, from: &str, to: &str) {
+        let text = workspace.file(id).expect("file").text.clone();
+        let start = text.find(from).expect("text to replace");
+        workspace.apply_edits(id, &[TextEdit::new(TextRange::new(start, start + from.len()), to)]);
+    }
+
+    #[test]
+    fn the_index_is_kept_while_no_object_changes_identity() {
+        let mut workspace = Workspace::new(Config::default());
+        let id = workspace.set_text("/app/service.yaml".into(), FILE.to_owned(), None);
+        let before = workspace.snapshot().index;
+        edit(&mut workspace, id, "app: redis", "app: cache");
+        assert!(Arc::ptr_eq(&before, &workspace.snapshot().index), "a selector edit kept the index");
+        edit(&mut workspace, id, "name: redis", "name: cache");
+        let after = workspace.snapshot();
+        assert!(!Arc::ptr_eq(&before, &after.index), "a rename rebuilt the index");
+        assert_eq!(after.index.services("default", "cache").count(), 1);
+        assert_eq!(after.index.services("default", "redis").count(), 0);
+        edit(&mut workspace, id, "spec:", "---\nspec:");
+        assert!(!Arc::ptr_eq(&after.index, &workspace.snapshot().index), "a new document rebuilt the index");
+    }
+
+    #[test]
+    fn a_new_service_name_relinks_the_stateful_set() {
+        let mut workspace = Workspace::new(Config::default());
+        let text = format!(
+            "{FILE}---\napiVersion: v1\nkind: Service\nmetadata: {{name: cache}}\n---\n\
+             apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {{name: web}}\nspec: {{serviceName: redis}}\n"
+        );
+        let id = workspace.set_text("/app/all.yaml".into(), text, None);
+        let governing = |workspace: &mut Workspace| {
+            let snapshot = workspace.snapshot();
+            let stateful_set = snapshot.stateful_sets().next().expect("a StatefulSet");
+            snapshot.governing_service(&stateful_set).map(|service| service.name().to_owned())
+        };
+        assert_eq!(governing(&mut workspace).as_deref(), Some("redis"));
+        edit(&mut workspace, id, "serviceName: redis", "serviceName: cache");
+        assert_eq!(governing(&mut workspace).as_deref(), Some("cache"));
+        edit(&mut workspace, id, "serviceName: cache", "serviceName: nothing");
+        assert_eq!(governing(&mut workspace), None);
     }
 }
