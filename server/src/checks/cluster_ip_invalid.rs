@@ -9,7 +9,7 @@ use crate::workspace::{ObjectView, Snapshot};
 
 pub(super) fn check(snapshot: &Snapshot, findings: &mut Vec<Finding>) {
     for indexed in snapshot.index.all_services() {
-        let Some(service) = snapshot.object(indexed.id) else { continue };
+        let Some(service) = snapshot.view(indexed) else { continue };
         if let Some(finding) = finding_for(snapshot, &service) {
             findings.push(finding);
         }

@@ -6,7 +6,7 @@ use crate::workspace::Snapshot;
 
 pub(super) fn check(snapshot: &Snapshot, findings: &mut Vec<Finding>) {
     for indexed in snapshot.index.all_services() {
-        let Some(service) = snapshot.object(indexed.id) else { continue };
+        let Some(service) = snapshot.view(indexed) else { continue };
         let Some(spec) = service.service() else { continue };
         let Some(type_field) = &spec.service_type else { continue };
         if !spec.is_headless() || spec.service_type() == "ClusterIP" || type_field.is_null() {

@@ -44,7 +44,7 @@ pub(super) fn check_stateful_set(snapshot: &Snapshot, stateful_set: ObjectView<'
 /// the pods, else the StatefulSet's name, else `<name>-headless`; and whether
 /// that Service exists.
 fn chosen_service_name(snapshot: &Snapshot, stateful_set: &ObjectView<'_>) -> (String, bool) {
-    let existing = snapshot.index.all_services().filter_map(|service| snapshot.object(service.id)).find(|service| {
+    let existing = snapshot.index.all_services().filter_map(|service| snapshot.view(service)).find(|service| {
         service.namespace() == stateful_set.namespace()
             && service.service().is_some_and(|spec| spec.is_headless() && !spec.selector.is_empty())
             && super::selector_mismatch::selects_some_pod(service, stateful_set)

@@ -24,7 +24,7 @@ pub(super) fn check_stateful_set(snapshot: &Snapshot, stateful_set: ObjectView<'
         .index
         .services_named(name)
         .filter(|service| service.namespace != namespace)
-        .filter_map(|service| snapshot.object(service.id))
+        .filter_map(|service| snapshot.view(service))
         .collect();
     let hint = match elsewhere.first() {
         Some(other) => format!(

@@ -26,7 +26,7 @@ pub(super) fn check(snapshot: &Snapshot, findings: &mut Vec<Finding>) {
         }
     }
     for indexed in snapshot.index.all_services() {
-        let Some(service) = snapshot.object(indexed.id) else { continue };
+        let Some(service) = snapshot.view(indexed) else { continue };
         let Some(spec) = service.service() else { continue };
         let Some((first_key, first_value)) = spec.selector.iter().next() else { continue };
         // Pod templates of the Service's namespace that its selector matches.

@@ -39,7 +39,7 @@ pub fn completions(snapshot: &Snapshot, file: FileId, offset: usize) -> Vec<Comp
         .index
         .all_services()
         .filter(|service| service.namespace == namespace)
-        .filter_map(|service| snapshot.object(service.id))
+        .filter_map(|service| snapshot.view(service))
         .map(|service| {
             let headless = service.service().is_some_and(|spec| spec.is_headless());
             CompletionItem {

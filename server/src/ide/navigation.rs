@@ -58,7 +58,7 @@ pub fn goto_definition(snapshot: &Snapshot, file: FileId, offset: usize) -> Vec<
             snapshot
                 .index
                 .services(stateful_set.namespace(), name)
-                .filter_map(|service| snapshot.object(service.id))
+                .filter_map(|service| snapshot.view(service))
                 .map(|service| target(&service))
                 .collect()
         }

@@ -37,15 +37,21 @@ pub struct IndexedObject {
     pub name: String,
     pub namespace: String,
     pub namespace_source: NamespaceSource,
+    /// For a StatefulSet, its governing Service: named by its `serviceName`,
+    /// in its namespace, the first in file order where a name repeats. An
+    /// index into `Index::objects`, linked once when the index is built.
+    pub governing_service: Option<usize>,
 }
 
 #[derive(Debug, Default)]
 pub struct Index {
     pub objects: Vec<IndexedObject>,
     by_id: HashMap<ObjectId, usize>,
-    services: HashMap<(String, String), Vec<usize>>,
+    /// Services by namespace, then name: looked up by `&str` without
+    /// building a key.
+    services: HashMap<String, HashMap<String, Vec<usize>>>,
     services_by_name: HashMap<String, Vec<usize>>,
-    endpoints: HashSet<(String, String)>,
+    endpoints: HashMap<String, HashSet<String>>,
     stateful_sets: Vec<usize>,
     /// Files listed as patches by a kustomization: partial objects, not indexed.
     pub patch_files: HashSet<FileId>,
@@ -68,6 +74,8 @@ impl Index {
                 }
             }
         }
+        // StatefulSets and the Service names they name, linked at the end.
+        let mut service_names: Vec<(usize, &str)> = Vec::new();
         for (file_number, file) in files.iter().enumerate() {
             let Some(file) = file else { continue };
             let file_id = FileId(file_number as u32);
@@ -94,11 +102,23 @@ impl Index {
                         name: object.name().unwrap_or("").to_owned(),
                         namespace,
                         namespace_source,
+                        governing_service: None,
                     };
                     let has_addresses = matches!(object.details, ObjectKind::Endpoints { has_addresses: true });
                     index.insert(entry, has_addresses);
+                    if let Some(service_name) = object.stateful_set().and_then(|set| set.service_name()) {
+                        service_names.push((index.objects.len() - 1, service_name));
+                    }
                 }
             }
+        }
+        for (position, service_name) in service_names {
+            let governing = index
+                .services
+                .get(&index.objects[position].namespace)
+                .and_then(|names| names.get(service_name))
+                .and_then(|positions| positions.first().copied());
+            index.objects[position].governing_service = governing;
         }
         index
     }
@@ -108,11 +128,16 @@ impl Index {
         self.by_id.insert(entry.id, position);
         match entry.kind.as_str() {
             "Service" if !entry.name.is_empty() => {
-                self.services.entry((entry.namespace.clone(), entry.name.clone())).or_default().push(position);
+                self.services
+                    .entry(entry.namespace.clone())
+                    .or_default()
+                    .entry(entry.name.clone())
+                    .or_default()
+                    .push(position);
                 self.services_by_name.entry(entry.name.clone()).or_default().push(position);
             }
             "Endpoints" | "EndpointSlice" if has_addresses => {
-                self.endpoints.insert((entry.namespace.clone(), entry.name.clone()));
+                self.endpoints.entry(entry.namespace.clone()).or_default().insert(entry.name.clone());
             }
             "StatefulSet" => self.stateful_sets.push(position),
             _ => {}
@@ -127,7 +152,8 @@ impl Index {
     /// Services named `name` in `namespace`, in file order.
     pub fn services(&self, namespace: &str, name: &str) -> impl Iterator<Item = &IndexedObject> {
         self.services
-            .get(&(namespace.to_owned(), name.to_owned()))
+            .get(namespace)
+            .and_then(|names| names.get(name))
             .into_iter()
             .flatten()
             .map(|position| &self.objects[*position])
@@ -139,7 +165,7 @@ impl Index {
     }
 
     pub fn all_services(&self) -> impl Iterator<Item = &IndexedObject> {
-        self.services.values().flatten().map(|position| &self.objects[*position])
+        self.services.values().flat_map(HashMap::values).flatten().map(|position| &self.objects[*position])
     }
 
     pub fn stateful_sets(&self) -> impl Iterator<Item = &IndexedObject> {
@@ -150,7 +176,7 @@ impl Index {
     /// exist in `namespace`
     /// (an EndpointSlice is matched by its name only: a best effort).
     pub fn has_endpoints(&self, namespace: &str, name: &str) -> bool {
-        self.endpoints.contains(&(namespace.to_owned(), name.to_owned()))
+        self.endpoints.get(namespace).is_some_and(|names| names.contains(name))
     }
 }
 
