@@ -44,11 +44,18 @@ pub(super) fn check_stateful_set(snapshot: &Snapshot, stateful_set: ObjectView<'
 /// the pods, else the StatefulSet's name, else `<name>-headless`; and whether
 /// that Service exists.
 fn chosen_service_name(snapshot: &Snapshot, stateful_set: &ObjectView<'_>) -> (String, bool) {
-    let existing = snapshot.index.all_services().filter_map(|service| snapshot.view(service)).find(|service| {
-        service.namespace() == stateful_set.namespace()
-            && service.service().is_some_and(|spec| spec.is_headless() && !spec.selector.is_empty())
-            && super::selector_mismatch::selects_some_pod(service, stateful_set)
-    });
+    // The first in file order, so that the choice does not depend on how a
+    // map happens to iterate.
+    let existing = snapshot
+        .index
+        .all_services()
+        .filter_map(|service| snapshot.view(service))
+        .filter(|service| {
+            service.namespace() == stateful_set.namespace()
+                && service.service().is_some_and(|spec| spec.is_headless() && !spec.selector.is_empty())
+                && super::selector_mismatch::selects_some_pod(service, stateful_set)
+        })
+        .min_by_key(|service| service.id);
     if let Some(service) = existing {
         return (service.name().to_owned(), true);
     }
