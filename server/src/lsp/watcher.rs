@@ -76,10 +76,10 @@ mod tests {
 
     #[test]
     fn keeps_yaml_files_and_folders() {
-        assert!(is_relevant(Path::new("/work/app/redis.yaml")));
-        assert!(is_relevant(Path::new("/work/app/.kube-lsp.yaml")));
-        assert!(is_relevant(Path::new("/work/app/base")));
-        assert!(!is_relevant(Path::new("/work/app/README.md")));
-        assert!(!is_relevant(Path::new("/work/app/.git/index.lock")));
+        assert!(is_relevant(Path::new("/srv/app/redis.yaml")));
+        assert!(is_relevant(Path::new("/srv/app/.kube-lsp.yaml")));
+        assert!(is_relevant(Path::new("/srv/app/base")));
+        assert!(!is_relevant(Path::new("/srv/app/README.md")));
+        assert!(!is_relevant(Path::new("/srv/app/.git/index.lock")));
     }
 }

@@ -45,9 +45,9 @@ describe("resolveServer", () => {
       true,
     );
     const rel = resolveServer(
-      input(["/work/proj/target/debug/kube-lsp"], { setting: "target/debug/kube-lsp", workspaceFolder: "/work/proj" }),
+      input(["/home/user/proj/target/debug/kube-lsp"], { setting: "target/debug/kube-lsp", workspaceFolder: "/home/user/proj" }),
     );
-    assert.ok(rel.ok && rel.command === "/work/proj/target/debug/kube-lsp");
+    assert.ok(rel.ok && rel.command === "/home/user/proj/target/debug/kube-lsp");
   });
 
   test("a blank setting falls through to the bundled binary", () => {
