@@ -151,11 +151,35 @@ pub fn check_by_file(snapshot: &Snapshot) -> BTreeMap<FileId, Vec<Finding>> {
     by_file
 }
 
+/// The findings that have fixes, shown in `file`: the ties of its
+/// StatefulSets and of the StatefulSets its Services govern, and its
+/// Services' `cluster-ip-invalid`. Editors ask for code actions on every move
+/// of the cursor, so this does not check the whole workspace.
+fn fixable_findings(snapshot: &Snapshot, file: FileId) -> Vec<Finding> {
+    let mut stateful_sets = Vec::new();
+    let mut findings = Vec::new();
+    for object in snapshot.objects_in_file(file) {
+        if object.stateful_set().is_some() {
+            stateful_sets.push(object);
+        } else if object.service().is_some() {
+            stateful_sets.extend(snapshot.governed_stateful_sets(&object));
+            findings.extend(cluster_ip_invalid::finding_for(snapshot, &object));
+        }
+    }
+    stateful_sets.sort_by_key(|stateful_set| stateful_set.id);
+    stateful_sets.dedup_by_key(|stateful_set| stateful_set.id);
+    let mut findings = finish(snapshot, findings);
+    for stateful_set in stateful_sets {
+        findings.extend(check_stateful_set_tie(snapshot, stateful_set));
+    }
+    findings
+}
+
 /// The fixes for the findings of `file` that overlap `range`, computed from
 /// the snapshot's text. Each fix names the code it fixes.
 pub fn fixes(snapshot: &Snapshot, file: FileId, range: TextRange) -> Vec<(Finding, Fix)> {
     let mut fixes = Vec::new();
-    for finding in check(snapshot)
+    for finding in fixable_findings(snapshot, file)
         .into_iter()
         .filter(|finding| finding.file == file && finding.range.start <= range.end && range.start <= finding.range.end)
     {
@@ -356,6 +380,70 @@ spec:
         }
         // Both sides of two ties, one `service-name-invalid`, one `service-name-missing`.
         assert_eq!(seen, 6);
+    }
+
+    #[test]
+    fn fixable_findings_of_a_file_are_those_the_whole_check_finds() {
+        let fixture = super::fixture::parse(
+            r#"
+#- /app/sets.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: a}
+spec: {serviceName: plain, selector: {matchLabels: {app: a}}, template: {metadata: {labels: {app: a}}}}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: b}
+spec: {serviceName: missing, selector: {matchLabels: {app: b}}, template: {metadata: {labels: {app: b}}}}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: c}
+spec: {serviceName: drifted, selector: {matchLabels: {app: c}}, template: {metadata: {labels: {app: c}}}}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: d}
+spec: {selector: {matchLabels: {app: d}}, template: {metadata: {labels: {app: d}}}}
+#- /app/services.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: plain}
+spec: {selector: {app: a}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: drifted}
+spec: {clusterIP: None, selector: {app: x}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: near}
+spec: {clusterIP: none}
+"#,
+        );
+        let (mut workspace, ids) = super::fixture::workspace(&fixture);
+        let snapshot = workspace.snapshot();
+        let fixable = [
+            Code::ServiceNotHeadless,
+            Code::ServiceNotFound,
+            Code::ServiceNameMissing,
+            Code::ClusterIpInvalid,
+            Code::SelectorMismatch,
+        ];
+        let all = check(&snapshot);
+        for file in ids {
+            let expected: Vec<&Finding> =
+                all.iter().filter(|finding| finding.file == file && fixable.contains(&finding.code)).collect();
+            let mut actual: Vec<Finding> = fixable_findings(&snapshot, file)
+                .into_iter()
+                .filter(|finding| finding.file == file && fixable.contains(&finding.code))
+                .collect();
+            actual.sort_by_key(|finding| (finding.range.start, finding.range.end, finding.code));
+            assert_eq!(actual.iter().collect::<Vec<_>>(), expected);
+            assert!(!expected.is_empty());
+        }
     }
 
     #[test]

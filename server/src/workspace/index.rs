@@ -53,6 +53,9 @@ pub struct Index {
     services_by_name: HashMap<String, Vec<usize>>,
     endpoints: HashMap<String, HashSet<String>>,
     stateful_sets: Vec<usize>,
+    /// The reverse of `IndexedObject::governing_service`: each Service's
+    /// position to the positions of the StatefulSets it governs.
+    governed: HashMap<usize, Vec<usize>>,
     /// Files listed as patches by a kustomization: partial objects, not indexed.
     pub patch_files: HashSet<FileId>,
 }
@@ -119,6 +122,9 @@ impl Index {
                 .and_then(|names| names.get(service_name))
                 .and_then(|positions| positions.first().copied());
             index.objects[position].governing_service = governing;
+            if let Some(service) = governing {
+                index.governed.entry(service).or_default().push(position);
+            }
         }
         index
     }
@@ -147,6 +153,16 @@ impl Index {
 
     pub fn get(&self, id: ObjectId) -> Option<&IndexedObject> {
         self.by_id.get(&id).map(|position| &self.objects[*position])
+    }
+
+    /// The StatefulSets the Service `id` governs, in file order.
+    pub fn governed_by(&self, id: ObjectId) -> impl Iterator<Item = &IndexedObject> {
+        self.by_id
+            .get(&id)
+            .and_then(|position| self.governed.get(position))
+            .into_iter()
+            .flatten()
+            .map(|position| &self.objects[*position])
     }
 
     /// Services named `name` in `namespace`, in file order.

@@ -275,13 +275,7 @@ impl Snapshot {
 
     /// The StatefulSets a Service governs.
     pub fn governed_stateful_sets(&self, service: &ObjectView<'_>) -> Vec<ObjectView<'_>> {
-        self.stateful_sets()
-            .filter(|stateful_set| {
-                stateful_set.namespace() == service.namespace()
-                    && stateful_set.stateful_set().and_then(StatefulSet::service_name) == Some(service.name())
-                    && self.governing_service(stateful_set).map(|governing| governing.id) == Some(service.id)
-            })
-            .collect()
+        self.index.governed_by(service.id).filter_map(|stateful_set| self.view(stateful_set)).collect()
     }
 }
 
