@@ -4,15 +4,10 @@
 //!
 //! Every wait is bounded, so a bug fails a test instead of hanging the suite.
 
-use std::io::{BufRead, Read, Write};
-use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
-use std::sync::mpsc::{self, Receiver};
-use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+mod support;
 
 use serde_json::{json, Value};
-
-const TIMEOUT: Duration = Duration::from_secs(10);
+use support::stdio::StdioServer;
 
 const BROKEN_PAIR: &str = "\
 apiVersion: apps/v1
@@ -38,139 +33,13 @@ spec:
     app: redis
 ";
 
-struct Server {
-    child: Child,
-    stdin: Option<ChildStdin>,
-    messages: Receiver<Value>,
-    /// The stdout reader: `Err` with what was wrong if stdout held anything
-    /// but framed JSON-RPC.
-    stdout: Option<JoinHandle<Result<usize, String>>>,
-    stderr: Option<JoinHandle<String>>,
-    /// Messages already taken off `messages`.
-    seen: Vec<Value>,
-}
-
-impl Server {
-    fn spawn() -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_kube-lsp"))
-            .env("KUBE_LSP_LOG", "debug")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the binary starts");
-        let stdin = child.stdin.take();
-        let mut stdout = child.stdout.take().expect("stdout");
-        let mut stderr = child.stderr.take().expect("stderr");
-        let (sender, messages) = mpsc::channel();
-        let stdout = std::thread::spawn(move || {
-            let mut reader = std::io::BufReader::new(&mut stdout);
-            let mut count = 0;
-            while let Some(message) = read_frame(&mut reader)? {
-                count += 1;
-                // The test may have stopped listening; the framing verdict
-                // still stands.
-                let _ = sender.send(message);
-            }
-            Ok(count)
-        });
-        let stderr = std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = stderr.read_to_string(&mut text);
-            text
-        });
-        Server { child, stdin, messages, stdout: Some(stdout), stderr: Some(stderr), seen: Vec::new() }
-    }
-
-    fn write_raw(&mut self, bytes: &[u8]) {
-        let stdin = self.stdin.as_mut().expect("stdin open");
-        stdin.write_all(bytes).expect("write to the server");
-        stdin.flush().expect("flush");
-    }
-
-    fn send(&mut self, message: Value) {
-        let body = message.to_string();
-        self.write_raw(format!("Content-Length: {}\r\n\r\n{body}", body.len()).as_bytes());
-    }
-
-    fn close_stdin(&mut self) {
-        self.stdin = None;
-    }
-
-    /// The next message that `matches`; the others are kept for `finish`.
-    fn wait(&mut self, what: &str, matches: impl Fn(&Value) -> bool) -> Value {
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            let remaining = deadline.saturating_duration_since(Instant::now());
-            match self.messages.recv_timeout(remaining) {
-                Ok(message) if matches(&message) => {
-                    self.seen.push(message.clone());
-                    return message;
-                }
-                Ok(message) => self.seen.push(message),
-                Err(_) => panic!("no {what} within {TIMEOUT:?}; got {:#?}", self.seen),
-            }
-        }
-    }
-
-    /// Waits for the process to end; returns its status, stdout's framing
-    /// verdict with every message, and stderr.
-    fn finish(mut self) -> (ExitStatus, Result<Vec<Value>, String>, String) {
-        let deadline = Instant::now() + TIMEOUT;
-        let status = loop {
-            if let Some(status) = self.child.try_wait().expect("wait") {
-                break status;
-            }
-            if Instant::now() > deadline {
-                let _ = self.child.kill();
-                let _ = self.child.wait();
-                panic!("the server did not exit within {TIMEOUT:?}");
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        };
-        let framing = self.stdout.take().expect("joined once").join().expect("reader does not panic");
-        let stderr = self.stderr.take().expect("joined once").join().expect("reader does not panic");
-        let mut seen = std::mem::take(&mut self.seen);
-        seen.extend(self.messages.try_iter());
-        let messages = framing.map(|_| seen);
-        (status, messages, stderr)
-    }
-}
-
-/// The next message on stdout, `None` at its end; an error for anything
-/// but exactly `Content-Length: N\r\n\r\n` and N bytes of a JSON-RPC 2.0
-/// object.
-fn read_frame(reader: &mut impl BufRead) -> Result<Option<Value>, String> {
-    let mut header = String::new();
-    if reader.read_line(&mut header).map_err(|error| error.to_string())? == 0 {
-        return Ok(None);
-    }
-    let length: usize = header
-        .strip_prefix("Content-Length: ")
-        .and_then(|rest| rest.strip_suffix("\r\n"))
-        .and_then(|length| length.parse().ok())
-        .ok_or_else(|| format!("bad header {header:?}"))?;
-    let mut blank = String::new();
-    reader.read_line(&mut blank).map_err(|error| error.to_string())?;
-    if blank != "\r\n" {
-        return Err(format!("no blank line after the header: {blank:?}"));
-    }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).map_err(|error| format!("truncated body: {error}"))?;
-    let message: Value = serde_json::from_slice(&body).map_err(|error| format!("bad JSON: {error}"))?;
-    if message["jsonrpc"] != "2.0" {
-        return Err(format!("not JSON-RPC 2.0: {message}"));
-    }
-    Ok(Some(message))
-}
-
 fn initialize(id: i64) -> Value {
     json!({"jsonrpc": "2.0", "id": id, "method": "initialize", "params": {"processId": null, "rootUri": null, "capabilities": {}}})
 }
 
 #[test]
 fn a_full_session_over_stdio_writes_only_json_rpc_and_exits_0() {
-    let mut server = Server::spawn();
+    let mut server = StdioServer::spawn("debug");
     server.send(initialize(1));
     server.send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
     server.send(json!({
@@ -215,7 +84,7 @@ fn a_full_session_over_stdio_writes_only_json_rpc_and_exits_0() {
 
 #[test]
 fn malformed_input_is_skipped_and_the_server_still_answers() {
-    let mut server = Server::spawn();
+    let mut server = StdioServer::spawn("debug");
     // A header that is not one, a body that is not JSON, a length that is
     // too short (the rest of the body runs into the next header), a message
     // that is JSON but not JSON-RPC, and one that is not even UTF-8.
@@ -246,7 +115,7 @@ fn malformed_input_is_skipped_and_the_server_still_answers() {
 
 #[test]
 fn exit_without_shutdown_or_the_end_of_input_exits_1() {
-    let mut server = Server::spawn();
+    let mut server = StdioServer::spawn("debug");
     server.send(initialize(1));
     server.send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
     server.send(json!({"jsonrpc": "2.0", "method": "exit"}));
@@ -255,7 +124,7 @@ fn exit_without_shutdown_or_the_end_of_input_exits_1() {
     assert_eq!(status.code(), Some(1), "stderr:\n{stderr}");
     assert!(!stderr.contains("panicked"), "stderr:\n{stderr}");
 
-    let mut server = Server::spawn();
+    let mut server = StdioServer::spawn("debug");
     server.send(initialize(1));
     server.close_stdin();
     let (status, messages, stderr) = server.finish();

@@ -14,15 +14,13 @@
 
 mod support;
 
-use std::io::{BufRead, Read, Write};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use kube_lsp::lsp::{read_messages_from, Exit};
 use lsp_server::Message;
 use proptest::prelude::*;
 use serde_json::{json, Value};
+use support::stdio::StdioServer;
 use support::{
     initialize_params, line_starts, position, position_with, Client, Rng, GOOD_PAIR, INVALID_PARAMS, INVALID_REQUEST,
     METHOD_NOT_FOUND, POD_DNS_NAME, SERVER_NOT_INITIALIZED,
@@ -45,105 +43,6 @@ fn junk(rng: &mut Rng, len: usize) -> Vec<u8> {
 
 // Over stdio, with the real binary.
 
-struct Process {
-    child: Child,
-    stdin: Option<ChildStdin>,
-    messages: mpsc::Receiver<Value>,
-    stdout: Option<std::thread::JoinHandle<Result<(), String>>>,
-    stderr: Option<std::thread::JoinHandle<String>>,
-    seen: Vec<Value>,
-}
-
-impl Process {
-    fn spawn() -> Process {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_kube-lsp"))
-            .env("KUBE_LSP_LOG", "info")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the binary starts");
-        let stdin = child.stdin.take();
-        let mut stdout = child.stdout.take().expect("stdout");
-        let mut stderr = child.stderr.take().expect("stderr");
-        let (sender, messages) = mpsc::channel();
-        let stdout = std::thread::spawn(move || {
-            let mut reader = std::io::BufReader::new(&mut stdout);
-            // Nothing but `Content-Length: N\r\n\r\n` and N bytes of JSON-RPC.
-            loop {
-                let mut header = String::new();
-                if reader.read_line(&mut header).map_err(|error| error.to_string())? == 0 {
-                    return Ok(());
-                }
-                let length: usize = header
-                    .strip_prefix("Content-Length: ")
-                    .and_then(|rest| rest.strip_suffix("\r\n"))
-                    .and_then(|length| length.parse().ok())
-                    .ok_or_else(|| format!("bad header {header:?}"))?;
-                let mut blank = [0; 2];
-                reader.read_exact(&mut blank).map_err(|error| error.to_string())?;
-                let mut body = vec![0; length];
-                reader.read_exact(&mut body).map_err(|error| error.to_string())?;
-                let message: Value = serde_json::from_slice(&body).map_err(|error| error.to_string())?;
-                if &blank != b"\r\n" || message["jsonrpc"] != "2.0" {
-                    return Err(format!("not JSON-RPC: {message}"));
-                }
-                let _ = sender.send(message);
-            }
-        });
-        let stderr = std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = stderr.read_to_string(&mut text);
-            text
-        });
-        Process { child, stdin, messages, stdout: Some(stdout), stderr: Some(stderr), seen: Vec::new() }
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let stdin = self.stdin.as_mut().expect("stdin open");
-        stdin.write_all(bytes).expect("write to the server");
-        stdin.flush().expect("flush");
-    }
-
-    fn send(&mut self, message: Value) {
-        self.write(&frame(&message.to_string()));
-    }
-
-    /// The response to request `id`.
-    fn response(&mut self, id: i64) -> Value {
-        let deadline = Instant::now() + support::TIMEOUT;
-        loop {
-            if let Some(found) = self.seen.iter().find(|message| message["id"] == id && message.get("method").is_none())
-            {
-                return found.clone();
-            }
-            let remaining = deadline.saturating_duration_since(Instant::now());
-            match self.messages.recv_timeout(remaining) {
-                Ok(message) => self.seen.push(message),
-                Err(_) => panic!("no response to {id}; got {:#?}", self.seen),
-            }
-        }
-    }
-
-    fn finish(mut self) -> (Option<i32>, Result<(), String>, String) {
-        self.stdin = None;
-        let deadline = Instant::now() + support::TIMEOUT;
-        let status = loop {
-            if let Some(status) = self.child.try_wait().expect("wait") {
-                break status;
-            }
-            if Instant::now() > deadline {
-                let _ = self.child.kill();
-                panic!("the server did not exit");
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        };
-        let framing = self.stdout.take().expect("once").join().expect("no panic");
-        let stderr = self.stderr.take().expect("once").join().expect("no panic");
-        (status.code(), framing, stderr)
-    }
-}
-
 fn hover_params(line: usize, character: usize) -> Value {
     json!({"textDocument": {"uri": "untitled:good.yaml"}, "position": {"line": line, "character": character}})
 }
@@ -151,24 +50,24 @@ fn hover_params(line: usize, character: usize) -> Value {
 #[test]
 fn hostile_bytes_over_stdio_then_a_correct_hover() {
     let mut rng = Rng::new(0x5EED_1001);
-    let mut server = Process::spawn();
+    let mut server = StdioServer::spawn("info");
     let service_name = GOOD_PAIR.find("serviceName: redis").expect("serviceName") + "serviceName: re".len();
     let at = position(GOOD_PAIR, service_name);
     let (line, character) = (at["line"].as_u64().unwrap_or(0) as usize, at["character"].as_u64().unwrap_or(0) as usize);
 
     // Before `initialize`: junk, then a request that must be refused.
-    server.write(&junk(&mut rng, 3000));
+    server.write_raw(&junk(&mut rng, 3000));
     server.send(
         json!({"jsonrpc": "2.0", "id": 100, "method": "textDocument/hover", "params": hover_params(line, character)}),
     );
     // Bad JSON, a body shorter than its length says (it runs into the next
     // header), lengths that are no numbers, a JSON object that is no message.
-    server.write(&frame("{\"jsonrpc\": \"2.0\", \"id\": 7, \"method\""));
+    server.write_raw(&frame("{\"jsonrpc\": \"2.0\", \"id\": 7, \"method\""));
     let short = r#"{"jsonrpc":"2.0","id":101,"method":"initialize","params":{}}"#;
-    server.write(format!("Content-Length: {}\r\n\r\n{short}", short.len() - 7).as_bytes());
-    server.write(b"Content-Length: 99999999999999999999999999\r\n\r\nContent-Length: -5\r\n\r\n");
+    server.write_raw(format!("Content-Length: {}\r\n\r\n{short}", short.len() - 7).as_bytes());
+    server.write_raw(b"Content-Length: 99999999999999999999999999\r\n\r\nContent-Length: -5\r\n\r\n");
     server.send(json!({"jsonrpc": "2.0", "id": 102, "params": [1, 2]}));
-    server.write(&junk(&mut rng, 500));
+    server.write_raw(&junk(&mut rng, 500));
 
     server.send(json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}));
     server.send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
@@ -181,9 +80,10 @@ fn hostile_bytes_over_stdio_then_a_correct_hover() {
     // next message, which is lost; reading resumes at the header after it.
     let sacrifice = json!({"jsonrpc": "2.0", "method": "$/sacrifice"}).to_string();
     let swallowed = frame(&json!({"jsonrpc": "2.0", "id": 105, "method": "shutdown"}).to_string());
-    server.write(format!("Content-Length: {}\r\n\r\n{sacrifice}", sacrifice.len() + swallowed.len() / 2).as_bytes());
-    server.write(&swallowed);
-    server.write(&junk(&mut rng, 2000));
+    server
+        .write_raw(format!("Content-Length: {}\r\n\r\n{sacrifice}", sacrifice.len() + swallowed.len() / 2).as_bytes());
+    server.write_raw(&swallowed);
+    server.write_raw(&junk(&mut rng, 2000));
 
     server.send(
         json!({"jsonrpc": "2.0", "id": 2, "method": "textDocument/hover", "params": hover_params(line, character)}),
@@ -204,9 +104,10 @@ fn hostile_bytes_over_stdio_then_a_correct_hover() {
     assert_eq!(server.response(3)["result"], Value::Null);
     assert_eq!(server.response(4)["error"]["code"], INVALID_REQUEST);
     let seen = server.seen.clone();
-    let (code, framing, stderr) = server.finish();
-    assert_eq!(framing, Ok(()), "stdout holds only JSON-RPC; stderr:\n{stderr}");
-    assert_eq!(code, Some(0), "exit after shutdown; stderr:\n{stderr}");
+    server.close_stdin();
+    let (status, framing, stderr) = server.finish();
+    assert!(framing.is_ok(), "stdout holds only JSON-RPC: {framing:?}; stderr:\n{stderr}");
+    assert_eq!(status.code(), Some(0), "exit after shutdown; stderr:\n{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
     for lost in [7, 101, 105] {
         assert!(!seen.iter().any(|message| message["id"] == lost), "request {lost} was not whole: {seen:#?}");

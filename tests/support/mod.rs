@@ -9,6 +9,8 @@
 // Each test crate uses a different part of this module.
 #![allow(dead_code)]
 
+pub mod stdio;
+
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
