@@ -5,16 +5,14 @@
 //!
 //! Every wait is bounded, so a bug fails a test instead of hanging the suite.
 
-use std::collections::{HashMap, VecDeque};
+mod support;
+
 use std::path::Path;
-use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
 
-use kube_lsp::lsp::{serve, Exit, Options};
-use lsp_server::{Connection, Message, Notification, Request, RequestId, Response, ResponseError};
+use kube_lsp::lsp::Exit;
+use lsp_server::{Connection, Notification};
 use serde_json::{json, Value};
-
-const TIMEOUT: Duration = Duration::from_secs(10);
+use support::{file_uri, Client};
 
 const REQUEST_CANCELED: i32 = -32800;
 const METHOD_NOT_FOUND: i32 = -32601;
@@ -23,8 +21,6 @@ const INVALID_PARAMS: i32 = -32602;
 const INTERNAL_ERROR: i32 = -32603;
 const SERVER_NOT_INITIALIZED: i32 = -32002;
 const REQUEST_FAILED: i32 = -32803;
-
-type Answer = Result<Value, ResponseError>;
 
 /// A StatefulSet whose governing Service is not headless.
 const STATEFUL_SET: &str = "\
@@ -69,153 +65,10 @@ fn broken_pair() -> String {
     format!("{STATEFUL_SET}---\n{SERVICE}")
 }
 
-// The test client.
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Encoding {
     Utf8,
     Utf16,
-}
-
-struct Client {
-    connection: Connection,
-    server: Option<JoinHandle<anyhow::Result<Exit>>>,
-    next_id: i32,
-    notifications: VecDeque<Notification>,
-    responses: HashMap<RequestId, Response>,
-    /// What the client answers to `workspace/configuration`.
-    configuration: Value,
-    /// Requests the server sent, in order.
-    server_requests: Vec<Request>,
-}
-
-impl Client {
-    fn start() -> Client {
-        let (server_side, client_side) = Connection::memory();
-        let server = std::thread::spawn(move || serve(server_side, Options { test_requests: true }));
-        Client {
-            connection: client_side,
-            server: Some(server),
-            next_id: 1,
-            notifications: VecDeque::new(),
-            responses: HashMap::new(),
-            configuration: Value::Null,
-            server_requests: Vec::new(),
-        }
-    }
-
-    /// Starts a server and completes the handshake; returns the
-    /// `initialize` result.
-    fn initialized(params: Value) -> (Client, Value) {
-        let mut client = Client::start();
-        let result = client.request("initialize", params).expect("initialize succeeds");
-        client.notify("initialized", json!({}));
-        (client, result)
-    }
-
-    fn send_request(&mut self, method: &str, params: Value) -> RequestId {
-        let id = RequestId::from(self.next_id);
-        self.next_id += 1;
-        let request = Request { id: id.clone(), method: method.to_owned(), params };
-        self.connection.sender.send(request.into()).expect("server alive");
-        id
-    }
-
-    fn request(&mut self, method: &str, params: Value) -> Answer {
-        let id = self.send_request(method, params);
-        self.response(&id)
-    }
-
-    fn notify(&mut self, method: &str, params: Value) {
-        let notification = Notification { method: method.to_owned(), params };
-        self.connection.sender.send(notification.into()).expect("server alive");
-    }
-
-    /// Takes one message from the server, answering its requests on the way.
-    fn receive(&mut self, deadline: Instant) -> bool {
-        let remaining = deadline.saturating_duration_since(Instant::now());
-        match self.connection.receiver.recv_timeout(remaining) {
-            Ok(Message::Response(response)) => {
-                self.responses.insert(response.id.clone(), response);
-            }
-            Ok(Message::Notification(notification)) => self.notifications.push_back(notification),
-            Ok(Message::Request(request)) => {
-                let result = match request.method.as_str() {
-                    "workspace/configuration" => json!([self.configuration.clone()]),
-                    _ => Value::Null,
-                };
-                let response = Response { id: request.id.clone(), response_result: Ok(result) };
-                self.connection.sender.send(response.into()).expect("server alive");
-                self.server_requests.push(request);
-            }
-            Err(_) => return false,
-        }
-        true
-    }
-
-    fn response(&mut self, id: &RequestId) -> Answer {
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            if let Some(response) = self.responses.remove(id) {
-                return response.response_result;
-            }
-            assert!(self.receive(deadline), "no response to request {id} within {TIMEOUT:?}");
-        }
-    }
-
-    /// The first notification (received or to come) that `matches`; those
-    /// before it are kept for later waits.
-    fn notification(&mut self, what: &str, matches: impl Fn(&Notification) -> bool) -> Notification {
-        let deadline = Instant::now() + TIMEOUT;
-        let mut checked = 0;
-        loop {
-            if let Some(position) = self.notifications.iter().skip(checked).position(&matches) {
-                return self.notifications.remove(checked + position).expect("position is in range");
-            }
-            checked = self.notifications.len();
-            assert!(self.receive(deadline), "no {what} within {TIMEOUT:?}; got {:#?}", self.notifications);
-        }
-    }
-
-    /// The next diagnostics published for `uri` that satisfy `matches`
-    /// (earlier publications for that URI are dropped).
-    fn diagnostics(&mut self, uri: &str, matches: impl Fn(&[Value]) -> bool) -> Value {
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            let remaining = deadline.saturating_duration_since(Instant::now());
-            assert!(!remaining.is_zero(), "no matching diagnostics for {uri}; got {:#?}", self.notifications);
-            let notification = self.notification(&format!("diagnostics for {uri}"), |notification| {
-                notification.method == "textDocument/publishDiagnostics" && notification.params["uri"] == uri
-            });
-            let diagnostics = notification.params["diagnostics"].as_array().cloned().unwrap_or_default();
-            if matches(&diagnostics) {
-                return notification.params;
-            }
-        }
-    }
-
-    fn open(&mut self, uri: &str, version: i32, text: &str) {
-        self.notify(
-            "textDocument/didOpen",
-            json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": version, "text": text}}),
-        );
-    }
-
-    fn shutdown_and_exit(mut self) -> Exit {
-        assert_eq!(self.request("shutdown", Value::Null).expect("shutdown succeeds"), Value::Null);
-        self.notify("exit", Value::Null);
-        self.join()
-    }
-
-    fn join(&mut self) -> Exit {
-        let server = self.server.take().expect("server not joined yet");
-        let deadline = Instant::now() + TIMEOUT;
-        while !server.is_finished() {
-            assert!(Instant::now() < deadline, "the server did not exit within {TIMEOUT:?}");
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        server.join().expect("the server thread does not panic").expect("the server ends without error")
-    }
 }
 
 fn initialize_params(encodings: &[&str], folders: &[&Path], options: Value) -> Value {
@@ -232,10 +85,6 @@ fn initialize_params(encodings: &[&str], folders: &[&Path], options: Value) -> V
         "workspaceFolders": if folders.is_empty() { Value::Null } else { Value::Array(folders) },
         "initializationOptions": options,
     })
-}
-
-fn file_uri(path: &Path) -> String {
-    lsp_types::Url::from_file_path(path).expect("absolute path").to_string()
 }
 
 // Positions, computed here independently of the server.
@@ -414,6 +263,7 @@ fn a_panicking_handler_answers_an_internal_error_and_the_server_goes_on() {
     let (mut client, _) = Client::initialized(json!({"capabilities": {}}));
     let uri = "file:///panic/redis.yaml";
     client.open(uri, 1, &broken_pair());
+    support::expect_caught_panics();
     let error = client.request("kubeLsp/testPanic", json!({})).expect_err("an error");
     assert_eq!(error.code, INTERNAL_ERROR);
     assert!(error.message.contains("panics on purpose"), "{}", error.message);

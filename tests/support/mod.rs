@@ -13,6 +13,7 @@ pub mod stdio;
 
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -78,8 +79,21 @@ pub struct Client {
     next_id: i32,
     pub notifications: VecDeque<Notification>,
     responses: HashMap<RequestId, Response>,
+    /// What the client answers to `workspace/configuration`.
+    pub configuration: Value,
     /// Requests the server sent, in order.
     pub server_requests: Vec<Request>,
+}
+
+/// Set by a test that makes a handler panic on purpose.
+static CAUGHT_PANICS_EXPECTED: AtomicBool = AtomicBool::new(false);
+
+/// For a test that makes the server panic on purpose (and sees it answer an
+/// internal error): from then on, a session of this test binary no longer
+/// fails on the panics the log shows. Set before the panic, so that no
+/// session can see the panic's log line and not the flag.
+pub fn expect_caught_panics() {
+    CAUGHT_PANICS_EXPECTED.store(true, Ordering::SeqCst);
 }
 
 impl Client {
@@ -98,6 +112,7 @@ impl Client {
             next_id: 1,
             notifications: VecDeque::new(),
             responses: HashMap::new(),
+            configuration: Value::Null,
             server_requests: Vec::new(),
         }
     }
@@ -138,7 +153,11 @@ impl Client {
             }
             Ok(Message::Notification(notification)) => self.notifications.push_back(notification),
             Ok(Message::Request(request)) => {
-                let response = Response { id: request.id.clone(), response_result: Ok(Value::Null) };
+                let result = match request.method.as_str() {
+                    "workspace/configuration" => json!([self.configuration.clone()]),
+                    _ => Value::Null,
+                };
+                let response = Response { id: request.id.clone(), response_result: Ok(result) };
                 self.connection.sender.send(response.into()).expect("server alive");
                 self.server_requests.push(request);
             }
@@ -154,6 +173,20 @@ impl Client {
                 return response.response_result;
             }
             assert!(self.receive(deadline), "no response to request {id} within {TIMEOUT:?}");
+        }
+    }
+
+    /// The first notification (received or to come) that `matches`; those
+    /// before it are kept for later waits.
+    pub fn notification(&mut self, what: &str, matches: impl Fn(&Notification) -> bool) -> Notification {
+        let deadline = Instant::now() + TIMEOUT;
+        let mut checked = 0;
+        loop {
+            if let Some(position) = self.notifications.iter().skip(checked).position(&matches) {
+                return self.notifications.remove(checked + position).expect("position is in range");
+            }
+            checked = self.notifications.len();
+            assert!(self.receive(deadline), "no {what} within {TIMEOUT:?}; got {:#?}", self.notifications);
         }
     }
 
@@ -260,6 +293,9 @@ impl Client {
         assert_eq!(self.request("shutdown", Value::Null).expect("shutdown succeeds"), Value::Null);
         self.notify("exit", Value::Null);
         let exit = self.join();
+        if CAUGHT_PANICS_EXPECTED.load(Ordering::SeqCst) {
+            return exit;
+        }
         let logs = logged(&captured_logs());
         let panics: Vec<&str> = logs.lines().filter(|line| line.contains("panicked")).collect();
         assert!(panics.is_empty(), "the server caught panics:\n{}", panics.join("\n"));
