@@ -104,6 +104,50 @@ spec: {clusterIP: None, selector: {app: redis}}
     }
 
     #[test]
+    fn a_kustomization_gives_the_files_it_lists_its_namespace() {
+        // set.yaml is in namespace `cache` through the kustomization, so
+        // the Service of that namespace is found; other.yaml is not listed
+        // and stays in `default`; the patch holds a partial StatefulSet that
+        // is no object.
+        check_findings(
+            r#"
+#- /app/kustomization.yaml
+namespace: cache
+resources: [set.yaml]
+patches:
+  - path: patch.yaml
+#- /app/set.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  serviceName: redis
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+#- /app/service.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: redis, namespace: cache}
+spec: {clusterIP: None, selector: {app: redis}}
+#- /app/other.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: web}
+spec:
+  serviceName: redis
+#              ^^^^^ warning service-not-found
+  selector: {matchLabels: {app: web}}
+  template: {metadata: {labels: {app: web}}}
+#- /app/patch.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec: {serviceName: nothing-here}
+"#,
+        );
+    }
+
+    #[test]
     fn explicit_default_namespace_equals_omitted() {
         check_findings(
             r#"
