@@ -413,7 +413,7 @@ proptest! {
         let range = TextRange::new(prefix, before.len() - suffix);
         let replacement = after[prefix..after.len() - suffix].to_owned();
         prop_assert_eq!(texts[file].1.as_str(), before.as_str());
-        edited.edit(ids[file], Some(2), [replacement.as_str()], |_, _, _| Some(range), |change: &&str| *change);
+        edited.edit(ids[file], Some(2), &[kube_lsp::text::TextEdit::new(range, replacement)]);
         let edited_snapshot = edited.snapshot();
         prop_assert_eq!(&edited_snapshot.file(ids[file]).expect("file").text, &after);
         prop_assert_eq!(&edited_snapshot.file(ids[file]).expect("file").line_index, &LineIndex::new(&after));

@@ -12,16 +12,32 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub use file::{is_kustomization_path, DocumentSlot, SourceFile};
+pub use file::{is_kustomization_path, DocumentChanges, DocumentSlot, SourceFile};
 pub use index::{normalize, Index, IndexedObject, NamespaceSource, ObjectId};
 
 use crate::config::Config;
 use crate::model::{Object, Service, StatefulSet};
 use crate::syntax::TextRange;
-use crate::text::{LineIndex, TextEdit};
+use crate::text::TextEdit;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FileId(pub u32);
+
+/// What changed since the analysis last asked (`Workspace::take_changes`):
+/// the documents of each file that went and came, or `everything` when the
+/// change reaches every file (the configuration, a kustomization that gives
+/// files their namespace).
+#[derive(Debug, Default)]
+pub struct Changes {
+    pub everything: bool,
+    pub files: Vec<(FileId, DocumentChanges)>,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        !self.everything && self.files.is_empty()
+    }
+}
 
 /// The mutable workspace, owned by one thread (the LSP main loop or the CLI).
 #[derive(Debug, Default)]
@@ -30,11 +46,16 @@ pub struct Workspace {
     ids: HashMap<PathBuf, FileId>,
     config: Arc<Config>,
     index: Option<Arc<Index>>,
+    changes: Changes,
 }
 
 impl Workspace {
     pub fn new(config: Config) -> Workspace {
-        Workspace { config: Arc::new(config), ..Workspace::default() }
+        Workspace {
+            config: Arc::new(config),
+            changes: Changes { everything: true, files: Vec::new() },
+            ..Workspace::default()
+        }
     }
 
     pub fn config(&self) -> &Config {
@@ -44,6 +65,7 @@ impl Workspace {
     pub fn set_config(&mut self, config: Config) {
         self.config = Arc::new(config);
         self.index = None;
+        self.changes.everything = true;
     }
 
     pub fn file_id(&self, path: &Path) -> Option<FileId> {
@@ -58,8 +80,20 @@ impl Workspace {
         self.files.iter().enumerate().filter(|(_, file)| file.is_some()).map(|(id, _)| FileId(id as u32))
     }
 
-    /// Adds or replaces a file's text, reusing what did not change.
+    /// What changed since the last call.
+    pub fn take_changes(&mut self) -> Changes {
+        std::mem::take(&mut self.changes)
+    }
+
+    /// Adds or replaces a file's text, reusing what did not change. An open
+    /// buffer (`version` set) over `maxFileSize` is kept, not analysed.
     pub fn set_text(&mut self, path: PathBuf, text: String, version: Option<i32>) -> FileId {
+        let limit = self.config.max_file_size;
+        if version.is_some() && text.len() as u64 > limit {
+            let mut file = SourceFile::skipped_with_text(path, too_big_reason(text.len(), limit), text);
+            file.version = version;
+            return self.insert(file);
+        }
         let previous = self.file_id(&path).and_then(|id| self.file(id).cloned());
         let file = SourceFile::new(path, text, version, previous.as_deref());
         self.insert(file)
@@ -70,75 +104,120 @@ impl Workspace {
     pub fn insert(&mut self, file: SourceFile) -> FileId {
         match self.ids.get(&file.path) {
             Some(id) => {
+                let id = *id;
                 let slot = &mut self.files[id.0 as usize];
+                let old = slot.take();
                 // Most keystrokes change no object's identity: the index then
                 // stays valid as it is (it holds ids and names, no ranges).
-                if !slot.as_deref().is_some_and(|old| old.indexes_like(&file)) {
+                if !old.as_deref().is_some_and(|old| old.indexes_like(&file)) {
                     self.index = None;
                 }
+                let changes = DocumentChanges::between(old.as_deref(), Some(&file));
+                let kustomization_changed = old.as_deref().is_some_and(|old| old.kustomization != file.kustomization);
                 *slot = Some(Arc::new(file));
-                *id
+                self.record(id, changes, kustomization_changed);
+                id
             }
             None => {
                 self.index = None;
                 let id = FileId(self.files.len() as u32);
+                let changes = DocumentChanges::between(None, Some(&file));
+                let kustomization = file.kustomization.is_some();
                 self.ids.insert(file.path.clone(), id);
                 self.files.push(Some(Arc::new(file)));
+                self.record(id, changes, kustomization);
                 id
             }
         }
     }
 
-    /// Applies edits given one after the other, each in the coordinates of the
-    /// text left by the ones before it (as LSP's incremental changes are):
-    /// `to_range` turns each edit's position into a byte range against the
-    /// current text and line index. Returns false when the file is unknown.
-    pub fn edit<C>(
-        &mut self,
-        id: FileId,
-        version: Option<i32>,
-        changes: impl IntoIterator<Item = C>,
-        mut to_range: impl FnMut(&str, &LineIndex, &C) -> Option<TextRange>,
-        new_text: impl Fn(&C) -> &str,
-    ) -> bool {
-        let Some(previous) = self.file(id).cloned() else { return false };
-        let mut text = previous.text.clone();
-        let mut line_index = previous.line_index.clone();
-        for change in changes {
-            match to_range(&text, &line_index, &change) {
-                Some(range) => {
-                    let replacement = new_text(&change);
-                    if crate::text::replace_range(&mut text, range, replacement) {
-                        line_index.apply_edit(&text, range, replacement.len());
-                    }
+    fn record(&mut self, id: FileId, changes: DocumentChanges, everything: bool) {
+        if everything {
+            self.changes.everything = true;
+        }
+        if self.changes.everything {
+            // A fresh analysis reads every file anyway.
+            self.changes.files.clear();
+        } else if !changes.is_empty() {
+            self.changes.files.push((id, changes));
+        }
+    }
+
+    /// Applies edits one after the other, each in the coordinates of the text
+    /// left by the ones before it (as LSP's incremental changes are), in
+    /// place. Returns false when the file is unknown or an edit's range does
+    /// not fit the text (the edits before it stay applied).
+    pub fn edit(&mut self, id: FileId, version: Option<i32>, edits: &[TextEdit]) -> bool {
+        let limit = self.config.max_file_size;
+        let Some(slot) = self.files.get_mut(id.0 as usize).and_then(Option::as_mut) else { return false };
+        // Unique unless a snapshot is still held somewhere: then the file is
+        // copied once, and the snapshot keeps the old version.
+        let file = Arc::make_mut(slot);
+        file.version = version;
+        let mut all = DocumentChanges::default();
+        let mut applied = true;
+        for edit in edits {
+            match file.apply_edit(edit) {
+                Some(changes) => {
+                    all.removed.extend(changes.removed);
+                    all.added.extend(changes.added);
                 }
-                // A change without a range replaces the whole text.
                 None => {
-                    text = new_text(&change).to_owned();
-                    line_index = LineIndex::new(&text);
+                    applied = false;
+                    break;
                 }
             }
         }
-        let file = SourceFile::with_line_index(previous.path.clone(), text, line_index, version, Some(&previous));
-        self.insert(file);
-        true
+        // A document added by one edit and replaced by the next was never
+        // seen by anyone.
+        if edits.len() > 1 {
+            let added: std::collections::HashSet<u64> = all.added.iter().copied().collect();
+            all.removed.retain(|slot| !added.contains(&slot.revision));
+            all.added.retain(|revision| file.document_by_revision(*revision).is_some());
+        }
+        let identity_changed = all.removed.len() != all.added.len()
+            || !all.added.is_empty() && {
+                let removed_objects: Vec<&Object> = all.removed.iter().flat_map(|slot| slot.objects.iter()).collect();
+                let added_objects: Vec<&Object> = all
+                    .added
+                    .iter()
+                    .filter_map(|revision| file.document_by_revision(*revision))
+                    .flat_map(|(_, slot)| slot.objects.iter())
+                    .collect();
+                removed_objects.len() != added_objects.len()
+                    || removed_objects.iter().zip(&added_objects).any(|(old, new)| !old.indexes_like(new))
+            };
+        let kustomization_changed = is_kustomization_path(&file.path) && !all.is_empty();
+        let over_limit = file.skipped.is_none() && file.text.len() as u64 > limit;
+        let back_under_limit = file.skipped.is_some() && version.is_some() && file.text.len() as u64 <= limit;
+        let resize = (over_limit || back_under_limit).then(|| (file.path.clone(), file.text.clone()));
+        // Several edits in one go may move documents in ways a pairwise
+        // comparison does not see: the index is rebuilt to be sure.
+        if identity_changed || kustomization_changed || edits.len() > 1 {
+            self.index = None;
+        }
+        self.record(id, all, kustomization_changed);
+        if let Some((path, text)) = resize {
+            self.set_text(path, text, version);
+        }
+        applied
     }
 
-    /// Applies byte-range edits to one file's current text.
+    /// Applies byte-range edits that are all against the current text (as a
+    /// code action's are) to one file.
     pub fn apply_edits(&mut self, id: FileId, edits: &[TextEdit]) -> bool {
         let Some(previous) = self.file(id).cloned() else { return false };
         let text = crate::text::apply_edits(&previous.text, edits);
-        let file = SourceFile::new(previous.path.clone(), text, previous.version, Some(&previous));
-        self.insert(file);
+        self.set_text(previous.path.clone(), text, previous.version);
         true
     }
 
     pub fn remove(&mut self, path: &Path) -> Option<FileId> {
         let id = self.ids.remove(path)?;
-        if let Some(slot) = self.files.get_mut(id.0 as usize) {
-            *slot = None;
-        }
+        let old = self.files.get_mut(id.0 as usize).and_then(Option::take);
         self.index = None;
+        let kustomization = old.as_deref().is_some_and(|old| old.kustomization.is_some());
+        self.record(id, DocumentChanges::between(old.as_deref(), None), kustomization);
         Some(id)
     }
 
@@ -154,6 +233,10 @@ impl Workspace {
         };
         Snapshot { files: Arc::new(self.files.clone()), index, config: self.config.clone() }
     }
+}
+
+pub fn too_big_reason(len: usize, limit: u64) -> String {
+    format!("{len} bytes, over `maxFileSize` ({limit} bytes)")
 }
 
 /// An immutable state of the workspace.

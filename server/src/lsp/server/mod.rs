@@ -13,7 +13,7 @@
 mod buffers;
 mod disk;
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashSet, VecDeque};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -98,7 +98,6 @@ pub fn serve(connection: Connection, options: Options) -> anyhow::Result<Exit> {
         settings_from_initialization: false,
         shown_problems: Vec::new(),
         watcher: None,
-        oversized: HashMap::new(),
     };
     server.main_loop()
 }
@@ -160,9 +159,6 @@ struct Server {
     /// again on every settings change.
     shown_problems: Vec<String>,
     watcher: Option<FileWatcher>,
-    /// The text of open buffers over `maxFileSize`, which the workspace
-    /// holds as skipped files; kept to apply the client's changes to.
-    oversized: HashMap<PathBuf, String>,
 }
 
 impl Server {
