@@ -390,13 +390,13 @@ fn breakdown(path: &Path, text: &str, keystrokes: usize) -> Breakdown {
             (TextRange::new(offset, offset + 1), "")
         };
         let started = Instant::now();
-        workspace.edit(id, Some(keystroke as i32 + 2), [change], |_, _, change| Some(change.0), |change| change.1);
+        workspace.edit(id, Some(keystroke as i32 + 2), &[kube_lsp::text::TextEdit::new(change.0, change.1)]);
         edits.push(started.elapsed());
         let started = Instant::now();
         let snapshot = workspace.snapshot();
         indexes.push(started.elapsed());
         let started = Instant::now();
-        std::hint::black_box(kube_lsp::checks::check_by_file(&snapshot));
+        std::hint::black_box(kube_lsp::checks::check(&snapshot));
         checks.push(started.elapsed());
     }
     Breakdown {
@@ -455,7 +455,7 @@ fn workspace_breakdown(root: &Path, runs: usize) -> WorkspaceBreakdown {
         let snapshot = workspace.snapshot();
         indexes.push(started.elapsed());
         let started = Instant::now();
-        std::hint::black_box(kube_lsp::checks::check_by_file(&snapshot));
+        std::hint::black_box(kube_lsp::checks::check(&snapshot));
         checks.push(started.elapsed());
     }
     WorkspaceBreakdown { walk: median(&walks), load: median(&loads), index: median(&indexes), checks: median(&checks) }

@@ -396,6 +396,12 @@ proptest! {
         let texts: Vec<(String, String)> =
             group.iter().map(|(name, bytes)| (name.clone(), String::from_utf8_lossy(bytes).into_owned())).collect();
         let (mut edited, ids) = workspace(&texts);
+        // The diagnostics of the workspace before the edit, kept up to date
+        // through it as the server keeps them.
+        let mut diagnostics = ide::Diagnostics::default();
+        let before_snapshot = edited.snapshot();
+        diagnostics.update(&before_snapshot, edited.take_changes());
+        drop(before_snapshot);
         // One replacement: the changed middle between the common prefix and
         // suffix, on char boundaries.
         let prefix = before
@@ -415,6 +421,7 @@ proptest! {
         prop_assert_eq!(texts[file].1.as_str(), before.as_str());
         edited.edit(ids[file], Some(2), &[kube_lsp::text::TextEdit::new(range, replacement)]);
         let edited_snapshot = edited.snapshot();
+        diagnostics.update(&edited_snapshot, edited.take_changes());
         prop_assert_eq!(&edited_snapshot.file(ids[file]).expect("file").text, &after);
         prop_assert_eq!(&edited_snapshot.file(ids[file]).expect("file").line_index, &LineIndex::new(&after));
 
@@ -423,7 +430,12 @@ proptest! {
         let (mut fresh, _) = workspace(&fresh_texts);
         let fresh_snapshot = fresh.snapshot();
         let edited_findings = checks::check(&edited_snapshot);
-        prop_assert_eq!(&edited_findings, &checks::check(&fresh_snapshot));
+        let fresh_findings = checks::check(&fresh_snapshot);
+        prop_assert_eq!(&edited_findings, &fresh_findings);
+        // The incremental update finds what a fresh check of the edited
+        // text finds.
+        let incremental: Vec<_> = diagnostics.all().cloned().collect();
+        prop_assert_eq!(&incremental, &fresh_findings);
         assert_findings_valid(&edited_snapshot, &edited_findings)?;
     }
 
@@ -442,7 +454,8 @@ proptest! {
         texts[file].1 = String::from_utf8_lossy(&after).into_owned();
         let (mut workspace, ids) = workspace(&texts);
         let snapshot = workspace.snapshot();
-        let findings = checks::check(&snapshot);
+        let diagnostics = ide::Diagnostics::of(&snapshot);
+        let findings: Vec<_> = diagnostics.all().cloned().collect();
         assert_findings_valid(&snapshot, &findings)?;
 
         let id = ids[file];
@@ -450,7 +463,7 @@ proptest! {
         let mut at: Vec<usize> = offsets.iter().map(|offset| offset.index(text.len() + 2)).collect();
         at.extend(findings.iter().filter(|finding| finding.file == id).map(|finding| finding.range.start));
         for &offset in &at {
-            if let Some(hover) = ide::hover(&snapshot, id, offset) {
+            if let Some(hover) = ide::hover(&snapshot, &diagnostics, id, offset) {
                 prop_assert!(in_text(&text, hover.range), "{hover:?}");
                 prop_assert!(!hover.markdown.is_empty());
             }
@@ -482,7 +495,7 @@ proptest! {
         // Every code action of every finding of the file (a few at most).
         let mut seen = std::collections::HashSet::new();
         for finding in findings.iter().filter(|finding| finding.file == id).take(6) {
-            for action in ide::code_actions(&snapshot, id, finding.range) {
+            for action in ide::code_actions(&snapshot, &diagnostics, id, finding.range) {
                 if !seen.insert((action.title.clone(), action.finding.range)) {
                     continue;
                 }

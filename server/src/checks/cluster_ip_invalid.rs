@@ -7,16 +7,7 @@ use super::names::{is_ip_address, is_near_miss_none};
 use super::{Code, Finding};
 use crate::workspace::{ObjectView, Snapshot};
 
-pub(super) fn check(snapshot: &Snapshot, findings: &mut Vec<Finding>) {
-    for indexed in snapshot.index.all_services() {
-        let Some(service) = snapshot.view(indexed) else { continue };
-        if let Some(finding) = finding_for(snapshot, &service) {
-            findings.push(finding);
-        }
-    }
-}
-
-pub(super) fn finding_for(_snapshot: &Snapshot, service: &ObjectView<'_>) -> Option<Finding> {
+pub(super) fn finding_for(service: &ObjectView<'_>) -> Option<Finding> {
     let spec = service.service()?;
     let field = spec.cluster_ip.as_ref().filter(|field| field.is_scalar && !field.is_null())?;
     let value = field.text.as_str();

@@ -132,7 +132,8 @@ pub fn check_fix(title: &str, before: &str, after: &str) {
     let (mut workspace, ids) = workspace(&fixture);
     let (cursor_file, cursor) = fixture.cursor.expect("a `$0` cursor in the fixture");
     let snapshot = workspace.snapshot();
-    let fixes = crate::checks::fixes(&snapshot, ids[cursor_file], TextRange::empty(cursor));
+    let diagnostics = crate::checks::Diagnostics::of(&snapshot);
+    let fixes = crate::checks::fixes(&snapshot, &diagnostics, ids[cursor_file], TextRange::empty(cursor));
     let titles: Vec<&str> = fixes.iter().map(|(_, fix)| fix.title.as_str()).collect();
     let Some((finding, fix)) = fixes.iter().find(|(_, fix)| fix.title.contains(title)) else {
         panic!("no fix titled `{title}` at the cursor; offered: {titles:#?}");

@@ -2,29 +2,26 @@
 //! `ClusterIP`; the API rejects it.
 
 use super::{Code, Finding};
-use crate::workspace::Snapshot;
+use crate::workspace::ObjectView;
 
-pub(super) fn check(snapshot: &Snapshot, findings: &mut Vec<Finding>) {
-    for indexed in snapshot.index.all_services() {
-        let Some(service) = snapshot.view(indexed) else { continue };
-        let Some(spec) = service.service() else { continue };
-        let Some(type_field) = &spec.service_type else { continue };
-        if !spec.is_headless() || spec.service_type() == "ClusterIP" || type_field.is_null() {
-            continue;
-        }
-        let mut finding = Finding::new(
-            service.id.file,
-            service.absolute(type_field.value),
-            Code::HeadlessServiceType,
-            format!(
-                "a headless Service (`clusterIP: None`) must have `type: ClusterIP`, not `{}`: the API rejects it; \
-                 remove `type` or use a separate Service for external access",
-                spec.service_type()
-            ),
-        );
-        finding.service = Some(service.id);
-        findings.push(finding);
+pub(super) fn check_service(service: ObjectView<'_>, findings: &mut Vec<Finding>) {
+    let Some(spec) = service.service() else { return };
+    let Some(type_field) = &spec.service_type else { return };
+    if !spec.is_headless() || spec.service_type() == "ClusterIP" || type_field.is_null() {
+        return;
     }
+    let mut finding = Finding::new(
+        service.id.file,
+        service.absolute(type_field.value),
+        Code::HeadlessServiceType,
+        format!(
+            "a headless Service (`clusterIP: None`) must have `type: ClusterIP`, not `{}`: the API rejects it; \
+             remove `type` or use a separate Service for external access",
+            spec.service_type()
+        ),
+    );
+    finding.service = Some(service.id);
+    findings.push(finding);
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //!
 //! Checks read a `Snapshot`; they know nothing of LSP, JSON or the terminal.
 
+mod analysis;
 mod code;
 mod edit;
 #[cfg(test)]
@@ -24,14 +25,13 @@ mod yaml_syntax;
 
 pub mod names;
 
-use std::collections::BTreeMap;
-
+pub use analysis::Diagnostics;
 pub use code::{Code, README_URL};
 pub use edit::{generated_service, FileEdit, Fix};
 
 use crate::config::Level;
 use crate::syntax::TextRange;
-use crate::workspace::{FileId, ObjectId, ObjectView, Snapshot};
+use crate::workspace::{FileId, ObjectId, Snapshot};
 
 /// Another place that explains a finding (LSP `relatedInformation`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -98,97 +98,28 @@ impl Finding {
 }
 
 /// Every finding of the workspace, configuration and ignores applied, sorted
-/// by file and position. Findings of `off` rules are gone.
+/// by file and position, computed from scratch. Findings of `off` rules are
+/// gone. The language server keeps a `Diagnostics` up to date instead.
 pub fn check(snapshot: &Snapshot) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    yaml_syntax::check(snapshot, &mut findings);
-    service_name_missing::check(snapshot, &mut findings);
-    service_name_invalid::check(snapshot, &mut findings);
-    service_not_found::check(snapshot, &mut findings);
-    service_not_headless::check(snapshot, &mut findings);
-    cluster_ip_invalid::check(snapshot, &mut findings);
-    headless_service_type::check(snapshot, &mut findings);
-    selector_mismatch::check(snapshot, &mut findings);
-    statefulset_selector_mismatch::check(snapshot, &mut findings);
-    statefulset_name_invalid::check(snapshot, &mut findings);
-    statefulset_name_too_long::check(snapshot, &mut findings);
-    service_port_mismatch::check(snapshot, &mut findings);
-    finish(snapshot, findings)
-}
-
-/// What `check` finds about one StatefulSet's tie to its Service
-/// (`service-name-missing`, `service-name-invalid`, `service-not-found`,
-/// `service-not-headless`, `selector-mismatch`, on both sides of the tie),
-/// without checking the rest of the workspace: hover asks for it on every
-/// move of the pointer, and the whole workspace takes 100 ms at 10,000 files.
-pub fn check_stateful_set_tie(snapshot: &Snapshot, stateful_set: ObjectView<'_>) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    service_name_missing::check_stateful_set(snapshot, stateful_set, &mut findings);
-    service_name_invalid::check_stateful_set(stateful_set, &mut findings);
-    service_not_found::check_stateful_set(snapshot, stateful_set, &mut findings);
-    service_not_headless::check_stateful_set(snapshot, stateful_set, &mut findings);
-    selector_mismatch::check_stateful_set(snapshot, stateful_set, &mut findings);
-    finish(snapshot, findings)
-}
-
-/// Configuration and ignores applied, sorted by file and position.
-fn finish(snapshot: &Snapshot, findings: Vec<Finding>) -> Vec<Finding> {
-    let mut findings: Vec<Finding> =
-        findings.into_iter().filter_map(|finding| apply_configuration(snapshot, finding)).collect();
-    findings.sort_by(|a, b| {
-        (a.file, a.range.start, a.range.end, a.code).cmp(&(b.file, b.range.start, b.range.end, b.code))
-    });
-    findings.dedup();
-    findings
-}
-
-/// Findings grouped by file, for publishing.
-pub fn check_by_file(snapshot: &Snapshot) -> BTreeMap<FileId, Vec<Finding>> {
-    let mut by_file: BTreeMap<FileId, Vec<Finding>> = BTreeMap::new();
-    for finding in check(snapshot) {
-        by_file.entry(finding.file).or_default().push(finding);
-    }
-    by_file
-}
-
-/// The findings that have fixes, shown in `file`: the ties of its
-/// StatefulSets and of the StatefulSets its Services govern, and its
-/// Services' `cluster-ip-invalid`. Editors ask for code actions on every move
-/// of the cursor, so this does not check the whole workspace.
-fn fixable_findings(snapshot: &Snapshot, file: FileId) -> Vec<Finding> {
-    let mut stateful_sets = Vec::new();
-    let mut findings = Vec::new();
-    for object in snapshot.objects_in_file(file) {
-        if object.stateful_set().is_some() {
-            stateful_sets.push(object);
-        } else if object.service().is_some() {
-            stateful_sets.extend(snapshot.governed_stateful_sets(&object));
-            findings.extend(cluster_ip_invalid::finding_for(snapshot, &object));
-        }
-    }
-    stateful_sets.sort_by_key(|stateful_set| stateful_set.id);
-    stateful_sets.dedup_by_key(|stateful_set| stateful_set.id);
-    let mut findings = finish(snapshot, findings);
-    for stateful_set in stateful_sets {
-        findings.extend(check_stateful_set_tie(snapshot, stateful_set));
-    }
-    findings
+    Diagnostics::of(snapshot).all().cloned().collect()
 }
 
 /// The fixes for the findings of `file` that overlap `range`, computed from
-/// the snapshot's text. Each fix names the code it fixes.
-pub fn fixes(snapshot: &Snapshot, file: FileId, range: TextRange) -> Vec<(Finding, Fix)> {
+/// the snapshot's text. Each fix names the code it fixes. `diagnostics` must
+/// be up to date with `snapshot`.
+pub fn fixes(snapshot: &Snapshot, diagnostics: &Diagnostics, file: FileId, range: TextRange) -> Vec<(Finding, Fix)> {
     let mut fixes = Vec::new();
-    for finding in fixable_findings(snapshot, file)
-        .into_iter()
-        .filter(|finding| finding.file == file && finding.range.start <= range.end && range.start <= finding.range.end)
+    for finding in diagnostics
+        .file(file)
+        .iter()
+        .filter(|finding| finding.range.start <= range.end && range.start <= finding.range.end)
     {
         let found = match finding.code {
-            Code::ServiceNotHeadless => service_not_headless::fixes(snapshot, &finding),
-            Code::ServiceNotFound => service_not_found::fixes(snapshot, &finding),
-            Code::ServiceNameMissing => service_name_missing::fixes(snapshot, &finding),
-            Code::ClusterIpInvalid => cluster_ip_invalid::fixes(snapshot, &finding),
-            Code::SelectorMismatch => selector_mismatch::fixes(snapshot, &finding),
+            Code::ServiceNotHeadless => service_not_headless::fixes(snapshot, finding),
+            Code::ServiceNotFound => service_not_found::fixes(snapshot, finding),
+            Code::ServiceNameMissing => service_name_missing::fixes(snapshot, finding),
+            Code::ClusterIpInvalid => cluster_ip_invalid::fixes(snapshot, finding),
+            Code::SelectorMismatch => selector_mismatch::fixes(snapshot, finding),
             _ => Vec::new(),
         };
         fixes.extend(found.into_iter().map(|fix| (finding.clone(), fix)));
@@ -196,7 +127,8 @@ pub fn fixes(snapshot: &Snapshot, file: FileId, range: TextRange) -> Vec<(Findin
     fixes
 }
 
-fn apply_configuration(snapshot: &Snapshot, mut finding: Finding) -> Option<Finding> {
+/// The configured level, or `None` for a rule that is off or an ignored finding.
+pub(super) fn apply_configuration(snapshot: &Snapshot, mut finding: Finding) -> Option<Finding> {
     if let Some(level) = snapshot.config.rules.get(finding.code.as_str()) {
         finding.level = *level;
     }
@@ -306,144 +238,6 @@ spec:
   template: {metadata: {labels: {app: c}}}
 "#,
         );
-    }
-
-    #[test]
-    fn one_tie_is_checked_as_the_whole_workspace_checks_it() {
-        let fixture = super::fixture::parse(
-            r#"
-#- /app/sets.yaml
-apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: headless-missing}
-spec:
-  serviceName: web
-  selector: {matchLabels: {app: web}}
-  template: {metadata: {labels: {app: web}}}
----
-apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: drifted}
-spec:
-  serviceName: db
-  selector: {matchLabels: {app: db}}
-  template: {metadata: {labels: {app: db}}}
----
-apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: misspelled}
-spec:
-  serviceName: Cache_
-  selector: {matchLabels: {app: cache}}
-  template: {metadata: {labels: {app: cache}}}
----
-apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: nameless}
-spec:
-  selector: {matchLabels: {app: nameless}}
-  template: {metadata: {labels: {app: nameless}}}
-#- /app/services.yaml
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec:
-  selector: {app: web}
----
-apiVersion: v1
-kind: Service
-metadata: {name: db}
-spec:
-  clusterIP: None
-  selector: {app: db-v2}
-"#,
-        );
-        let (mut workspace, _) = super::fixture::workspace(&fixture);
-        let snapshot = workspace.snapshot();
-        let all = check(&snapshot);
-        let tie_codes = [
-            Code::ServiceNameMissing,
-            Code::ServiceNameInvalid,
-            Code::ServiceNotFound,
-            Code::ServiceNotHeadless,
-            Code::SelectorMismatch,
-        ];
-        let mut seen = 0;
-        for stateful_set in snapshot.stateful_sets() {
-            let expected: Vec<&Finding> = all
-                .iter()
-                .filter(|finding| finding.stateful_set == Some(stateful_set.id) && tie_codes.contains(&finding.code))
-                .collect();
-            let one = check_stateful_set_tie(&snapshot, stateful_set);
-            assert_eq!(one.iter().collect::<Vec<_>>(), expected, "StatefulSet `{}`", stateful_set.name());
-            seen += one.len();
-        }
-        // Both sides of two ties, one `service-name-invalid`, one `service-name-missing`.
-        assert_eq!(seen, 6);
-    }
-
-    #[test]
-    fn fixable_findings_of_a_file_are_those_the_whole_check_finds() {
-        let fixture = super::fixture::parse(
-            r#"
-#- /app/sets.yaml
-apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: a}
-spec: {serviceName: plain, selector: {matchLabels: {app: a}}, template: {metadata: {labels: {app: a}}}}
----
-apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: b}
-spec: {serviceName: missing, selector: {matchLabels: {app: b}}, template: {metadata: {labels: {app: b}}}}
----
-apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: c}
-spec: {serviceName: drifted, selector: {matchLabels: {app: c}}, template: {metadata: {labels: {app: c}}}}
----
-apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: d}
-spec: {selector: {matchLabels: {app: d}}, template: {metadata: {labels: {app: d}}}}
-#- /app/services.yaml
-apiVersion: v1
-kind: Service
-metadata: {name: plain}
-spec: {selector: {app: a}}
----
-apiVersion: v1
-kind: Service
-metadata: {name: drifted}
-spec: {clusterIP: None, selector: {app: x}}
----
-apiVersion: v1
-kind: Service
-metadata: {name: near}
-spec: {clusterIP: none}
-"#,
-        );
-        let (mut workspace, ids) = super::fixture::workspace(&fixture);
-        let snapshot = workspace.snapshot();
-        let fixable = [
-            Code::ServiceNotHeadless,
-            Code::ServiceNotFound,
-            Code::ServiceNameMissing,
-            Code::ClusterIpInvalid,
-            Code::SelectorMismatch,
-        ];
-        let all = check(&snapshot);
-        for file in ids {
-            let expected: Vec<&Finding> =
-                all.iter().filter(|finding| finding.file == file && fixable.contains(&finding.code)).collect();
-            let mut actual: Vec<Finding> = fixable_findings(&snapshot, file)
-                .into_iter()
-                .filter(|finding| finding.file == file && fixable.contains(&finding.code))
-                .collect();
-            actual.sort_by_key(|finding| (finding.range.start, finding.range.end, finding.code));
-            assert_eq!(actual.iter().collect::<Vec<_>>(), expected);
-            assert!(!expected.is_empty());
-        }
     }
 
     #[test]

@@ -55,12 +55,6 @@ fn selects_pod(selector: &Labels, template_labels: &Labels, stateful_set: &Objec
     })
 }
 
-pub(super) fn check(snapshot: &Snapshot, findings: &mut Vec<Finding>) {
-    for stateful_set in snapshot.stateful_sets() {
-        check_stateful_set(snapshot, stateful_set, findings);
-    }
-}
-
 /// The findings of this rule about one StatefulSet.
 pub(super) fn check_stateful_set(snapshot: &Snapshot, stateful_set: ObjectView<'_>, findings: &mut Vec<Finding>) {
     let Some(service) = snapshot.governing_service(&stateful_set) else { return };

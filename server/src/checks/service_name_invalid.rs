@@ -5,13 +5,7 @@
 use super::names::{is_dns1035_label, is_dns1123_label};
 use super::{Code, Finding};
 use crate::config::Level;
-use crate::workspace::{ObjectView, Snapshot};
-
-pub(super) fn check(snapshot: &Snapshot, findings: &mut Vec<Finding>) {
-    for stateful_set in snapshot.stateful_sets() {
-        check_stateful_set(stateful_set, findings);
-    }
-}
+use crate::workspace::ObjectView;
 
 /// The findings of this rule about one StatefulSet.
 pub(super) fn check_stateful_set(stateful_set: ObjectView<'_>, findings: &mut Vec<Finding>) {

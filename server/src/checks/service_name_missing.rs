@@ -6,12 +6,6 @@ use super::names::is_dns1035_label;
 use super::{Code, Finding};
 use crate::workspace::{ObjectView, Snapshot};
 
-pub(super) fn check(snapshot: &Snapshot, findings: &mut Vec<Finding>) {
-    for stateful_set in snapshot.stateful_sets() {
-        check_stateful_set(snapshot, stateful_set, findings);
-    }
-}
-
 /// The findings of this rule about one StatefulSet.
 pub(super) fn check_stateful_set(snapshot: &Snapshot, stateful_set: ObjectView<'_>, findings: &mut Vec<Finding>) {
     let Some(set) = stateful_set.stateful_set() else { return };

@@ -5,12 +5,6 @@ use super::edit::{insert_generated_service, Fix};
 use super::{Code, Finding, Related};
 use crate::workspace::{ObjectView, Snapshot};
 
-pub(super) fn check(snapshot: &Snapshot, findings: &mut Vec<Finding>) {
-    for stateful_set in snapshot.stateful_sets() {
-        check_stateful_set(snapshot, stateful_set, findings);
-    }
-}
-
 /// The findings of this rule about one StatefulSet.
 pub(super) fn check_stateful_set(snapshot: &Snapshot, stateful_set: ObjectView<'_>, findings: &mut Vec<Finding>) {
     let Some(set) = stateful_set.stateful_set() else { return };
@@ -238,7 +232,8 @@ spec:
         let mut workspace = crate::workspace::Workspace::new(crate::config::Config::default());
         let ids = [workspace.set_text("/app/set.yaml".into(), text.to_owned(), None)];
         let snapshot = workspace.snapshot();
-        let fixes = crate::checks::fixes(&snapshot, ids[0], crate::syntax::TextRange::empty(cursor));
+        let diagnostics = crate::checks::Diagnostics::of(&snapshot);
+        let fixes = crate::checks::fixes(&snapshot, &diagnostics, ids[0], crate::syntax::TextRange::empty(cursor));
         let (_, fix) = fixes.iter().find(|(_, fix)| fix.title == "Create headless Service `web`").expect("the fix");
         let source = snapshot.file(ids[0]).expect("file");
         let after = crate::text::apply_edits(&source.text, &fix.edits[0].edits);

@@ -6,12 +6,6 @@ use super::{Code, Finding, Place};
 use crate::model::Field;
 use crate::workspace::{ObjectView, Snapshot};
 
-pub(super) fn check(snapshot: &Snapshot, findings: &mut Vec<Finding>) {
-    for stateful_set in snapshot.stateful_sets() {
-        check_stateful_set(snapshot, stateful_set, findings);
-    }
-}
-
 /// The findings of this rule about one StatefulSet.
 pub(super) fn check_stateful_set(snapshot: &Snapshot, stateful_set: ObjectView<'_>, findings: &mut Vec<Finding>) {
     let Some(service) = snapshot.governing_service(&stateful_set) else { return };
@@ -49,7 +43,7 @@ pub(super) fn check_stateful_set(snapshot: &Snapshot, stateful_set: ObjectView<'
         service.id,
     ));
     // A near miss of `None` is `cluster-ip-invalid` on the Service itself.
-    if super::cluster_ip_invalid::finding_for(snapshot, &service).is_some() {
+    if super::cluster_ip_invalid::finding_for(&service).is_some() {
         return;
     }
     findings.push(Finding::about_tie(

@@ -3,65 +3,44 @@
 //! checked: the API ignores `targetPort` on headless Services.
 
 use super::{Code, Finding};
-use std::collections::HashMap;
 
 use crate::model::{PodTemplate, TargetPort};
-use crate::workspace::Snapshot;
+use crate::workspace::ObjectView;
 
-pub(super) fn check(snapshot: &Snapshot, findings: &mut Vec<Finding>) {
-    // Pod templates by namespace and label, gathered once: a Service is then
-    // compared only with the templates that carry its selector's first label,
-    // not with every template of its namespace (with thousands of Services
-    // and workloads in one namespace, that was quadratic).
-    let mut templates_by_label: HashMap<(&str, &str, &str), Vec<&PodTemplate>> = HashMap::new();
-    for object in snapshot.objects() {
-        let Some(template) = object.object.pod_template.as_ref() else { continue };
-        for (key, _) in template.labels.iter() {
-            // The value that counts where a key repeats.
-            let Some(value) = template.labels.get(key) else { continue };
-            let templates = templates_by_label.entry((object.namespace(), key, value)).or_default();
-            if !templates.last().is_some_and(|last| std::ptr::eq(*last, template)) {
-                templates.push(template);
-            }
-        }
+/// The findings of one Service, given the pod templates of its namespace
+/// that carry its selector's first label (the caller keeps them by label, so
+/// that a Service is never compared with every template of its namespace).
+pub(super) fn check_service(service: ObjectView<'_>, candidates: &[&PodTemplate], findings: &mut Vec<Finding>) {
+    let Some(spec) = service.service() else { return };
+    // Pod templates of the Service's namespace that its selector matches.
+    let templates: Vec<&PodTemplate> = candidates
+        .iter()
+        .filter(|template| spec.selector.iter().all(|(k, v)| template.labels.get(k) == Some(v)))
+        .copied()
+        .collect();
+    if templates.is_empty() {
+        return;
     }
-    for indexed in snapshot.index.all_services() {
-        let Some(service) = snapshot.view(indexed) else { continue };
-        let Some(spec) = service.service() else { continue };
-        let Some((first_key, first_value)) = spec.selector.iter().next() else { continue };
-        // Pod templates of the Service's namespace that its selector matches.
-        let templates: Vec<&PodTemplate> = templates_by_label
-            .get(&(service.namespace(), first_key, first_value))
-            .into_iter()
-            .flatten()
-            .filter(|template| spec.selector.iter().all(|(k, v)| template.labels.get(k) == Some(v)))
-            .copied()
-            .collect();
-        if templates.is_empty() {
+    for port in &spec.ports {
+        let (Some(TargetPort::Name(target)), Some(field)) = (&port.target_port, &port.target_port_field) else {
+            continue;
+        };
+        let found = templates.iter().any(|template| template.ports.iter().any(|p| p.name.as_deref() == Some(target)));
+        if found {
             continue;
         }
-        for port in &spec.ports {
-            let (Some(TargetPort::Name(target)), Some(field)) = (&port.target_port, &port.target_port_field) else {
-                continue;
-            };
-            let found =
-                templates.iter().any(|template| template.ports.iter().any(|p| p.name.as_deref() == Some(target)));
-            if found {
-                continue;
-            }
-            let mut finding = Finding::new(
-                service.id.file,
-                service.absolute(field.value),
-                Code::ServicePortMismatch,
-                format!(
-                    "`targetPort: {target}` names no container port of the pods Service `{}` selects: \
-                     name a `containerPort` `{target}` or use a port number",
-                    service.name()
-                ),
-            );
-            finding.service = Some(service.id);
-            findings.push(finding);
-        }
+        let mut finding = Finding::new(
+            service.id.file,
+            service.absolute(field.value),
+            Code::ServicePortMismatch,
+            format!(
+                "`targetPort: {target}` names no container port of the pods Service `{}` selects: \
+                 name a `containerPort` `{target}` or use a port number",
+                service.name()
+            ),
+        );
+        finding.service = Some(service.id);
+        findings.push(finding);
     }
 }
 

@@ -3,29 +3,27 @@
 
 use super::names::is_dns1123_label;
 use super::{Code, Finding};
-use crate::workspace::Snapshot;
+use crate::workspace::ObjectView;
 
-pub(super) fn check(snapshot: &Snapshot, findings: &mut Vec<Finding>) {
-    for stateful_set in snapshot.stateful_sets() {
-        let Some(field) = &stateful_set.object.name else { continue };
-        let Some(name) = field.as_str().filter(|name| !name.is_empty()) else { continue };
-        if is_dns1123_label(name) {
-            continue;
-        }
-        let detail = if name.len() > 63 {
-            format!("it has {} characters, at most 63 are allowed", name.len())
-        } else {
-            "use lower-case letters, digits and `-`, starting and ending with a letter or digit".to_owned()
-        };
-        let mut finding = Finding::new(
-            stateful_set.id.file,
-            stateful_set.absolute(field.value),
-            Code::StatefulSetNameInvalid,
-            format!("StatefulSet name `{name}` is not a DNS-1123 label ({detail}): the API rejects it, and pod names and DNS names are built from it"),
-        );
-        finding.stateful_set = Some(stateful_set.id);
-        findings.push(finding);
+pub(super) fn check_stateful_set(stateful_set: ObjectView<'_>, findings: &mut Vec<Finding>) {
+    let Some(field) = &stateful_set.object.name else { return };
+    let Some(name) = field.as_str().filter(|name| !name.is_empty()) else { return };
+    if is_dns1123_label(name) {
+        return;
     }
+    let detail = if name.len() > 63 {
+        format!("it has {} characters, at most 63 are allowed", name.len())
+    } else {
+        "use lower-case letters, digits and `-`, starting and ending with a letter or digit".to_owned()
+    };
+    let mut finding = Finding::new(
+        stateful_set.id.file,
+        stateful_set.absolute(field.value),
+        Code::StatefulSetNameInvalid,
+        format!("StatefulSet name `{name}` is not a DNS-1123 label ({detail}): the API rejects it, and pod names and DNS names are built from it"),
+    );
+    finding.stateful_set = Some(stateful_set.id);
+    findings.push(finding);
 }
 
 #[cfg(test)]

@@ -5,28 +5,26 @@
 
 use super::names::is_dns1123_label;
 use super::{Code, Finding};
-use crate::workspace::Snapshot;
+use crate::workspace::ObjectView;
 
-pub(super) fn check(snapshot: &Snapshot, findings: &mut Vec<Finding>) {
-    for stateful_set in snapshot.stateful_sets() {
-        let Some(field) = &stateful_set.object.name else { continue };
-        let Some(name) = field.as_str() else { continue };
-        if !is_dns1123_label(name) || name.len() < 53 {
-            continue;
-        }
-        let mut finding = Finding::new(
-            stateful_set.id.file,
-            stateful_set.absolute(field.value),
-            Code::StatefulSetNameTooLong,
-            format!(
-                "StatefulSet name `{name}` has {} characters: the pods' `controller-revision-hash` label \
-                 (name + hash) passes 63 characters, so pods usually fail to be created; use at most 52",
-                name.len()
-            ),
-        );
-        finding.stateful_set = Some(stateful_set.id);
-        findings.push(finding);
+pub(super) fn check_stateful_set(stateful_set: ObjectView<'_>, findings: &mut Vec<Finding>) {
+    let Some(field) = &stateful_set.object.name else { return };
+    let Some(name) = field.as_str() else { return };
+    if !is_dns1123_label(name) || name.len() < 53 {
+        return;
     }
+    let mut finding = Finding::new(
+        stateful_set.id.file,
+        stateful_set.absolute(field.value),
+        Code::StatefulSetNameTooLong,
+        format!(
+            "StatefulSet name `{name}` has {} characters: the pods' `controller-revision-hash` label \
+             (name + hash) passes 63 characters, so pods usually fail to be created; use at most 52",
+            name.len()
+        ),
+    );
+    finding.stateful_set = Some(stateful_set.id);
+    findings.push(finding);
 }
 
 #[cfg(test)]

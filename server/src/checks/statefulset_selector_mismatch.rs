@@ -3,47 +3,41 @@
 //! Under `apps/v1beta1` an absent selector defaults to the template labels.
 
 use super::{Code, Finding};
-use crate::workspace::Snapshot;
+use crate::workspace::ObjectView;
 
-pub(super) fn check(snapshot: &Snapshot, findings: &mut Vec<Finding>) {
-    for stateful_set in snapshot.stateful_sets() {
-        let Some(set) = stateful_set.stateful_set() else { continue };
-        let template_labels =
-            stateful_set.object.pod_template.as_ref().map(|template| template.labels.clone()).unwrap_or_default();
-        let (range, message) = match (&set.selector_field, &set.selector) {
-            (Some(field), Some(selector)) => {
-                if selector.is_empty() {
-                    (field.key, "`spec.selector` is empty: the API rejects a StatefulSet without a selector; set `matchLabels` to the pod template labels".to_owned())
-                } else if selector.matches_labels(&template_labels) {
-                    continue;
-                } else {
-                    (
-                        field.key,
-                        format!(
-                            "`spec.selector` does not match the pod template labels `{}`: the API rejects the StatefulSet; make `matchLabels` a subset of `spec.template.metadata.labels`",
-                            template_labels.display()
-                        ),
-                    )
-                }
+pub(super) fn check_stateful_set(stateful_set: ObjectView<'_>, findings: &mut Vec<Finding>) {
+    let Some(set) = stateful_set.stateful_set() else { return };
+    let template_labels =
+        stateful_set.object.pod_template.as_ref().map(|template| template.labels.clone()).unwrap_or_default();
+    let (range, message) = match (&set.selector_field, &set.selector) {
+        (Some(field), Some(selector)) => {
+            if selector.is_empty() {
+                (field.key, "`spec.selector` is empty: the API rejects a StatefulSet without a selector; set `matchLabels` to the pod template labels".to_owned())
+            } else if selector.matches_labels(&template_labels) {
+                return;
+            } else {
+                (
+                    field.key,
+                    format!(
+                        "`spec.selector` does not match the pod template labels `{}`: the API rejects the StatefulSet; make `matchLabels` a subset of `spec.template.metadata.labels`",
+                        template_labels.display()
+                    ),
+                )
             }
-            _ if set.api_version == "apps/v1beta1" => continue,
-            _ => {
-                let range = stateful_set.object.spec.as_ref().map_or_else(
-                    || stateful_set.object.name.as_ref().map_or(stateful_set.object.kind.value, |name| name.value),
-                    |spec| spec.key,
-                );
-                (range, "the StatefulSet has no `spec.selector`: the API rejects it (required since `apps/v1beta2`); set `matchLabels` to the pod template labels".to_owned())
-            }
-        };
-        let mut finding = Finding::new(
-            stateful_set.id.file,
-            stateful_set.absolute(range),
-            Code::StatefulSetSelectorMismatch,
-            message,
-        );
-        finding.stateful_set = Some(stateful_set.id);
-        findings.push(finding);
-    }
+        }
+        _ if set.api_version == "apps/v1beta1" => return,
+        _ => {
+            let range = stateful_set.object.spec.as_ref().map_or_else(
+                || stateful_set.object.name.as_ref().map_or(stateful_set.object.kind.value, |name| name.value),
+                |spec| spec.key,
+            );
+            (range, "the StatefulSet has no `spec.selector`: the API rejects it (required since `apps/v1beta2`); set `matchLabels` to the pod template labels".to_owned())
+        }
+    };
+    let mut finding =
+        Finding::new(stateful_set.id.file, stateful_set.absolute(range), Code::StatefulSetSelectorMismatch, message);
+    finding.stateful_set = Some(stateful_set.id);
+    findings.push(finding);
 }
 
 #[cfg(test)]

@@ -2,17 +2,15 @@
 
 use super::{Code, Finding};
 use crate::syntax::TextRange;
-use crate::workspace::{FileId, Snapshot};
+use crate::workspace::{DocumentSlot, FileId, SourceFile};
 
-pub(super) fn check(snapshot: &Snapshot, findings: &mut Vec<Finding>) {
-    for (file_id, file) in snapshot.files() {
-        check_file(file_id, file, findings);
+/// The finding of one document of `file`, if it is not valid YAML.
+pub(super) fn check_document(file_id: FileId, file: &SourceFile, document: &DocumentSlot, findings: &mut Vec<Finding>) {
+    if document.is_template {
+        return;
     }
-}
-
-fn check_file(file_id: FileId, file: &crate::workspace::SourceFile, findings: &mut Vec<Finding>) {
-    for document in file.documents.iter().filter(|document| !document.is_template) {
-        let Some(error) = document.syntax.errors.first() else { continue };
+    {
+        let Some(error) = document.syntax.errors.first() else { return };
         let mut range = document.absolute(error.range);
         if range.is_empty() {
             // An empty range is invisible in most editors: cover the character

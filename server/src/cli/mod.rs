@@ -16,10 +16,9 @@ use std::collections::HashSet;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
-use crate::checks::{self, Code};
 use crate::config::{Config, Level};
+use crate::ide::{Code, Host};
 use crate::loader;
-use crate::workspace::Workspace;
 
 use report::Report;
 
@@ -179,12 +178,12 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> anyhow::Result<i32> {
     }
 
     let checked_files = files.iter().filter(|file| file.skipped.is_none()).count();
-    let mut workspace = Workspace::new(config);
+    let mut host = Host::new(config);
     for file in files {
-        workspace.insert(file);
+        host.workspace_mut().insert(file);
     }
-    let snapshot = workspace.snapshot();
-    let findings = checks::check(&snapshot);
+    let (snapshot, _) = host.update();
+    let findings: Vec<_> = host.diagnostics().all().cloned().collect();
     let report = Report::new(&snapshot, &findings, checked_files);
 
     let code = if io_error {

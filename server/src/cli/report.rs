@@ -2,7 +2,7 @@
 //! 1-based line:column positions (columns count Unicode scalar values).
 //! Every output format renders this one list, so they cannot disagree.
 
-use crate::checks::{Code, Finding};
+use crate::ide::{Code, Finding};
 use crate::syntax::TextRange;
 use crate::text::line_col_chars;
 use crate::workspace::{Snapshot, SourceFile};

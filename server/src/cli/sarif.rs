@@ -7,8 +7,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::checks::Code;
 use crate::config::{Config, Level};
+use crate::ide::Code;
 
 use super::report::{rule_summary, Location, Report};
 

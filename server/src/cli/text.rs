@@ -96,8 +96,8 @@ mod tests {
     use expect_test::expect;
 
     use super::*;
-    use crate::checks::{Code, Finding, Related};
     use crate::config::Config;
+    use crate::ide::{Code, Finding, Related};
     use crate::syntax::TextRange;
     use crate::workspace::Workspace;
 

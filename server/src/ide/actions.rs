@@ -1,7 +1,7 @@
 //! Code actions: the checks' fixes for the findings under a range, as quick
 //! fixes tied to the diagnostic they fix.
 
-use crate::checks::{self, FileEdit, Finding};
+use crate::checks::{self, Diagnostics, FileEdit, Finding};
 use crate::syntax::TextRange;
 use crate::workspace::{FileId, Snapshot};
 
@@ -16,8 +16,8 @@ pub struct CodeAction {
 }
 
 /// Quick fixes for the findings of `file` overlapping `range`.
-pub fn code_actions(snapshot: &Snapshot, file: FileId, range: TextRange) -> Vec<CodeAction> {
-    checks::fixes(snapshot, file, range)
+pub fn code_actions(snapshot: &Snapshot, diagnostics: &Diagnostics, file: FileId, range: TextRange) -> Vec<CodeAction> {
+    checks::fixes(snapshot, diagnostics, file, range)
         .into_iter()
         .map(|(finding, fix)| CodeAction {
             title: fix.title,

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use crate::checks::{self, Code, Finding};
+use crate::checks::{Code, Diagnostics, Finding};
 use crate::model::Field;
 use crate::syntax::TextRange;
 use crate::workspace::{FileId, NamespaceSource, ObjectView, Snapshot};
@@ -20,7 +20,7 @@ pub struct HoverResult {
 /// and the pattern.
 const LIST_ALL_UP_TO: i64 = 6;
 
-pub fn hover(snapshot: &Snapshot, file: FileId, offset: usize) -> Option<HoverResult> {
+pub fn hover(snapshot: &Snapshot, diagnostics: &Diagnostics, file: FileId, offset: usize) -> Option<HoverResult> {
     let object = snapshot.object_at(file, offset)?;
     let relative = object.document.relative(offset)?;
     let on = |field: Option<&Field>| -> Option<TextRange> {
@@ -39,13 +39,13 @@ pub fn hover(snapshot: &Snapshot, file: FileId, offset: usize) -> Option<HoverRe
             .or_else(|| on(set.service_name.as_ref()))
             .or_else(|| on(set.replicas.as_ref()))
             .or_else(|| on(set.ordinals_start.as_ref()))?;
-        return Some(HoverResult { range, markdown: stateful_set_card(snapshot, &object) });
+        return Some(HoverResult { range, markdown: stateful_set_card(snapshot, diagnostics, &object) });
     }
     if let Some(service) = object.service() {
         let range = on(object.object.name.as_ref())
             .or_else(|| on(service.cluster_ip.as_ref()))
             .or_else(|| on(service.publish_not_ready_addresses.as_ref()))?;
-        return Some(HoverResult { range, markdown: service_card(snapshot, &object) });
+        return Some(HoverResult { range, markdown: service_card(snapshot, diagnostics, &object) });
     }
     None
 }
@@ -168,10 +168,12 @@ fn caveats(service: Option<&ObjectView<'_>>, out: &mut String) {
     );
 }
 
-/// The tie findings of one StatefulSet (not those about the Service alone).
-fn link_findings(snapshot: &Snapshot, stateful_set: &ObjectView<'_>) -> Vec<Finding> {
-    let mut findings: Vec<Finding> = checks::check_stateful_set_tie(snapshot, *stateful_set)
-        .into_iter()
+/// The tie findings of one StatefulSet shown on it (not those about the
+/// Service alone), as the diagnostics have them.
+fn link_findings(diagnostics: &Diagnostics, stateful_set: &ObjectView<'_>) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = diagnostics
+        .file(stateful_set.id.file)
+        .iter()
         .filter(|finding| {
             let on_set = stateful_set.absolute(stateful_set.object.range);
             finding.stateful_set == Some(stateful_set.id)
@@ -188,17 +190,18 @@ fn link_findings(snapshot: &Snapshot, stateful_set: &ObjectView<'_>) -> Vec<Find
                     | Code::SelectorMismatch
             )
         })
+        .cloned()
         .collect();
     findings.dedup_by(|a, b| a.code == b.code);
     findings
 }
 
-fn stateful_set_card(snapshot: &Snapshot, stateful_set: &ObjectView<'_>) -> String {
+fn stateful_set_card(snapshot: &Snapshot, diagnostics: &Diagnostics, stateful_set: &ObjectView<'_>) -> String {
     let mut out = String::new();
     let name = stateful_set.name();
     let service_name = stateful_set.stateful_set().and_then(|set| set.service_name());
     let service = snapshot.governing_service(stateful_set);
-    let findings = link_findings(snapshot, stateful_set);
+    let findings = link_findings(diagnostics, stateful_set);
     match service_name {
         Some(service_name) => {
             let _ = writeln!(out, "### StatefulSet `{name}` → Service `{service_name}`\n");
@@ -220,7 +223,7 @@ fn stateful_set_card(snapshot: &Snapshot, stateful_set: &ObjectView<'_>) -> Stri
     out
 }
 
-fn service_card(snapshot: &Snapshot, service: &ObjectView<'_>) -> String {
+fn service_card(snapshot: &Snapshot, diagnostics: &Diagnostics, service: &ObjectView<'_>) -> String {
     let mut out = String::new();
     let name = service.name();
     let headless = service.service().is_some_and(|spec| spec.is_headless());
@@ -235,7 +238,7 @@ fn service_card(snapshot: &Snapshot, service: &ObjectView<'_>) -> String {
     }
     for stateful_set in &governed {
         let _ = writeln!(out, "#### Governs StatefulSet `{}`\n", stateful_set.name());
-        let findings = link_findings(snapshot, stateful_set);
+        let findings = link_findings(diagnostics, stateful_set);
         pod_names(snapshot, stateful_set, name, findings.is_empty(), &mut out);
         health(&findings, &mut out);
     }
@@ -251,7 +254,8 @@ mod tests {
 
     fn check(fixture: &str, expect: Expect) {
         let (snapshot, file, offset) = cursor_snapshot(fixture);
-        let hover = super::hover(&snapshot, file, offset);
+        let diagnostics = crate::checks::Diagnostics::of(&snapshot);
+        let hover = super::hover(&snapshot, &diagnostics, file, offset);
         let actual = match hover {
             Some(hover) => {
                 let source = snapshot.file(file).expect("file");

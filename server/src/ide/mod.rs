@@ -1,15 +1,21 @@
-//! IDE features as plain data: hover, code actions, navigation, symbols,
-//! rename and completion. Positions are byte offsets; no `lsp_types`, no
-//! serde, no disk. The LSP layer converts in and out.
+//! IDE features as plain data: diagnostics, hover, code actions, navigation,
+//! symbols, rename and completion. Positions are byte offsets; no
+//! `lsp_types`, no serde, no disk. The LSP layer and the CLI ask here (through
+//! `Host`) and convert in and out; they never run the checks themselves.
 
 mod actions;
 mod completion;
+mod host;
 mod hover;
 mod navigation;
 mod symbols;
 
 pub use actions::{code_actions, CodeAction};
 pub use completion::{completions, CompletionItem};
+pub use host::Host;
 pub use hover::{hover, HoverResult};
 pub use navigation::{goto_definition, prepare_rename, references, rename, NavigationTarget};
 pub use symbols::{document_symbols, workspace_symbols, Symbol};
+
+// What the language server and the CLI show of the checks.
+pub use crate::checks::{Code, Diagnostics, FileEdit, Finding, Related, README_URL};

@@ -13,8 +13,8 @@ use lsp_types::{
     NumberOrString, Position, PositionEncodingKind, Range, SymbolKind, Url,
 };
 
-use crate::checks::Finding;
 use crate::config::Level;
+use crate::ide::Finding;
 use crate::text::{LineCol, LineIndex, PositionEncoding, TextRange};
 use crate::workspace::SourceFile;
 
@@ -160,7 +160,7 @@ pub(crate) fn severity(level: Level) -> DiagnosticSeverity {
 pub(crate) fn diagnostic(
     finding: &Finding,
     line_map: &LineMap<'_>,
-    locate: impl Fn(&crate::checks::Related) -> Option<Location>,
+    locate: impl Fn(&crate::ide::Related) -> Option<Location>,
 ) -> Diagnostic {
     let related: Vec<DiagnosticRelatedInformation> = finding
         .related

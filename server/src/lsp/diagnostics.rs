@@ -1,19 +1,19 @@
-//! Publishing diagnostics: the findings of every file, converted, and sent
-//! only for the files whose diagnostics changed since they were last sent
+//! Publishing diagnostics: the findings of the files whose findings changed
 //! (including files that lost their last finding, or left the workspace),
-//! and for every open buffer once per version.
+//! converted and sent, and every open buffer's once per version. Files that
+//! did not change are not looked at.
 //!
 //! It does not decide when to publish (the main loop debounces) nor what is
 //! found (`checks`).
 
-use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
 
 use lsp_types::{Diagnostic, Location, PublishDiagnosticsParams, Url};
 
 use super::convert::{self, LineMap};
 use super::documents::Documents;
-use crate::checks::Finding;
+use crate::ide::{Diagnostics, Related};
 use crate::text::PositionEncoding;
 use crate::workspace::{FileId, Snapshot};
 
@@ -22,6 +22,9 @@ pub(crate) struct Publisher {
     /// What the client was last sent, by path: file ids change when a file
     /// is removed and read again, paths do not.
     published: HashMap<PathBuf, Published>,
+    /// The path of each file id published, for a file that has left the
+    /// workspace by the time its empty list is sent.
+    paths: HashMap<FileId, PathBuf>,
 }
 
 #[derive(Debug)]
@@ -32,63 +35,83 @@ struct Published {
 }
 
 impl Publisher {
-    /// The notifications that bring the client up to date with `findings`.
+    /// The notifications that bring the client up to date: for the files in
+    /// `changed` (whose findings changed, or that left the workspace), and
+    /// for each open buffer whose version the client has not seen checked.
+    /// Only those files are converted.
     pub(crate) fn update(
         &mut self,
         snapshot: &Snapshot,
-        findings: &BTreeMap<FileId, Vec<Finding>>,
+        diagnostics: &Diagnostics,
+        changed: &BTreeSet<FileId>,
         documents: &Documents,
         encoding: PositionEncoding,
-        version_of: impl Fn(&Path) -> Option<i32>,
     ) -> Vec<PublishDiagnosticsParams> {
-        let locate = |related: &crate::checks::Related| -> Option<Location> {
+        let locate = |related: &Related| -> Option<Location> {
             let file = snapshot.file(related.file)?;
             let uri = documents.uri(&file.path)?;
             let line_map = LineMap::of_file(file, encoding, documents.has_bom(&file.path));
             Some(Location { uri, range: line_map.range(related.range) })
         };
+        let mut to_send: BTreeSet<FileId> = changed.clone();
+        // An open buffer is published once per version even when its list is
+        // unchanged (or empty), so that the client knows it was checked and
+        // drops anything it still shows from before.
+        for path in documents.open_paths() {
+            let Some(id) = snapshot.file_id(path) else { continue };
+            let version = snapshot.file(id).and_then(|file| file.version);
+            if self.published.get(path).is_none_or(|published| published.version != version) {
+                to_send.insert(id);
+            }
+        }
         let mut notifications = Vec::new();
-        let mut current: HashMap<PathBuf, Published> = HashMap::new();
-        for (file_id, file_findings) in findings {
-            let Some(file) = snapshot.file(*file_id) else { continue };
+        for id in to_send {
+            let Some(file) = snapshot.file(id) else {
+                // Gone: its path may already hold a new file (read again).
+                let Some(path) = self.paths.remove(&id) else { continue };
+                if snapshot.file_id(&path).is_some() {
+                    continue;
+                }
+                if let Some(old) = self.published.remove(&path) {
+                    if !old.diagnostics.is_empty() || old.version.is_some() {
+                        notifications.push(PublishDiagnosticsParams {
+                            uri: old.uri,
+                            diagnostics: Vec::new(),
+                            version: None,
+                        });
+                    }
+                }
+                continue;
+            };
             let Some(uri) = documents.uri(&file.path) else { continue };
             let line_map = LineMap::of_file(file, encoding, documents.has_bom(&file.path));
-            let diagnostics: Vec<Diagnostic> =
-                file_findings.iter().map(|finding| convert::diagnostic(finding, &line_map, locate)).collect();
-            current.insert(file.path.clone(), Published { uri, version: file.version, diagnostics });
-        }
-        // An open buffer without findings is published once too (an empty
-        // list with its version), so that the client knows it was checked
-        // and drops anything it still shows from before.
-        for (_, file) in snapshot.files().filter(|(_, file)| file.version.is_some()) {
-            if current.contains_key(&file.path) {
+            let new_diagnostics: Vec<Diagnostic> =
+                diagnostics.file(id).iter().map(|finding| convert::diagnostic(finding, &line_map, locate)).collect();
+            let unchanged = self
+                .published
+                .get(&file.path)
+                .is_some_and(|old| old.diagnostics == new_diagnostics && old.version == file.version && old.uri == uri);
+            if unchanged {
                 continue;
             }
-            if let Some(uri) = documents.uri(&file.path) {
-                current.insert(file.path.clone(), Published { uri, version: file.version, diagnostics: Vec::new() });
+            // A file never published with nothing to say needs no word, unless
+            // it is an open buffer (see above).
+            if new_diagnostics.is_empty() && file.version.is_none() && !self.published.contains_key(&file.path) {
+                continue;
             }
-        }
-        for (path, new) in &current {
-            // An unchanged list is sent again for a new version of an open
-            // buffer, so that the client sees the diagnostics are current.
-            let unchanged = self.published.get(path).is_some_and(|old| {
-                old.diagnostics == new.diagnostics && old.version == new.version && old.uri == new.uri
+            notifications.push(PublishDiagnosticsParams {
+                uri: uri.clone(),
+                diagnostics: new_diagnostics.clone(),
+                version: file.version,
             });
-            if !unchanged {
-                notifications.push(PublishDiagnosticsParams {
-                    uri: new.uri.clone(),
-                    diagnostics: new.diagnostics.clone(),
-                    version: new.version,
-                });
+            self.paths.insert(id, file.path.clone());
+            if new_diagnostics.is_empty() && file.version.is_none() {
+                self.published.remove(&file.path);
+            } else {
+                self.published
+                    .insert(file.path.clone(), Published { uri, version: file.version, diagnostics: new_diagnostics });
             }
         }
-        for (path, old) in &self.published {
-            if !current.contains_key(path) {
-                let version = version_of(path);
-                notifications.push(PublishDiagnosticsParams { uri: old.uri.clone(), diagnostics: Vec::new(), version });
-            }
-        }
-        self.published = current;
         notifications
     }
 }

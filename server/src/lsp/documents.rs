@@ -53,6 +53,10 @@ impl Documents {
         self.open.remove(path).is_some()
     }
 
+    pub(crate) fn open_paths(&self) -> impl Iterator<Item = &PathBuf> {
+        self.open.keys()
+    }
+
     pub(crate) fn is_open(&self, path: &Path) -> bool {
         self.open.contains_key(path)
     }

@@ -25,11 +25,10 @@ use serde::Serialize;
 
 use super::convert::{self, LineMap};
 use super::documents::Documents;
-use crate::checks::FileEdit;
-use crate::ide;
+use crate::ide::{self, Diagnostics, FileEdit};
 use crate::syntax::TextRange;
 use crate::text::PositionEncoding;
-use crate::workspace::{FileId, Snapshot, SourceFile, Workspace};
+use crate::workspace::{FileId, Snapshot, SourceFile};
 
 /// A request whose handler panics on purpose, answered only when the server
 /// was started with `Options::test_requests`, so that tests can prove a
@@ -92,7 +91,7 @@ impl ClientSupport {
 /// Everything a handler may read.
 pub(crate) struct Context<'a> {
     pub(crate) snapshot: Snapshot,
-    pub(crate) workspace: &'a Workspace,
+    pub(crate) diagnostics: &'a Diagnostics,
     pub(crate) documents: &'a Documents,
     pub(crate) encoding: PositionEncoding,
     pub(crate) client: ClientSupport,
@@ -101,7 +100,7 @@ pub(crate) struct Context<'a> {
 impl Context<'_> {
     /// The file a URI names, if the workspace has it.
     fn file(&self, uri: &Url) -> Option<(FileId, &SourceFile)> {
-        let id = self.workspace.file_id(&convert::uri_to_path(uri))?;
+        let id = self.snapshot.file_id(&convert::uri_to_path(uri))?;
         Some((id, self.snapshot.file(id)?))
     }
 
@@ -234,7 +233,7 @@ pub(crate) fn ok(id: RequestId, result: impl Serialize) -> Response {
 
 fn hover(cx: &Context<'_>, params: HoverParams) -> Result<Option<Hover>, HandlerError> {
     let Some((file, offset)) = cx.offset(&params.text_document_position_params) else { return Ok(None) };
-    let Some(result) = ide::hover(&cx.snapshot, file, offset) else { return Ok(None) };
+    let Some(result) = ide::hover(&cx.snapshot, cx.diagnostics, file, offset) else { return Ok(None) };
     let line_map = cx.snapshot.file(file).map(|source| cx.line_map(source));
     Ok(Some(Hover {
         contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: result.markdown }),
@@ -259,8 +258,8 @@ fn code_action(cx: &Context<'_>, params: CodeActionParams) -> Result<Option<Vec<
     let Some((file, source)) = cx.file(&params.text_document.uri) else { return Ok(None) };
     let line_map = cx.line_map(source);
     let range = line_map.text_range(params.range);
-    let locate = |related: &crate::checks::Related| cx.location(related.file, related.range);
-    let actions = ide::code_actions(&cx.snapshot, file, range)
+    let locate = |related: &ide::Related| cx.location(related.file, related.range);
+    let actions = ide::code_actions(&cx.snapshot, cx.diagnostics, file, range)
         .into_iter()
         .map(|action| {
             CodeActionOrCommand::CodeAction(CodeAction {

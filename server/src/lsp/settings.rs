@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::checks::Code;
 use crate::config::Config;
+use crate::ide::Code;
 use crate::loader;
 
 /// Keys of the `kubeLsp` section, to recognise a section sent without its

@@ -43,7 +43,9 @@ impl Changes {
 #[derive(Debug, Default)]
 pub struct Workspace {
     files: Vec<Option<Arc<SourceFile>>>,
-    ids: HashMap<PathBuf, FileId>,
+    /// Shared with snapshots, copied only when a path comes or goes while
+    /// one is held.
+    ids: Arc<HashMap<PathBuf, FileId>>,
     config: Arc<Config>,
     index: Option<Arc<Index>>,
     changes: Changes,
@@ -78,6 +80,11 @@ impl Workspace {
 
     pub fn file_ids(&self) -> impl Iterator<Item = FileId> + '_ {
         self.files.iter().enumerate().filter(|(_, file)| file.is_some()).map(|(id, _)| FileId(id as u32))
+    }
+
+    /// Makes the next `take_changes` say that everything changed.
+    pub fn mark_everything_changed(&mut self) {
+        self.changes = Changes { everything: true, files: Vec::new() };
     }
 
     /// What changed since the last call.
@@ -123,7 +130,7 @@ impl Workspace {
                 let id = FileId(self.files.len() as u32);
                 let changes = DocumentChanges::between(None, Some(&file));
                 let kustomization = file.kustomization.is_some();
-                self.ids.insert(file.path.clone(), id);
+                Arc::make_mut(&mut self.ids).insert(file.path.clone(), id);
                 self.files.push(Some(Arc::new(file)));
                 self.record(id, changes, kustomization);
                 id
@@ -213,7 +220,7 @@ impl Workspace {
     }
 
     pub fn remove(&mut self, path: &Path) -> Option<FileId> {
-        let id = self.ids.remove(path)?;
+        let id = Arc::make_mut(&mut self.ids).remove(path)?;
         let old = self.files.get_mut(id.0 as usize).and_then(Option::take);
         self.index = None;
         let kustomization = old.as_deref().is_some_and(|old| old.kustomization.is_some());
@@ -231,7 +238,7 @@ impl Workspace {
                 index
             }
         };
-        Snapshot { files: Arc::new(self.files.clone()), index, config: self.config.clone() }
+        Snapshot { files: Arc::new(self.files.clone()), ids: self.ids.clone(), index, config: self.config.clone() }
     }
 }
 
@@ -243,6 +250,7 @@ pub fn too_big_reason(len: usize, limit: u64) -> String {
 #[derive(Clone, Debug)]
 pub struct Snapshot {
     files: Arc<Vec<Option<Arc<SourceFile>>>>,
+    ids: Arc<HashMap<PathBuf, FileId>>,
     pub index: Arc<Index>,
     pub config: Arc<Config>,
 }
@@ -291,6 +299,10 @@ impl<'a> ObjectView<'a> {
 }
 
 impl Snapshot {
+    pub fn file_id(&self, path: &Path) -> Option<FileId> {
+        self.ids.get(path).copied()
+    }
+
     pub fn file(&self, id: FileId) -> Option<&SourceFile> {
         self.files.get(id.0 as usize).and_then(|file| file.as_deref())
     }

@@ -23,7 +23,7 @@ impl Server {
         let mut text = document.text;
         let bom = crate::text::strip_bom(&mut text);
         self.documents.open(path.clone(), bom);
-        self.workspace.set_text(path.clone(), text, Some(document.version));
+        self.host.workspace_mut().set_text(path.clone(), text, Some(document.version));
         if self.folders.is_empty() && document.uri.scheme() == "file" {
             // No workspace folder: the folder of each opened file is read.
             if let Some(folder) = path.parent().filter(|folder| !folder.as_os_str().is_empty()) {
@@ -48,13 +48,13 @@ impl Server {
     pub(super) fn on_did_change(&mut self, params: DidChangeTextDocumentParams) {
         let path = self.documents.remember(&params.text_document.uri);
         let version = params.text_document.version;
-        let Some(id) = self.workspace.file_id(&path).filter(|_| self.documents.is_open(&path)) else {
+        let Some(id) = self.host.workspace().file_id(&path).filter(|_| self.documents.is_open(&path)) else {
             tracing::warn!("`didChange` for `{}`, which is not open", params.text_document.uri);
             return;
         };
         for change in params.content_changes {
             let bom = self.documents.has_bom(&path);
-            let edit = match (change.range, self.workspace.file(id)) {
+            let edit = match (change.range, self.host.workspace().file(id)) {
                 (Some(range), Some(file)) if !bom || range.start.line > 0 => {
                     let line_map = LineMap::new(&file.text, &file.line_index, self.encoding, bom);
                     Some(TextEdit::new(line_map.text_range(range), change.text.as_str()))
@@ -63,7 +63,7 @@ impl Server {
             };
             match edit {
                 Some(edit) => {
-                    if !self.workspace.edit(id, Some(version), &[edit]) {
+                    if !self.host.workspace_mut().edit(id, Some(version), &[edit]) {
                         tracing::warn!("ignoring a change outside the text of `{}`", path.display());
                     }
                 }
@@ -76,7 +76,9 @@ impl Server {
     /// Applies a change to the client's whole text (byte order mark
     /// included, so that a change that removes or adds it is right too).
     fn replace_client_text(&mut self, path: &Path, bom: bool, version: i32, change: TextDocumentContentChangeEvent) {
-        let Some(current) = self.workspace.file_id(path).and_then(|id| self.workspace.file(id)) else { return };
+        let Some(current) = self.host.workspace().file_id(path).and_then(|id| self.host.workspace().file(id)) else {
+            return;
+        };
         let mut text = match change.range {
             Some(range) => {
                 let mut text = if bom { format!("\u{FEFF}{}", current.text) } else { current.text.clone() };
@@ -89,7 +91,7 @@ impl Server {
         };
         let bom = crate::text::strip_bom(&mut text);
         self.documents.set_bom(path, bom);
-        self.workspace.set_text(path.to_path_buf(), text, Some(version));
+        self.host.workspace_mut().set_text(path.to_path_buf(), text, Some(version));
     }
 
     /// The text of `{"textDocument": {"uri": ...}}` as the server holds it,
@@ -98,7 +100,7 @@ impl Server {
     pub(super) fn document_text(&self, params: &serde_json::Value) -> Option<String> {
         let uri = params.get("textDocument")?.get("uri")?.as_str()?;
         let path = uri_to_path(&Url::parse(uri).ok()?);
-        let text = &self.workspace.file(self.workspace.file_id(&path)?)?.text;
+        let text = &self.host.workspace().file(self.host.workspace().file_id(&path)?)?.text;
         Some(if self.documents.has_bom(&path) { format!("\u{FEFF}{text}") } else { text.clone() })
     }
 
@@ -110,7 +112,7 @@ impl Server {
         if self.listed.contains(&path) {
             self.reload(&path);
         } else {
-            self.workspace.remove(&path);
+            self.host.workspace_mut().remove(&path);
         }
         self.mark_dirty();
     }

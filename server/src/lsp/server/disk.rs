@@ -33,7 +33,7 @@ impl Server {
         for path in gone {
             self.listed.remove(&path);
             if !self.documents.is_open(&path) {
-                self.workspace.remove(&path);
+                self.host.workspace_mut().remove(&path);
             }
         }
         for folder in &added {
@@ -77,13 +77,13 @@ impl Server {
             return;
         }
         let started = Instant::now();
-        let config = self.workspace.config().clone();
+        let config = self.host.workspace().config().clone();
         let paths = loader::walk(roots, &config);
         self.listed.extend(paths.iter().cloned());
         let to_read: Vec<PathBuf> = paths.into_iter().filter(|path| !self.documents.is_open(path)).collect();
         let count = to_read.len();
         for file in loader::load_files(&to_read, &config) {
-            self.workspace.insert(file);
+            self.host.workspace_mut().insert(file);
         }
         tracing::info!("read {count} files under {roots:?} in {:?}", started.elapsed());
         self.mark_dirty();
@@ -94,7 +94,7 @@ impl Server {
         let previous = std::mem::take(&mut self.listed);
         for path in previous {
             if !self.documents.is_open(&path) {
-                self.workspace.remove(&path);
+                self.host.workspace_mut().remove(&path);
             }
         }
         let roots = self.roots();
@@ -107,14 +107,14 @@ impl Server {
     pub(super) fn reload(&mut self, path: &Path) {
         let linked =
             self.roots().iter().find(|root| path.starts_with(root)).is_some_and(|root| through_link(root, path));
-        let file = if linked { None } else { loader::load_file(path, self.workspace.config()) };
+        let file = if linked { None } else { loader::load_file(path, self.host.workspace().config()) };
         match file {
             Some(file) => {
-                self.workspace.insert(file);
+                self.host.workspace_mut().insert(file);
             }
             None => {
                 self.listed.remove(path);
-                self.workspace.remove(path);
+                self.host.workspace_mut().remove(path);
             }
         }
     }
@@ -157,7 +157,7 @@ impl Server {
             } else if path.is_dir() {
                 // A file of the walk may have become a folder of that name.
                 if self.listed.remove(&path) && !self.documents.is_open(&path) {
-                    self.workspace.remove(&path);
+                    self.host.workspace_mut().remove(&path);
                 }
                 walk_again.push(path);
             } else if path.exists() {
@@ -191,7 +191,7 @@ impl Server {
         for gone in under {
             self.listed.remove(&gone);
             if !self.documents.is_open(&gone) {
-                self.workspace.remove(&gone);
+                self.host.workspace_mut().remove(&gone);
             }
         }
     }
@@ -201,7 +201,7 @@ impl Server {
     pub(super) fn read_new_files(&mut self, roots: &[PathBuf], paths: &[PathBuf]) {
         let walked_roots: Vec<PathBuf> =
             roots.iter().filter(|root| paths.iter().any(|path| path.starts_with(root))).cloned().collect();
-        let config = self.workspace.config().clone();
+        let config = self.host.workspace().config().clone();
         let new: Vec<PathBuf> = loader::walk(&walked_roots, &config)
             .into_iter()
             .filter(|listed| paths.iter().any(|path| listed.starts_with(path)) && !self.listed.contains(listed))
@@ -209,7 +209,7 @@ impl Server {
         self.listed.extend(new.iter().cloned());
         let to_read: Vec<PathBuf> = new.into_iter().filter(|path| !self.documents.is_open(path)).collect();
         for file in loader::load_files(&to_read, &config) {
-            self.workspace.insert(file);
+            self.host.workspace_mut().insert(file);
         }
     }
 }

@@ -13,9 +13,9 @@
 mod buffers;
 mod disk;
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{BTreeSet, HashSet, VecDeque};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender, TryRecvError};
@@ -43,10 +43,10 @@ use super::handlers::{self, ClientSupport, Context};
 use super::settings::{self, Settings};
 use super::transport::INVALID_MESSAGE_METHOD;
 use super::watcher::FileWatcher;
-use crate::checks;
+use crate::ide::Host;
 use crate::loader::CONFIG_FILE_NAME;
 use crate::text::PositionEncoding;
-use crate::workspace::Workspace;
+use crate::workspace::{FileId, Snapshot};
 
 /// Under continuous input, diagnostics wait at most this long.
 const PUBLISH_AFTER: Duration = Duration::from_millis(50);
@@ -85,7 +85,8 @@ pub fn serve(connection: Connection, options: Options) -> anyhow::Result<Exit> {
         queue: VecDeque::new(),
         canceled: HashSet::new(),
         outgoing: lsp_server::ReqQueue::default(),
-        workspace: Workspace::default(),
+        host: Host::default(),
+        unpublished: BTreeSet::new(),
         documents: Documents::default(),
         publisher: Publisher::default(),
         dirty_since: None,
@@ -140,9 +141,11 @@ struct Server {
     /// Requests the client canceled before they were answered.
     canceled: HashSet<RequestId>,
     outgoing: lsp_server::ReqQueue<(), Outgoing>,
-    workspace: Workspace,
+    host: Host,
     documents: Documents,
     publisher: Publisher,
+    /// Files whose findings changed since they were last published.
+    unpublished: BTreeSet<FileId>,
     /// Since when diagnostics are out of date, if they are.
     dirty_since: Option<Instant>,
     encoding: PositionEncoding,
@@ -324,11 +327,11 @@ impl Server {
             self.respond(handlers::ok(id, text));
             return;
         }
+        let snapshot = self.analysis();
         let response = catch_unwind(AssertUnwindSafe(|| {
-            let snapshot = self.workspace.snapshot();
             let cx = Context {
                 snapshot,
-                workspace: &self.workspace,
+                diagnostics: self.host.diagnostics(),
                 documents: &self.documents,
                 encoding: self.encoding,
                 client: self.client,
@@ -558,13 +561,13 @@ impl Server {
             }
             self.shown_problems = problems;
         }
-        let previous = self.workspace.config();
+        let previous = self.host.workspace().config();
         if *previous == config {
             return;
         }
         let reread = previous.exclude != config.exclude || previous.max_file_size != config.max_file_size;
         tracing::info!("configuration changed: {config:?}");
-        self.workspace.set_config(config);
+        self.host.workspace_mut().set_config(config);
         if reread && !self.listed.is_empty() {
             self.reindex();
         }
@@ -573,16 +576,30 @@ impl Server {
 
     // Diagnostics.
 
+    /// The latest snapshot, with the diagnostics brought up to it; the files
+    /// whose findings changed wait to be published.
+    fn analysis(&mut self) -> Snapshot {
+        match catch_unwind(AssertUnwindSafe(|| self.host.update())) {
+            Ok((snapshot, changed)) => {
+                self.unpublished.extend(changed);
+                snapshot
+            }
+            Err(panic) => {
+                tracing::error!("checking the workspace panicked: {}", panic_message(&*panic));
+                // The cache may be half updated: start it afresh next time.
+                self.host.workspace_mut().mark_everything_changed();
+                self.host.workspace_mut().snapshot()
+            }
+        }
+    }
+
     fn publish_diagnostics(&mut self) {
         self.dirty_since = None;
         let started = Instant::now();
+        let snapshot = self.analysis();
+        let changed = std::mem::take(&mut self.unpublished);
         let published = catch_unwind(AssertUnwindSafe(|| {
-            let snapshot = self.workspace.snapshot();
-            let findings = checks::check_by_file(&snapshot);
-            let workspace = &self.workspace;
-            let version_of =
-                |path: &Path| workspace.file_id(path).and_then(|id| workspace.file(id)).and_then(|file| file.version);
-            self.publisher.update(&snapshot, &findings, &self.documents, self.encoding, version_of)
+            self.publisher.update(&snapshot, self.host.diagnostics(), &changed, &self.documents, self.encoding)
         }));
         match published {
             Ok(notifications) => {

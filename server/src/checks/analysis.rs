@@ -1,0 +1,598 @@
+//! The findings of the whole workspace, kept up to date edit by edit: the one
+//! place that runs the rules. Everything that shows a finding (publishing,
+//! `kube-lsp check`, hover's link state, code actions) reads it here.
+//!
+//! Findings are computed per *unit* and cached by document revision:
+//!
+//! - a document: `yaml-syntax` and the rules that read one object alone;
+//! - a tie: one StatefulSet and its governing Service (`service-not-found`,
+//!   `service-not-headless`, `selector-mismatch`, shown on both sides);
+//! - a Service's ports against the pod templates it selects
+//!   (`service-port-mismatch`).
+//!
+//! An edit replaces some documents of one file (`workspace::Changes`). Their
+//! document units are computed again, and so are the ties and port units
+//! that could read what changed: the ties whose `serviceName` names an object
+//! that went or came (a Service, its Endpoints), and the Services whose
+//! selector's first label is carried by a pod template that went or came.
+//! Cached findings are stored against the document they are in (its
+//! revision and a range relative to it), so a document that only moved keeps
+//! them. Only the files whose findings changed are reported.
+//!
+//! It knows nothing of LSP, JSON or the terminal.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use super::{apply_configuration, Code, Finding, Related};
+use crate::config::Level;
+use crate::model::{Object, PodTemplate};
+use crate::syntax::TextRange;
+use crate::workspace::{Changes, DocumentSlot, FileId, ObjectId, ObjectView, Snapshot};
+
+/// An object by the document revision it was read from: unlike an
+/// `ObjectId`, it does not move when a document is added above it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct ObjectKey {
+    file: FileId,
+    revision: u64,
+    object: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Unit {
+    Document(FileId, u64),
+    Tie(ObjectKey),
+    Ports(ObjectKey),
+}
+
+/// A place in a document, by revision, with a range relative to its start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Anchor {
+    file: FileId,
+    revision: u64,
+    range: TextRange,
+}
+
+#[derive(Clone, Debug)]
+struct Stored {
+    at: Anchor,
+    code: Code,
+    level: Level,
+    message: String,
+    related: Vec<(Anchor, String)>,
+    stateful_set: Option<ObjectKey>,
+    service: Option<ObjectKey>,
+}
+
+/// The workspace's findings, and what is needed to bring them up to date.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    units: HashMap<Unit, Vec<Stored>>,
+    /// The units with a finding or a related place in each file.
+    touching: HashMap<FileId, HashSet<Unit>>,
+    /// StatefulSets by the name in their `serviceName`.
+    by_service_name: HashMap<String, HashSet<ObjectKey>>,
+    /// Services by their selector's first label.
+    by_first_selector_label: HashMap<(String, String), HashSet<ObjectKey>>,
+    /// Objects with a pod template, by each of its labels.
+    templates_by_label: HashMap<(String, String), HashSet<ObjectKey>>,
+    /// Each file's findings for the snapshot of the last update, in order.
+    by_file: BTreeMap<FileId, Vec<Finding>>,
+    /// How many units the last update checked, for logs and tests.
+    last_checked: usize,
+}
+
+impl Diagnostics {
+    /// The findings of a snapshot, from scratch.
+    pub fn of(snapshot: &Snapshot) -> Diagnostics {
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.update(snapshot, Changes { everything: true, files: Vec::new() });
+        diagnostics
+    }
+
+    /// Brings the findings up to `snapshot`, which differs from the last one
+    /// by `changes`. Returns the files whose findings changed (or that left
+    /// the workspace), in order.
+    pub fn update(&mut self, snapshot: &Snapshot, changes: Changes) -> Vec<FileId> {
+        if changes.everything {
+            return self.rebuild(snapshot);
+        }
+        let mut dirty: HashSet<Unit> = HashSet::new();
+        let mut gone: HashSet<Unit> = HashSet::new();
+        let mut to_assemble: HashSet<FileId> = HashSet::new();
+        let mut names: HashSet<String> = HashSet::new();
+        let mut labels: HashSet<(String, String)> = HashSet::new();
+        for (file, document_changes) in &changes.files {
+            to_assemble.insert(*file);
+            // Findings elsewhere may point into this file: their places moved.
+            for unit in self.touching.get(file).into_iter().flatten() {
+                to_assemble.extend(self.units.get(unit).into_iter().flatten().map(|stored| stored.at.file));
+            }
+            for slot in &document_changes.removed {
+                gone.insert(Unit::Document(*file, slot.revision));
+                for (number, object) in slot.objects.iter().enumerate() {
+                    let key = ObjectKey { file: *file, revision: slot.revision, object: number as u32 };
+                    gone.insert(Unit::Tie(key));
+                    gone.insert(Unit::Ports(key));
+                    self.untrack(key, object);
+                    touched(object, &mut names, &mut labels);
+                }
+            }
+            let Some(source) = snapshot.file(*file) else { continue };
+            for revision in &document_changes.added {
+                let Some((_, slot)) = source.document_by_revision(*revision) else { continue };
+                dirty.insert(Unit::Document(*file, *revision));
+                for (number, object) in slot.objects.iter().enumerate() {
+                    let key = ObjectKey { file: *file, revision: *revision, object: number as u32 };
+                    self.track(key, object);
+                    touched(object, &mut names, &mut labels);
+                    if object.stateful_set().is_some() {
+                        dirty.insert(Unit::Tie(key));
+                    }
+                    if object.service().is_some() {
+                        dirty.insert(Unit::Ports(key));
+                    }
+                }
+            }
+        }
+        for name in &names {
+            dirty.extend(self.by_service_name.get(name).into_iter().flatten().map(|key| Unit::Tie(*key)));
+        }
+        for label in &labels {
+            dirty.extend(self.by_first_selector_label.get(label).into_iter().flatten().map(|key| Unit::Ports(*key)));
+        }
+        for unit in &gone {
+            self.replace(*unit, Vec::new(), &mut to_assemble);
+        }
+        let computed: Vec<(Unit, Vec<Stored>)> = dirty
+            .into_iter()
+            .filter(|unit| !gone.contains(unit))
+            .map(|unit| (unit, self.compute(snapshot, unit)))
+            .collect();
+        self.last_checked = computed.len();
+        for (unit, stored) in computed {
+            self.replace(unit, stored, &mut to_assemble);
+        }
+        let mut files: Vec<FileId> = to_assemble.into_iter().collect();
+        files.sort();
+        files.into_iter().filter(|file| self.assemble(snapshot, *file)).collect()
+    }
+
+    /// How many rule units (documents, ties, Services' ports) the last
+    /// update checked.
+    pub fn last_checked(&self) -> usize {
+        self.last_checked
+    }
+
+    /// Each file's findings, in file order.
+    pub fn by_file(&self) -> &BTreeMap<FileId, Vec<Finding>> {
+        &self.by_file
+    }
+
+    /// One file's findings, sorted by position.
+    pub fn file(&self, file: FileId) -> &[Finding] {
+        self.by_file.get(&file).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every finding, by file and position.
+    pub fn all(&self) -> impl Iterator<Item = &Finding> {
+        self.by_file.values().flatten()
+    }
+
+    fn rebuild(&mut self, snapshot: &Snapshot) -> Vec<FileId> {
+        let before: Vec<FileId> = self.by_file.keys().copied().collect();
+        let previous = std::mem::take(&mut self.by_file);
+        *self = Diagnostics::default();
+        let mut units = Vec::new();
+        for (file, source) in snapshot.files() {
+            for slot in &source.documents {
+                units.push(Unit::Document(file, slot.revision));
+                for (number, object) in slot.objects.iter().enumerate() {
+                    let key = ObjectKey { file, revision: slot.revision, object: number as u32 };
+                    self.track(key, object);
+                    if object.stateful_set().is_some() {
+                        units.push(Unit::Tie(key));
+                    }
+                    if object.service().is_some() {
+                        units.push(Unit::Ports(key));
+                    }
+                }
+            }
+        }
+        let this = &*self;
+        let computed: Vec<(Unit, Vec<Stored>)> =
+            units.into_par_iter().map(|unit| (unit, this.compute(snapshot, unit))).collect();
+        self.last_checked = computed.len();
+        let mut to_assemble = HashSet::new();
+        for (unit, stored) in computed {
+            self.replace(unit, stored, &mut to_assemble);
+        }
+        self.by_file = previous;
+        let mut files: Vec<FileId> = to_assemble.into_iter().chain(before).collect();
+        files.sort();
+        files.dedup();
+        files.into_iter().filter(|file| self.assemble(snapshot, *file)).collect()
+    }
+
+    fn track(&mut self, key: ObjectKey, object: &Object) {
+        if let Some(name) = object.stateful_set().and_then(|set| set.service_name()) {
+            self.by_service_name.entry(name.to_owned()).or_default().insert(key);
+        }
+        if let Some((first_key, first_value)) = object.service().and_then(|spec| spec.selector.iter().next()) {
+            self.by_first_selector_label.entry((first_key.to_owned(), first_value.to_owned())).or_default().insert(key);
+        }
+        for label in template_labels(object) {
+            self.templates_by_label.entry(label).or_default().insert(key);
+        }
+    }
+
+    fn untrack(&mut self, key: ObjectKey, object: &Object) {
+        fn remove<K: std::hash::Hash + Eq>(map: &mut HashMap<K, HashSet<ObjectKey>>, at: K, key: ObjectKey) {
+            if let Some(keys) = map.get_mut(&at) {
+                keys.remove(&key);
+                if keys.is_empty() {
+                    map.remove(&at);
+                }
+            }
+        }
+        if let Some(name) = object.stateful_set().and_then(|set| set.service_name()) {
+            remove(&mut self.by_service_name, name.to_owned(), key);
+        }
+        if let Some((first_key, first_value)) = object.service().and_then(|spec| spec.selector.iter().next()) {
+            remove(&mut self.by_first_selector_label, (first_key.to_owned(), first_value.to_owned()), key);
+        }
+        for label in template_labels(object) {
+            remove(&mut self.templates_by_label, label, key);
+        }
+    }
+
+    /// Stores a unit's findings, noting the files whose findings may change.
+    fn replace(&mut self, unit: Unit, stored: Vec<Stored>, to_assemble: &mut HashSet<FileId>) {
+        let old = if stored.is_empty() { self.units.remove(&unit) } else { self.units.insert(unit, stored) };
+        for stored in old.iter().flatten() {
+            to_assemble.insert(stored.at.file);
+            for file in stored_files(stored) {
+                if let Some(units) = self.touching.get_mut(&file) {
+                    units.remove(&unit);
+                }
+            }
+        }
+        for stored in self.units.get(&unit).into_iter().flatten() {
+            to_assemble.insert(stored.at.file);
+            for file in stored_files(stored) {
+                self.touching.entry(file).or_default().insert(unit);
+            }
+        }
+    }
+
+    /// Gathers one file's findings again; returns whether they changed.
+    fn assemble(&mut self, snapshot: &Snapshot, file: FileId) -> bool {
+        let mut findings: Vec<Finding> = Vec::new();
+        if snapshot.file(file).is_some() {
+            for unit in self.touching.get(&file).into_iter().flatten() {
+                for stored in self.units.get(unit).into_iter().flatten().filter(|stored| stored.at.file == file) {
+                    findings.extend(resolve(snapshot, stored));
+                }
+            }
+        }
+        findings.sort_by(|a, b| {
+            (a.range.start, a.range.end, a.code, a.stateful_set, a.service, &a.message).cmp(&(
+                b.range.start,
+                b.range.end,
+                b.code,
+                b.stateful_set,
+                b.service,
+                &b.message,
+            ))
+        });
+        findings.dedup();
+        let changed = self.by_file.get(&file).map_or(!findings.is_empty(), |old| *old != findings);
+        if findings.is_empty() {
+            self.by_file.remove(&file);
+        } else {
+            self.by_file.insert(file, findings);
+        }
+        changed
+    }
+
+    /// Runs the rules of one unit.
+    fn compute(&self, snapshot: &Snapshot, unit: Unit) -> Vec<Stored> {
+        let mut findings = Vec::new();
+        match unit {
+            Unit::Document(file, revision) => {
+                let Some(source) = snapshot.file(file) else { return Vec::new() };
+                let Some((document, slot)) = source.document_by_revision(revision) else { return Vec::new() };
+                super::yaml_syntax::check_document(file, source, slot, &mut findings);
+                for number in 0..slot.objects.len() {
+                    let id = ObjectId { file, document: document as u32, object: number as u32 };
+                    if let Some(object) = snapshot.object(id) {
+                        check_object(snapshot, object, &mut findings);
+                    }
+                }
+            }
+            Unit::Tie(key) => {
+                let Some(stateful_set) = view(snapshot, key) else { return Vec::new() };
+                super::service_not_found::check_stateful_set(snapshot, stateful_set, &mut findings);
+                super::service_not_headless::check_stateful_set(snapshot, stateful_set, &mut findings);
+                super::selector_mismatch::check_stateful_set(snapshot, stateful_set, &mut findings);
+            }
+            Unit::Ports(key) => {
+                let Some(service) = view(snapshot, key) else { return Vec::new() };
+                let Some(first) = service.service().and_then(|spec| spec.selector.iter().next()) else {
+                    return Vec::new();
+                };
+                let label = (first.0.to_owned(), first.1.to_owned());
+                let mut templates: Vec<(ObjectKey, &PodTemplate)> = self
+                    .templates_by_label
+                    .get(&label)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|key| {
+                        let object = view(snapshot, *key)?;
+                        let template = object.object.pod_template.as_ref()?;
+                        (object.namespace() == service.namespace()).then_some((*key, template))
+                    })
+                    .collect();
+                templates.sort_by_key(|(key, _)| *key);
+                let templates: Vec<&PodTemplate> = templates.into_iter().map(|(_, template)| template).collect();
+                super::service_port_mismatch::check_service(service, &templates, &mut findings);
+            }
+        }
+        findings
+            .into_iter()
+            .filter_map(|finding| apply_configuration(snapshot, finding))
+            .filter_map(|finding| store(snapshot, finding))
+            .collect()
+    }
+}
+
+/// The rules that read one object alone.
+fn check_object(snapshot: &Snapshot, object: ObjectView<'_>, findings: &mut Vec<Finding>) {
+    if object.stateful_set().is_some() {
+        super::service_name_missing::check_stateful_set(snapshot, object, findings);
+        super::service_name_invalid::check_stateful_set(object, findings);
+        super::statefulset_selector_mismatch::check_stateful_set(object, findings);
+        super::statefulset_name_invalid::check_stateful_set(object, findings);
+        super::statefulset_name_too_long::check_stateful_set(object, findings);
+    }
+    if object.service().is_some() {
+        findings.extend(super::cluster_ip_invalid::finding_for(&object));
+        super::headless_service_type::check_service(object, findings);
+    }
+}
+
+/// The labels of an object's pod template, each key once with the value
+/// that counts where a key repeats.
+fn template_labels(object: &Object) -> Vec<(String, String)> {
+    let Some(template) = &object.pod_template else { return Vec::new() };
+    let mut labels: Vec<(String, String)> = template
+        .labels
+        .iter()
+        .filter_map(|(key, _)| Some((key.to_owned(), template.labels.get(key)?.to_owned())))
+        .collect();
+    labels.sort();
+    labels.dedup();
+    labels
+}
+
+/// The names and labels an object that went or came can matter to: its name
+/// (to the StatefulSets whose `serviceName` it is) and its template labels
+/// (to the Services whose selector starts with one of them).
+fn touched(object: &Object, names: &mut HashSet<String>, labels: &mut HashSet<(String, String)>) {
+    if let Some(name) = object.name() {
+        names.insert(name.to_owned());
+    }
+    labels.extend(template_labels(object));
+}
+
+fn view(snapshot: &Snapshot, key: ObjectKey) -> Option<ObjectView<'_>> {
+    let (document, _) = snapshot.file(key.file)?.document_by_revision(key.revision)?;
+    snapshot.object(ObjectId { file: key.file, document: document as u32, object: key.object })
+}
+
+fn object_key(snapshot: &Snapshot, id: ObjectId) -> Option<ObjectKey> {
+    let slot = snapshot.file(id.file)?.documents.get(id.document as usize)?;
+    Some(ObjectKey { file: id.file, revision: slot.revision, object: id.object })
+}
+
+fn object_id(snapshot: &Snapshot, key: ObjectKey) -> Option<ObjectId> {
+    let (document, _) = snapshot.file(key.file)?.document_by_revision(key.revision)?;
+    Some(ObjectId { file: key.file, document: document as u32, object: key.object })
+}
+
+fn anchor(snapshot: &Snapshot, file: FileId, range: TextRange) -> Option<Anchor> {
+    let slot: &DocumentSlot = snapshot.file(file)?.document_at(range.start)?;
+    let start = range.start.checked_sub(slot.start)?;
+    Some(Anchor { file, revision: slot.revision, range: TextRange::new(start, start + range.len()) })
+}
+
+fn absolute(snapshot: &Snapshot, anchor: Anchor) -> Option<TextRange> {
+    let (_, slot) = snapshot.file(anchor.file)?.document_by_revision(anchor.revision)?;
+    Some(anchor.range.shifted(slot.start))
+}
+
+fn store(snapshot: &Snapshot, finding: Finding) -> Option<Stored> {
+    Some(Stored {
+        at: anchor(snapshot, finding.file, finding.range)?,
+        code: finding.code,
+        level: finding.level,
+        related: finding
+            .related
+            .into_iter()
+            .filter_map(|related| Some((anchor(snapshot, related.file, related.range)?, related.message)))
+            .collect(),
+        message: finding.message,
+        stateful_set: finding.stateful_set.and_then(|id| object_key(snapshot, id)),
+        service: finding.service.and_then(|id| object_key(snapshot, id)),
+    })
+}
+
+fn resolve(snapshot: &Snapshot, stored: &Stored) -> Option<Finding> {
+    Some(Finding {
+        file: stored.at.file,
+        range: absolute(snapshot, stored.at)?,
+        code: stored.code,
+        level: stored.level,
+        message: stored.message.clone(),
+        related: stored
+            .related
+            .iter()
+            .filter_map(|(anchor, message)| {
+                Some(Related { file: anchor.file, range: absolute(snapshot, *anchor)?, message: message.clone() })
+            })
+            .collect(),
+        stateful_set: stored.stateful_set.and_then(|key| object_id(snapshot, key)),
+        service: stored.service.and_then(|key| object_id(snapshot, key)),
+    })
+}
+
+/// The files a stored finding is in or points into.
+fn stored_files(stored: &Stored) -> impl Iterator<Item = FileId> + '_ {
+    std::iter::once(stored.at.file).chain(stored.related.iter().map(|(anchor, _)| anchor.file))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::text::TextEdit;
+    use crate::workspace::Workspace;
+
+    const SETS: &str = "\
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  serviceName: redis
+  selector: {matchLabels: {app: redis}}
+  template:
+    metadata: {labels: {app: redis}}
+    spec: {containers: [{name: r, ports: [{name: redis, containerPort: 6379}]}]}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: zk, namespace: coord}
+spec:
+  serviceName: zk-hs
+  selector: {matchLabels: {app: zk}}
+  template: {metadata: {labels: {app: zk}}}
+";
+
+    const SERVICES: &str = "\
+apiVersion: v1
+kind: Service
+metadata: {name: redis}
+spec:
+  selector: {app: redis}
+  ports: [{name: redis, port: 6379, targetPort: redis}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: zk-hs, namespace: coord}
+spec: {clusterIP: None, selector: {app: zk}}
+";
+
+    /// Applies `edits` one by one; after each, the diagnostics kept up to
+    /// date must equal a fresh check of the same workspace, and the files
+    /// reported as changed must be exactly those whose findings changed.
+    fn assert_incremental(edits: &[(&str, &str, &str)]) {
+        let mut workspace = Workspace::new(Config::default());
+        workspace.set_text("/app/sets.yaml".into(), SETS.to_owned(), Some(1));
+        workspace.set_text("/app/services.yaml".into(), SERVICES.to_owned(), Some(1));
+        let mut diagnostics = Diagnostics::default();
+        let snapshot = workspace.snapshot();
+        diagnostics.update(&snapshot, workspace.take_changes());
+        drop(snapshot);
+        for (path, from, to) in edits {
+            let before = diagnostics.by_file().clone();
+            match workspace.file_id(std::path::Path::new(path)) {
+                Some(id) if *from == "<remove>" => {
+                    let _ = id;
+                    workspace.remove(std::path::Path::new(path));
+                }
+                Some(id) => {
+                    let text = workspace.file(id).expect("file").text.clone();
+                    let start = text.find(from).unwrap_or_else(|| panic!("`{from}` in {path}"));
+                    let edit = TextEdit::new(TextRange::new(start, start + from.len()), *to);
+                    assert!(workspace.edit(id, Some(2), &[edit]));
+                }
+                None => {
+                    workspace.set_text((*path).into(), (*to).to_owned(), Some(1));
+                }
+            }
+            let snapshot = workspace.snapshot();
+            let changed = diagnostics.update(&snapshot, workspace.take_changes());
+            let fresh = Diagnostics::of(&snapshot);
+            assert_eq!(diagnostics.by_file(), fresh.by_file(), "after `{from}` → `{to}` in {path}");
+            let mut expected: Vec<FileId> = before
+                .keys()
+                .chain(fresh.by_file().keys())
+                .copied()
+                .filter(|file| before.get(file) != fresh.by_file().get(file))
+                .collect();
+            expected.sort();
+            expected.dedup();
+            assert_eq!(changed, expected, "changed files after `{from}` → `{to}` in {path}");
+        }
+    }
+
+    #[test]
+    fn edits_to_either_side_of_a_tie_update_both_files() {
+        assert_incremental(&[
+            ("/app/services.yaml", "  selector: {app: redis}", "  clusterIP: None\n  selector: {app: redis}"),
+            ("/app/services.yaml", "{app: redis}", "{app: cache}"),
+            ("/app/sets.yaml", "labels: {app: redis}", "labels: {app: cache}"),
+            ("/app/sets.yaml", "matchLabels: {app: redis}", "matchLabels: {app: cache}"),
+            ("/app/services.yaml", "name: redis}", "name: redis-hs}"),
+            ("/app/sets.yaml", "serviceName: redis", "serviceName: redis-hs"),
+            ("/app/services.yaml", "targetPort: redis", "targetPort: client"),
+            ("/app/sets.yaml", "name: redis, containerPort", "name: client, containerPort"),
+            ("/app/services.yaml", "namespace: coord}", "namespace: other}"),
+            ("/app/sets.yaml", "zk-hs", "zk"),
+        ]);
+    }
+
+    #[test]
+    fn documents_and_files_that_come_and_go_update_what_named_them() {
+        assert_incremental(&[
+            // A document above the others moves them all.
+            ("/app/services.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: redis}", "kind: ConfigMap\nmetadata: {name: c}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: redis}"),
+            ("/app/services.yaml", "kind: ConfigMap\nmetadata: {name: c}\n---\n", ""),
+            ("/app/more.yaml", "", "apiVersion: v1\nkind: Service\nmetadata: {name: zk-hs}\nspec: {clusterIP: None, selector: {app: zk}}\n"),
+            ("/app/services.yaml", "<remove>", ""),
+            ("/app/sets.yaml", "metadata: {name: zk, namespace: coord}", "metadata: {name: zk}"),
+            ("/app/endpoints.yaml", "", "apiVersion: v1\nkind: Service\nmetadata: {name: redis}\nspec: {clusterIP: None}\n"),
+            ("/app/sets.yaml", "spec:\n  serviceName: redis\n", "spec:\n  # kube-lsp: ignore selector-mismatch\n  serviceName: redis\n"),
+            ("/app/sets.yaml", "  selector: {matchLabels: {app: zk}}", "  selector: {matchLabels: {app: zk}\n  broken: ["),
+            ("/app/more.yaml", "<remove>", ""),
+        ]);
+    }
+
+    #[test]
+    fn an_edit_checks_only_what_it_can_change() {
+        let mut workspace = Workspace::new(Config::default());
+        let mut text = String::new();
+        for n in 0..50 {
+            text.push_str(&format!(
+                "---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata: {{name: s{n}}}\nspec: {{serviceName: svc{n}, selector: {{matchLabels: {{app: a{n}}}}}, template: {{metadata: {{labels: {{app: a{n}}}}}}}}}\n"
+            ));
+        }
+        let id = workspace.set_text("/app/sets.yaml".into(), text, Some(1));
+        let mut diagnostics = Diagnostics::default();
+        let snapshot = workspace.snapshot();
+        diagnostics.update(&snapshot, workspace.take_changes());
+        assert_eq!(diagnostics.last_checked(), 100, "the first update checks every document and tie");
+        let at =
+            snapshot.file(id).expect("file").text.find("serviceName: svc7").expect("s7") + "serviceName: svc".len();
+        drop(snapshot);
+        workspace.edit(id, Some(2), &[TextEdit::new(TextRange::new(at, at + 1), "8")]);
+        let snapshot = workspace.snapshot();
+        diagnostics.update(&snapshot, workspace.take_changes());
+        // One document changed: its own unit and its StatefulSet's tie are
+        // checked again, nothing else.
+        assert_eq!(diagnostics.last_checked(), 2);
+        assert_eq!(diagnostics.by_file(), Diagnostics::of(&snapshot).by_file());
+    }
+}
