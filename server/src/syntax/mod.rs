@@ -12,6 +12,8 @@ mod reuse;
 mod split;
 mod tree;
 
+pub(crate) mod edit;
+
 pub use parse::parse_document;
 pub use reuse::reusable_documents;
 pub use split::split_documents;
