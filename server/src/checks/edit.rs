@@ -5,8 +5,8 @@
 //! It edits text through the span tree; it does not decide what to fix.
 
 use crate::model::{Field, Labels};
-pub(crate) use crate::syntax::edit::{quote, Value};
 use crate::syntax::edit::{column, indent_step, line_end, line_start, quote_key};
+pub(crate) use crate::syntax::edit::{quote, Value};
 use crate::syntax::{CollectionStyle, Document, NodeId, NodeKind, TextRange};
 use crate::text::{detect_line_ending, TextEdit};
 use crate::workspace::{DocumentSlot, FileId, ObjectView, Snapshot};

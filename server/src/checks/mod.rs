@@ -22,8 +22,6 @@ mod statefulset_name_too_long;
 mod statefulset_selector_mismatch;
 mod yaml_syntax;
 
-pub mod names;
-
 use std::collections::BTreeMap;
 
 pub use code::{Code, README_URL};

@@ -3,8 +3,8 @@
 //! to each pod, which then passes 63 characters, so pods usually fail to be
 //! created.
 
-use super::names::is_dns1123_label;
 use super::{Code, Finding};
+use crate::model::names::is_dns1123_label;
 use crate::workspace::Snapshot;
 
 pub(super) fn check(snapshot: &Snapshot, findings: &mut Vec<Finding>) {

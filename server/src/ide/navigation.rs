@@ -2,8 +2,8 @@
 //! the StatefulSets it governs) and rename of a Service with every
 //! `serviceName` that names it.
 
-use crate::checks::names::is_dns1035_label;
 use crate::checks::FileEdit;
+use crate::model::names::is_dns1035_label;
 use crate::model::Field;
 use crate::syntax::{ScalarStyle, TextRange};
 use crate::text::TextEdit;

@@ -6,6 +6,7 @@
 //! `workspace` and `checks`. Every range here is relative to the start of the
 //! document, like the tree it was read from.
 
+pub mod names;
 mod objects;
 mod scalar;
 mod selector;
