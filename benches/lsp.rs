@@ -23,6 +23,9 @@
 //!
 //! It measures; it asserts nothing, except that the server answers at all.
 
+// A test report prints its tables and progress; only the library must not print.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 #[path = "support/generate.rs"]
 mod generate;
 

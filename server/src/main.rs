@@ -56,6 +56,8 @@ fn serve(stdio_flag: bool) -> ExitCode {
     tracing::debug!(stdio_flag, "starting the language server over stdio");
     match kube_lsp::lsp::run_stdio() {
         Ok(()) => ExitCode::SUCCESS,
+        // The protocol has ended: this last line on stderr is the binary's own.
+        #[allow(clippy::print_stderr)]
         Err(error) => {
             eprintln!("error: the language server stopped: {error:#}");
             ExitCode::FAILURE
