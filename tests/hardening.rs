@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use kube_lsp::lsp::Exit;
+use kube_lsp::api::lsp::Exit;
 use serde_json::{json, Value};
 use support::{
     file_uri, initialize_params, notify_changed, position, workspace_with_good_pair, Client, Rng, GOOD_PAIR,

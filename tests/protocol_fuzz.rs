@@ -19,7 +19,7 @@ mod support;
 
 use std::time::Instant;
 
-use kube_lsp::lsp::{read_messages_from, Exit};
+use kube_lsp::api::lsp::{read_messages_from, Exit};
 use lsp_server::Message;
 use proptest::prelude::*;
 use serde_json::{json, Value};

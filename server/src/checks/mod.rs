@@ -24,8 +24,8 @@ mod yaml_syntax;
 
 use std::collections::BTreeMap;
 
-pub use code::{Code, README_URL};
-pub use edit::{generated_service, FileEdit, Fix};
+pub use code::Code;
+pub use edit::{FileEdit, Fix};
 
 use crate::config::Level;
 use crate::syntax::TextRange;

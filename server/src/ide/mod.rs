@@ -8,8 +8,8 @@ mod hover;
 mod navigation;
 mod symbols;
 
-pub use actions::{code_actions, CodeAction};
-pub use completion::{completions, CompletionItem};
-pub use hover::{hover, HoverResult};
-pub use navigation::{goto_definition, prepare_rename, references, rename, NavigationTarget};
-pub use symbols::{document_symbols, workspace_symbols, Symbol};
+pub use actions::code_actions;
+pub use completion::completions;
+pub use hover::hover;
+pub use navigation::{goto_definition, prepare_rename, references, rename};
+pub use symbols::{document_symbols, workspace_symbols};

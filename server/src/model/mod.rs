@@ -8,7 +8,7 @@
 
 mod field;
 mod kustomization;
-pub mod names;
+pub(crate) mod names;
 mod object;
 mod pod_template;
 mod scalar;
@@ -18,11 +18,10 @@ mod stateful_set;
 
 pub use field::Field;
 pub use kustomization::{kustomization_of_document, Kustomization};
-pub use object::{objects_of_document, Object, ObjectKind, IGNORE_ANNOTATION};
-pub use pod_template::{ContainerPort, PodTemplate};
-pub use scalar::{is_null, parse_int, Scalar};
-pub use selector::{LabelSelector, Labels, Operator, Requirement};
-pub use service::{Service, ServicePort, TargetPort};
+pub use object::{objects_of_document, Object, ObjectKind};
+pub use pod_template::PodTemplate;
+pub use selector::Labels;
+pub use service::{Service, TargetPort};
 pub use stateful_set::StatefulSet;
 
 /// True when a document's text is a Helm/Go template rather than YAML: such a

@@ -12,8 +12,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub use file::{is_kustomization_path, DocumentSlot, SourceFile};
-pub use index::{normalize, Index, IndexedObject, NamespaceSource, ObjectId};
+pub use file::{DocumentSlot, SourceFile};
+pub use index::{Index, IndexedObject, NamespaceSource, ObjectId};
 
 use crate::config::Config;
 use crate::model::{Object, Service, StatefulSet};
