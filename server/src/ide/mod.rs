@@ -4,6 +4,7 @@
 
 mod actions;
 mod completion;
+mod cursor;
 mod hover;
 mod navigation;
 mod symbols;
