@@ -5,7 +5,7 @@
 #![no_main]
 
 use kube_lsp::api::syntax::{self, TextRange};
-use kube_lsp::{loader, model};
+use kube_lsp::api::{loader, model};
 use libfuzzer_sys::fuzz_target;
 
 fn in_text(text: &str, range: TextRange) -> bool {
