@@ -9,7 +9,7 @@
 //! stderr.
 //!
 //! - Single files of 1, 5 and 20 MiB, opened in an in-process server
-//!   (`lsp_server::Connection::memory()` and `kube_lsp::lsp::serve`): the
+//!   (`lsp_server::Connection::memory()` and `kube_lsp::api::lsp::serve`): the
 //!   time from `didOpen` to the file's diagnostics, then one character typed
 //!   and deleted again in a label value in the middle of the file, each
 //!   keystroke timed to the diagnostics of its version.
@@ -23,6 +23,9 @@
 //!
 //! It measures; it asserts nothing, except that the server answers at all.
 
+// A test report prints its tables and progress; only the library must not print.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 #[path = "support/generate.rs"]
 mod generate;
 
@@ -33,7 +36,7 @@ use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use kube_lsp::lsp::{serve, Exit, Options};
+use kube_lsp::api::lsp::{serve, Exit, Options};
 use lsp_server::{Connection, Message, Notification, Request, RequestId, Response};
 use lsp_types::Url;
 use rayon::prelude::*;
@@ -364,9 +367,9 @@ struct Breakdown {
 }
 
 fn breakdown(path: &Path, text: &str, keystrokes: usize) -> Breakdown {
-    use kube_lsp::config::Config;
-    use kube_lsp::text::TextRange;
-    use kube_lsp::workspace::Workspace;
+    use kube_lsp::api::config::Config;
+    use kube_lsp::api::text::TextRange;
+    use kube_lsp::api::workspace::Workspace;
 
     let config = Config { max_file_size: MAX_FILE_SIZE as u64, ..Config::default() };
     let mut open_times = Vec::new();
@@ -390,13 +393,13 @@ fn breakdown(path: &Path, text: &str, keystrokes: usize) -> Breakdown {
             (TextRange::new(offset, offset + 1), "")
         };
         let started = Instant::now();
-        workspace.edit(id, Some(keystroke as i32 + 2), &[kube_lsp::text::TextEdit::new(change.0, change.1)]);
+        workspace.edit(id, Some(keystroke as i32 + 2), &[kube_lsp::api::text::TextEdit::new(change.0, change.1)]);
         edits.push(started.elapsed());
         let started = Instant::now();
         let snapshot = workspace.snapshot();
         indexes.push(started.elapsed());
         let started = Instant::now();
-        std::hint::black_box(kube_lsp::checks::check(&snapshot));
+        std::hint::black_box(kube_lsp::api::checks::check(&snapshot));
         checks.push(started.elapsed());
     }
     Breakdown {
@@ -435,17 +438,17 @@ struct WorkspaceBreakdown {
 }
 
 fn workspace_breakdown(root: &Path, runs: usize) -> WorkspaceBreakdown {
-    use kube_lsp::config::Config;
-    use kube_lsp::workspace::Workspace;
+    use kube_lsp::api::config::Config;
+    use kube_lsp::api::workspace::Workspace;
 
     let config = Config { max_file_size: MAX_FILE_SIZE as u64, ..Config::default() };
     let (mut walks, mut loads, mut indexes, mut checks) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for _ in 0..runs.max(3) {
         let started = Instant::now();
-        let paths = kube_lsp::loader::walk(&[root.to_path_buf()], &config);
+        let paths = kube_lsp::api::loader::walk(&[root.to_path_buf()], &config);
         walks.push(started.elapsed());
         let started = Instant::now();
-        let files = kube_lsp::loader::load_files(&paths, &config);
+        let files = kube_lsp::api::loader::load_files(&paths, &config);
         let mut workspace = Workspace::new(config.clone());
         for file in files {
             workspace.insert(file);
@@ -455,7 +458,7 @@ fn workspace_breakdown(root: &Path, runs: usize) -> WorkspaceBreakdown {
         let snapshot = workspace.snapshot();
         indexes.push(started.elapsed());
         let started = Instant::now();
-        std::hint::black_box(kube_lsp::checks::check(&snapshot));
+        std::hint::black_box(kube_lsp::api::checks::check(&snapshot));
         checks.push(started.elapsed());
     }
     WorkspaceBreakdown { walk: median(&walks), load: median(&loads), index: median(&indexes), checks: median(&checks) }

@@ -4,13 +4,17 @@
 //!
 //! Skipped, with a line saying so, where the corpus is not there.
 
+// A test report prints what it skipped and found; only the library must
+// not print.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use kube_lsp::checks::{self, Code};
-use kube_lsp::config::{Config, Level};
-use kube_lsp::loader;
-use kube_lsp::workspace::Workspace;
+use kube_lsp::api::checks::{self, Code};
+use kube_lsp::api::config::{Config, Level};
+use kube_lsp::api::loader;
+use kube_lsp::api::workspace::Workspace;
 use serde_json::Value;
 
 fn corpus_root() -> PathBuf {

@@ -11,6 +11,9 @@
 //! `syntax/parse.rs`, the walk's links in `loader/walk.rs`; here they meet
 //! the whole server.
 
+// A test report prints timings; only the library must not print.
+#![allow(clippy::print_stderr)]
+
 mod support;
 
 use std::io::Write as _;
@@ -18,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use kube_lsp::lsp::Exit;
+use kube_lsp::api::lsp::Exit;
 use serde_json::{json, Value};
 use support::{
     file_uri, initialize_params, notify_changed, position, workspace_with_good_pair, Client, Rng, GOOD_PAIR,

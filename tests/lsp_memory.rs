@@ -9,7 +9,7 @@ mod support;
 
 use std::path::Path;
 
-use kube_lsp::lsp::Exit;
+use kube_lsp::api::lsp::Exit;
 use lsp_server::{Connection, Notification};
 use serde_json::{json, Value};
 use support::{file_uri, Client};
@@ -234,7 +234,7 @@ fn exit_without_shutdown_is_reported() {
 
     // `run`, the public entry point, turns it into an error.
     let (server_side, client_side) = Connection::memory();
-    let server = std::thread::spawn(move || kube_lsp::lsp::run(server_side));
+    let server = std::thread::spawn(move || kube_lsp::api::lsp::run(server_side));
     client_side.sender.send(Notification { method: "exit".to_owned(), params: Value::Null }.into()).expect("send");
     let result = server.join().expect("no panic");
     assert!(result.is_err());

@@ -18,14 +18,14 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use kube_lsp::checks::{self, Code, Finding};
-use kube_lsp::config::Config;
-use kube_lsp::ide;
-use kube_lsp::loader;
-use kube_lsp::model;
-use kube_lsp::syntax::{self, TextRange};
-use kube_lsp::text::{self, LineCol, LineIndex, PositionEncoding, TextEdit};
-use kube_lsp::workspace::{FileId, Snapshot, Workspace};
+use kube_lsp::api::checks::{self, Code, Finding};
+use kube_lsp::api::config::Config;
+use kube_lsp::api::ide;
+use kube_lsp::api::loader;
+use kube_lsp::api::model;
+use kube_lsp::api::syntax::{self, TextRange};
+use kube_lsp::api::text::{self, LineCol, LineIndex, PositionEncoding, TextEdit};
+use kube_lsp::api::workspace::{FileId, Snapshot, Workspace};
 use proptest::prelude::*;
 use proptest::sample::Index;
 
@@ -419,7 +419,7 @@ proptest! {
         let range = TextRange::new(prefix, before.len() - suffix);
         let replacement = after[prefix..after.len() - suffix].to_owned();
         prop_assert_eq!(texts[file].1.as_str(), before.as_str());
-        edited.edit(ids[file], Some(2), &[kube_lsp::text::TextEdit::new(range, replacement)]);
+        edited.edit(ids[file], Some(2), &[kube_lsp::api::text::TextEdit::new(range, replacement)]);
         let edited_snapshot = edited.snapshot();
         diagnostics.update(&edited_snapshot, edited.take_changes());
         prop_assert_eq!(&edited_snapshot.file(ids[file]).expect("file").text, &after);

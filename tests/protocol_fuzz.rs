@@ -12,11 +12,14 @@
 //! build. The rest is well under a second each. `PROPTEST_CASES=200` runs
 //! deeper.
 
+// A test report prints timings; only the library must not print.
+#![allow(clippy::print_stderr)]
+
 mod support;
 
 use std::time::Instant;
 
-use kube_lsp::lsp::{read_messages_from, Exit};
+use kube_lsp::api::lsp::{read_messages_from, Exit};
 use lsp_server::Message;
 use proptest::prelude::*;
 use serde_json::{json, Value};

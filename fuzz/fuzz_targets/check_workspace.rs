@@ -8,12 +8,12 @@
 
 use std::path::PathBuf;
 
-use kube_lsp::checks::{self, Code, Finding};
-use kube_lsp::config::Config;
-use kube_lsp::ide;
-use kube_lsp::syntax::TextRange;
-use kube_lsp::text;
-use kube_lsp::workspace::{FileId, Snapshot, Workspace};
+use kube_lsp::api::checks::{self, Code, Finding};
+use kube_lsp::api::config::Config;
+use kube_lsp::api::ide;
+use kube_lsp::api::syntax::TextRange;
+use kube_lsp::api::text;
+use kube_lsp::api::workspace::{FileId, Snapshot, Workspace};
 use libfuzzer_sys::fuzz_target;
 
 fn in_text(text: &str, range: TextRange) -> bool {

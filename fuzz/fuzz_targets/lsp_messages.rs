@@ -9,7 +9,7 @@
 
 #![no_main]
 
-use kube_lsp::lsp::{read_messages_from, serve, Options};
+use kube_lsp::api::lsp::{read_messages_from, serve, Options};
 use libfuzzer_sys::fuzz_target;
 use lsp_server::{Connection, Message, Notification, Request, RequestId};
 use serde_json::json;

@@ -4,8 +4,8 @@
 
 #![no_main]
 
-use kube_lsp::syntax::{self, TextRange};
-use kube_lsp::{loader, model};
+use kube_lsp::api::syntax::{self, TextRange};
+use kube_lsp::api::{loader, model};
 use libfuzzer_sys::fuzz_target;
 
 fn in_text(text: &str, range: TextRange) -> bool {
@@ -17,7 +17,7 @@ fn in_text(text: &str, range: TextRange) -> bool {
 
 fuzz_target!(|bytes: &[u8]| {
     // The loader's way in: size, binary and UTF-8 checks.
-    let config = kube_lsp::config::Config::default();
+    let config = kube_lsp::api::config::Config::default();
     let _ = loader::load_bytes("/fuzz/input.yaml".into(), bytes.to_vec(), &config);
     let text = String::from_utf8_lossy(bytes);
     for range in syntax::split_documents(&text) {

@@ -34,7 +34,7 @@ enum Command {
     },
     /// Lint files and folders; exit 0 = no finding at warning or above,
     /// 1 = findings, 2 = usage or I/O error.
-    Check(kube_lsp::cli::CheckArgs),
+    Check(kube_lsp::api::cli::CheckArgs),
 }
 
 fn main() -> ExitCode {
@@ -43,7 +43,7 @@ fn main() -> ExitCode {
     init_logging();
     match cli.command {
         Some(Command::Check(args)) => {
-            let code = kube_lsp::cli::run(args);
+            let code = kube_lsp::api::cli::run(args);
             ExitCode::from(u8::try_from(code).unwrap_or(2))
         }
         Some(Command::Lsp { stdio }) => serve(cli.stdio || stdio),
@@ -54,8 +54,10 @@ fn main() -> ExitCode {
 fn serve(stdio_flag: bool) -> ExitCode {
     // `--stdio` is what editors pass; stdio is the only transport.
     tracing::debug!(stdio_flag, "starting the language server over stdio");
-    match kube_lsp::lsp::run_stdio() {
+    match kube_lsp::api::lsp::run_stdio() {
         Ok(()) => ExitCode::SUCCESS,
+        // The protocol has ended: this last line on stderr is the binary's own.
+        #[allow(clippy::print_stderr)]
         Err(error) => {
             eprintln!("error: the language server stopped: {error:#}");
             ExitCode::FAILURE

@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use kube_lsp::lsp::{serve, Exit, Options};
+use kube_lsp::api::lsp::{serve, Exit, Options};
 use lsp_server::{Connection, Message, Notification, Request, RequestId, Response, ResponseError};
 use serde_json::{json, Value};
 

@@ -3,8 +3,8 @@
 //! differ. A property of the Service alone.
 
 use super::edit::{DocumentEditor, Fix};
-use super::names::{is_ip_address, is_near_miss_none};
 use super::{Code, Finding};
+use crate::model::names::{is_ip_address, is_near_miss_none};
 use crate::workspace::{ObjectView, Snapshot};
 
 pub(super) fn finding_for(service: &ObjectView<'_>) -> Option<Finding> {

@@ -23,11 +23,9 @@ mod statefulset_name_too_long;
 mod statefulset_selector_mismatch;
 mod yaml_syntax;
 
-pub mod names;
-
 pub use analysis::Diagnostics;
-pub use code::{Code, README_URL};
-pub use edit::{generated_service, FileEdit, Fix};
+pub use code::Code;
+pub use edit::{FileEdit, Fix};
 
 use crate::config::Level;
 use crate::syntax::TextRange;

@@ -2,9 +2,9 @@
 //! the API rejects it) or not a DNS-1035 label (warning: a Service of that name
 //! cannot be created before Kubernetes 1.35).
 
-use super::names::{is_dns1035_label, is_dns1123_label};
 use super::{Code, Finding};
 use crate::config::Level;
+use crate::model::names::{is_dns1035_label, is_dns1123_label};
 use crate::workspace::ObjectView;
 
 /// The findings of this rule about one StatefulSet.

@@ -2,8 +2,8 @@
 //! since Kubernetes 1.33, but then its pods get no per-pod DNS names.
 
 use super::edit::{insert_generated_service, merge, DocumentEditor, FileEdit, Fix, Value};
-use super::names::is_dns1035_label;
 use super::{Code, Finding};
+use crate::model::names::is_dns1035_label;
 use crate::workspace::{ObjectView, Snapshot};
 
 /// The findings of this rule about one StatefulSet.

@@ -18,7 +18,7 @@ pub(super) fn check_stateful_set(snapshot: &Snapshot, stateful_set: ObjectView<'
     };
     let name = service.name();
     let why = match &spec.cluster_ip {
-        Some(field) if super::names::is_near_miss_none(&field.text) => {
+        Some(field) if crate::model::names::is_near_miss_none(&field.text) => {
             format!("its `clusterIP` is `{}`, not `None` (the value is case-sensitive)", field.text)
         }
         Some(field) if !field.is_null() && !field.text.is_empty() => format!("it has `clusterIP: {}`", field.text),

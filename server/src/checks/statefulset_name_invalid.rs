@@ -1,8 +1,8 @@
 //! `statefulset-name-invalid`: the StatefulSet name is not a DNS-1123 label;
 //! the API rejects it since Kubernetes 1.27.
 
-use super::names::is_dns1123_label;
 use super::{Code, Finding};
+use crate::model::names::is_dns1123_label;
 use crate::workspace::ObjectView;
 
 pub(super) fn check_stateful_set(stateful_set: ObjectView<'_>, findings: &mut Vec<Finding>) {

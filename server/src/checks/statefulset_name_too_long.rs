@@ -3,8 +3,8 @@
 //! to each pod, which then passes 63 characters, so pods usually fail to be
 //! created.
 
-use super::names::is_dns1123_label;
 use super::{Code, Finding};
+use crate::model::names::is_dns1123_label;
 use crate::workspace::ObjectView;
 
 pub(super) fn check_stateful_set(stateful_set: ObjectView<'_>, findings: &mut Vec<Finding>) {

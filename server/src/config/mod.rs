@@ -138,8 +138,10 @@ impl Config {
 }
 
 /// The server's settings and their defaults as one JSON file, shared with the
-/// VS Code extension's tests so that the two cannot drift.
-pub const SETTINGS_JSON: &str = include_str!("settings.json");
+/// VS Code extension's tests so that the two cannot drift (tests here check
+/// both the server's defaults and the rule codes against it).
+#[cfg(test)]
+pub(crate) const SETTINGS_JSON: &str = include_str!("settings.json");
 
 #[cfg(test)]
 mod tests {

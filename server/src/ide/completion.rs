@@ -1,6 +1,7 @@
 //! Completion of `spec.serviceName`: the Services of the StatefulSet's
 //! namespace, headless ones first.
 
+use super::cursor::{Cursor, FieldName};
 use crate::syntax::TextRange;
 use crate::workspace::{FileId, Snapshot};
 
@@ -16,23 +17,11 @@ pub struct CompletionItem {
 }
 
 pub fn completions(snapshot: &Snapshot, file: FileId, offset: usize) -> Vec<CompletionItem> {
-    let Some(stateful_set) = snapshot.object_at(file, offset) else { return Vec::new() };
-    let Some(field) = stateful_set.stateful_set().and_then(|set| set.service_name.as_ref()) else { return Vec::new() };
-    let Some(relative) = stateful_set.document.relative(offset) else { return Vec::new() };
-    let source = stateful_set.file;
+    let Some(cursor) = Cursor::at(snapshot, file, offset) else { return Vec::new() };
     // The value, or, for `serviceName:` with no value yet, the rest of its line.
-    let key_end = stateful_set.absolute(field.key).end;
-    let line_end =
-        source.line_index.line_range(&source.text, source.line_index.line_of(key_end)).map_or(key_end, |r| r.end);
+    let Some(field) = cursor.typing_value_of(FieldName::ServiceName) else { return Vec::new() };
+    let stateful_set = cursor.object;
     let value = stateful_set.absolute(field.value);
-    let on_value = if field.value.is_empty() || !field.is_scalar {
-        key_end < offset && offset <= line_end
-    } else {
-        field.value.contains_inclusive(relative)
-    };
-    if !on_value || !field.is_scalar {
-        return Vec::new();
-    }
     let replace_range = if value.is_empty() { TextRange::empty(offset) } else { value };
     let namespace = stateful_set.namespace();
     let mut items: Vec<CompletionItem> = snapshot

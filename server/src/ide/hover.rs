@@ -4,8 +4,8 @@
 
 use std::fmt::Write;
 
+use super::cursor::Cursor;
 use crate::checks::{Code, Diagnostics, Finding};
-use crate::model::Field;
 use crate::syntax::TextRange;
 use crate::workspace::{FileId, NamespaceSource, ObjectView, Snapshot};
 
@@ -21,30 +21,13 @@ pub struct HoverResult {
 const LIST_ALL_UP_TO: i64 = 6;
 
 pub fn hover(snapshot: &Snapshot, diagnostics: &Diagnostics, file: FileId, offset: usize) -> Option<HoverResult> {
-    let object = snapshot.object_at(file, offset)?;
-    let relative = object.document.relative(offset)?;
-    let on = |field: Option<&Field>| -> Option<TextRange> {
-        let field = field?;
-        let entry = field.entry_range();
-        entry.contains_inclusive(relative).then(|| {
-            object.absolute(if field.value.contains_inclusive(relative) && !field.value.is_empty() {
-                field.value
-            } else {
-                field.key
-            })
-        })
-    };
-    if let Some(set) = object.stateful_set() {
-        let range = on(object.object.name.as_ref())
-            .or_else(|| on(set.service_name.as_ref()))
-            .or_else(|| on(set.replicas.as_ref()))
-            .or_else(|| on(set.ordinals_start.as_ref()))?;
+    let cursor = Cursor::at(snapshot, file, offset)?;
+    let range = cursor.field_at()?.range;
+    let object = cursor.object;
+    if object.stateful_set().is_some() {
         return Some(HoverResult { range, markdown: stateful_set_card(snapshot, diagnostics, &object) });
     }
-    if let Some(service) = object.service() {
-        let range = on(object.object.name.as_ref())
-            .or_else(|| on(service.cluster_ip.as_ref()))
-            .or_else(|| on(service.publish_not_ready_addresses.as_ref()))?;
+    if object.service().is_some() {
         return Some(HoverResult { range, markdown: service_card(snapshot, diagnostics, &object) });
     }
     None

@@ -5,17 +5,18 @@
 
 mod actions;
 mod completion;
+mod cursor;
 mod host;
 mod hover;
 mod navigation;
 mod symbols;
 
-pub use actions::{code_actions, CodeAction};
-pub use completion::{completions, CompletionItem};
+pub use actions::code_actions;
+pub use completion::completions;
 pub use host::Host;
-pub use hover::{hover, HoverResult};
-pub use navigation::{goto_definition, prepare_rename, references, rename, NavigationTarget};
-pub use symbols::{document_symbols, workspace_symbols, Symbol};
+pub use hover::hover;
+pub use navigation::{goto_definition, prepare_rename, references, rename};
+pub use symbols::{document_symbols, workspace_symbols};
 
 // What the language server and the CLI show of the checks.
-pub use crate::checks::{Code, Diagnostics, FileEdit, Finding, Related, README_URL};
+pub use crate::checks::{Code, Diagnostics, FileEdit, Finding, Related};

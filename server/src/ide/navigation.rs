@@ -2,8 +2,9 @@
 //! the StatefulSets it governs) and rename of a Service with every
 //! `serviceName` that names it.
 
-use crate::checks::names::is_dns1035_label;
+use super::cursor::{Cursor, FieldName};
 use crate::checks::FileEdit;
+use crate::model::names::is_dns1035_label;
 use crate::model::Field;
 use crate::syntax::{ScalarStyle, TextRange};
 use crate::text::TextEdit;
@@ -27,20 +28,15 @@ enum Subject<'a> {
 }
 
 fn subject_at(snapshot: &Snapshot, file: FileId, offset: usize) -> Option<Subject<'_>> {
-    let object = snapshot.object_at(file, offset)?;
-    let relative = object.document.relative(offset)?;
-    let on_value = |field: &Field| field.is_scalar && field.value.contains_inclusive(relative);
-    if let Some(field) = object.stateful_set().and_then(|set| set.service_name.as_ref()) {
-        if on_value(field) {
-            return Some(Subject::ServiceName { stateful_set: object, field });
+    let cursor = Cursor::at(snapshot, file, offset)?;
+    let at = cursor.field_at().filter(|at| at.on_value)?;
+    match at.name {
+        FieldName::ServiceName => Some(Subject::ServiceName { stateful_set: cursor.object, field: at.field }),
+        FieldName::Name if cursor.object.service().is_some() => {
+            Some(Subject::ServiceDefinition { service: cursor.object, field: at.field })
         }
+        _ => None,
     }
-    if object.service().is_some() {
-        if let Some(field) = object.object.name.as_ref().filter(|field| on_value(field)) {
-            return Some(Subject::ServiceDefinition { service: object, field });
-        }
-    }
-    None
 }
 
 fn target(service: &ObjectView<'_>) -> NavigationTarget {

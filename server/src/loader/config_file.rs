@@ -3,8 +3,8 @@
 //! `Config::apply` validates.
 //!
 //! It does not know what the settings mean (that is `config`) nor which rule
-//! codes exist (callers pass `Code::all_strs()`, so this layer stays below
-//! `checks`).
+//! codes exist (callers pass `Code::all_strs()` to `Config::apply`, so this
+//! layer stays below `checks`).
 
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 use serde_json::{Map, Number, Value};
 
-use crate::config::Config;
 use crate::syntax::{self, Document, NodeId, NodeKind, ScalarStyle};
 
 pub const CONFIG_FILE_NAME: &str = ".kube-lsp.yaml";
@@ -51,23 +50,6 @@ pub fn read_config_file(path: &Path) -> anyhow::Result<Value> {
     }
     let Some(text) = crate::text::decode(bytes) else { bail!("`{name}` is not valid UTF-8") };
     config_text_to_json(&text).map_err(|error| anyhow::anyhow!("`{name}` {error}"))
-}
-
-/// The configuration read from `file` (defaults when `None`), and every
-/// problem found on the way: an unreadable or invalid file leaves the
-/// defaults, unknown keys and bad values are skipped. Problems never stop the
-/// caller.
-pub fn load_config(file: Option<&Path>, known_codes: &[&str]) -> (Config, Vec<String>) {
-    let mut config = Config::default();
-    let Some(file) = file else { return (config, Vec::new()) };
-    match read_config_file(file) {
-        Ok(value) => {
-            let problems = config.apply(&value, known_codes);
-            let problems = problems.into_iter().map(|problem| format!("`{}`: {problem}", file.display())).collect();
-            (config, problems)
-        }
-        Err(error) => (config, vec![format!("{error:#}")]),
-    }
 }
 
 /// Converts the text of a configuration file; errors start with `line N:`
@@ -269,6 +251,7 @@ fn is_core_schema_float(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Config;
     use serde_json::json;
 
     fn convert(text: &str) -> Result<Value, String> {
@@ -357,22 +340,18 @@ text: |
         let found = find_config_file(&nested).expect("found in a parent");
         assert_eq!(std::fs::canonicalize(&found).ok(), std::fs::canonicalize(&file).ok());
 
-        let (config, problems) = load_config(Some(&file), &["yaml-syntax"]);
+        let value = read_config_file(&file).expect("read");
+        let mut config = Config::default();
+        assert_eq!(config.apply(&value, &["yaml-syntax"]), ["unknown rule `nope` in `rules`"]);
         assert_eq!(config.max_file_size, 10);
         assert_eq!(config.rules.get("yaml-syntax"), Some(&crate::config::Level::Off));
-        assert_eq!(problems, vec![format!("`{}`: unknown rule `nope` in `rules`", file.display())]);
-
-        let (config, problems) = load_config(Some(&dir.path().join("missing.yaml")), &[]);
-        assert_eq!(config, Config::default());
-        assert_eq!(problems.len(), 1);
-        assert!(problems[0].starts_with("cannot read `"), "{}", problems[0]);
 
         let error = read_config_file(&dir.path().join("missing.yaml")).expect_err("missing");
         assert!(error.downcast_ref::<std::io::Error>().is_some());
+        assert!(format!("{error:#}").starts_with("cannot read `"), "{error:#}");
 
         std::fs::write(&file, "rules: [\n").expect("write");
-        let (config, problems) = load_config(Some(&file), &[]);
-        assert_eq!(config, Config::default());
-        assert!(problems[0].starts_with(&format!("`{}` line ", file.display())), "{}", problems[0]);
+        let error = read_config_file(&file).expect_err("invalid");
+        assert!(format!("{error:#}").starts_with(&format!("`{}` line ", file.display())), "{error:#}");
     }
 }

@@ -33,6 +33,7 @@ impl Settings {
     /// (Re-)reads the configuration file at the root of `folder`; none is
     /// read without a folder, nor through a symbolic link (which may point
     /// out of the workspace; the walk follows none either).
+    #[allow(clippy::disallowed_methods)] // FIXME: moves to loader with the disk view.
     pub(crate) fn read_file(&mut self, folder: Option<&Path>) {
         let is_file = |path: &PathBuf| std::fs::symlink_metadata(path).is_ok_and(|metadata| metadata.is_file());
         self.file = folder.map(|folder| folder.join(loader::CONFIG_FILE_NAME)).filter(is_file).map(|path| {
@@ -75,6 +76,7 @@ pub(crate) fn kube_lsp_section(settings: &Value) -> Option<Value> {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)] // Tests write their own fixtures.
 mod tests {
     use super::*;
     use crate::config::Level;

@@ -6,16 +6,23 @@
 //! `workspace` and `checks`. Every range here is relative to the start of the
 //! document, like the tree it was read from.
 
-mod objects;
+mod field;
+mod kustomization;
+pub(crate) mod names;
+mod object;
+mod pod_template;
 mod scalar;
 mod selector;
+mod service;
+mod stateful_set;
 
-pub use objects::{
-    kustomization_of_document, objects_of_document, ContainerPort, Field, Kustomization, Object, ObjectKind,
-    PodTemplate, Service, ServicePort, StatefulSet, TargetPort, IGNORE_ANNOTATION,
-};
-pub use scalar::{is_null, parse_int, Scalar};
-pub use selector::{LabelSelector, Labels, Operator, Requirement};
+pub use field::Field;
+pub use kustomization::{kustomization_of_document, Kustomization};
+pub use object::{objects_of_document, Object, ObjectKind};
+pub use pod_template::PodTemplate;
+pub use selector::Labels;
+pub use service::{Service, TargetPort};
+pub use stateful_set::StatefulSet;
 
 /// True when a document's text is a Helm/Go template rather than YAML: such a
 /// document is not analysed at all, since its values are not known until it is

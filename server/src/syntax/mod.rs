@@ -12,7 +12,9 @@ mod reuse;
 mod split;
 mod tree;
 
+pub(crate) mod edit;
+
 pub use parse::parse_document;
 pub use reuse::reusable_documents;
 pub use split::split_documents;
-pub use tree::{CollectionStyle, Comment, Document, Node, NodeId, NodeKind, ScalarStyle, SyntaxError, TextRange};
+pub use tree::{CollectionStyle, Document, NodeId, NodeKind, ScalarStyle, TextRange};

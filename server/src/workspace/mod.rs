@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use file::{is_kustomization_path, DocumentChanges, DocumentSlot, SourceFile};
-pub use index::{normalize, Index, IndexedObject, NamespaceSource, ObjectId};
+pub use index::{Index, IndexedObject, NamespaceSource, ObjectId};
 
 use crate::config::Config;
 use crate::model::{Object, Service, StatefulSet};

@@ -1,4 +1,5 @@
-//! Kubernetes name formats: DNS-1123 and DNS-1035 labels, IP addresses.
+//! Kubernetes name formats: DNS-1123 and DNS-1035 labels, IP addresses. Rules
+//! in `checks` and rename in `ide` judge names with them.
 
 /// A DNS-1123 label: 1–63 characters of `a-z`, `0-9` and `-`, starting and
 /// ending with a letter or digit. StatefulSet names and `serviceName` must be.
