@@ -7,6 +7,15 @@ use super::names::{is_ip_address, is_near_miss_none};
 use super::{Code, Finding};
 use crate::workspace::{ObjectView, Snapshot};
 
+/// What the README, the settings, SARIF and the CLI say about this rule (`checks/code.rs` lists it).
+pub(super) const RULE: super::code::Rule = super::code::Rule {
+    code: Code::ClusterIpInvalid,
+    name: "cluster-ip-invalid",
+    default_level: crate::config::Level::Error,
+    other_default_level: None,
+    summary: "`clusterIP` is a near miss of `None` or not an IP address, or differs from `clusterIPs[0]`",
+};
+
 pub(super) fn check(snapshot: &Snapshot, findings: &mut Vec<Finding>) {
     for indexed in snapshot.index.all_services() {
         let Some(service) = snapshot.view(indexed) else { continue };

@@ -7,6 +7,15 @@ use super::{Code, Finding};
 use crate::config::Level;
 use crate::workspace::{ObjectView, Snapshot};
 
+/// What the README, the settings, SARIF and the CLI say about this rule (`checks/code.rs` lists it).
+pub(super) const RULE: super::code::Rule = super::code::Rule {
+    code: Code::ServiceNameInvalid,
+    name: "service-name-invalid",
+    default_level: crate::config::Level::Error,
+    other_default_level: Some(crate::config::Level::Warning),
+    summary: "`spec.serviceName` is not a DNS-1123 label (error) or not a DNS-1035 label (warning)",
+};
+
 pub(super) fn check(snapshot: &Snapshot, findings: &mut Vec<Finding>) {
     for stateful_set in snapshot.stateful_sets() {
         check_stateful_set(stateful_set, findings);

@@ -6,6 +6,15 @@ use super::names::is_dns1035_label;
 use super::{Code, Finding};
 use crate::workspace::{ObjectView, Snapshot};
 
+/// What the README, the settings, SARIF and the CLI say about this rule (`checks/code.rs` lists it).
+pub(super) const RULE: super::code::Rule = super::code::Rule {
+    code: Code::ServiceNameMissing,
+    name: "service-name-missing",
+    default_level: crate::config::Level::Information,
+    other_default_level: None,
+    summary: "a StatefulSet has no (or an empty) `spec.serviceName`, so its pods get no per-pod DNS names",
+};
+
 pub(super) fn check(snapshot: &Snapshot, findings: &mut Vec<Finding>) {
     for stateful_set in snapshot.stateful_sets() {
         check_stateful_set(snapshot, stateful_set, findings);

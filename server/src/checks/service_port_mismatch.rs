@@ -8,6 +8,15 @@ use std::collections::HashMap;
 use crate::model::{PodTemplate, TargetPort};
 use crate::workspace::Snapshot;
 
+/// What the README, the settings, SARIF and the CLI say about this rule (`checks/code.rs` lists it).
+pub(super) const RULE: super::code::Rule = super::code::Rule {
+    code: Code::ServicePortMismatch,
+    name: "service-port-mismatch",
+    default_level: crate::config::Level::Warning,
+    other_default_level: None,
+    summary: "a Service port's named `targetPort` matches no named `containerPort` of the pod template",
+};
+
 pub(super) fn check(snapshot: &Snapshot, findings: &mut Vec<Finding>) {
     // Pod templates by namespace and label, gathered once: a Service is then
     // compared only with the templates that carry its selector's first label,

@@ -5,6 +5,15 @@ use super::names::is_dns1123_label;
 use super::{Code, Finding};
 use crate::workspace::Snapshot;
 
+/// What the README, the settings, SARIF and the CLI say about this rule (`checks/code.rs` lists it).
+pub(super) const RULE: super::code::Rule = super::code::Rule {
+    code: Code::StatefulSetNameInvalid,
+    name: "statefulset-name-invalid",
+    default_level: crate::config::Level::Error,
+    other_default_level: None,
+    summary: "the StatefulSet name is not a DNS-1123 label",
+};
+
 pub(super) fn check(snapshot: &Snapshot, findings: &mut Vec<Finding>) {
     for stateful_set in snapshot.stateful_sets() {
         let Some(field) = &stateful_set.object.name else { continue };
