@@ -8,6 +8,8 @@ mod code;
 mod edit;
 #[cfg(test)]
 pub(crate) mod fixture;
+#[cfg(test)]
+mod generated;
 
 mod cluster_ip_invalid;
 mod headless_service_type;
