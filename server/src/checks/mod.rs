@@ -10,6 +10,8 @@ mod edit;
 pub(crate) mod fixture;
 #[cfg(test)]
 mod generated;
+#[cfg(test)]
+mod snapshots;
 
 mod cluster_ip_invalid;
 mod headless_service_type;
