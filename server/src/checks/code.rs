@@ -22,12 +22,19 @@ pub(crate) struct Rule {
     /// A second level that some of its findings have by default
     /// (`service-name-invalid` only warns about names that newer clusters
     /// accept); the rule sets it on those findings itself.
-    #[cfg_attr(not(test), expect(dead_code, reason = "only the generated documentation shows it"))]
     pub(crate) other_default_level: Option<Level>,
     /// When the rule reports, as one lower-case clause without a final stop:
     /// the README's table, the VS Code setting, SARIF's `shortDescription`
     /// and the label under the text output's carets.
     pub(crate) summary: &'static str,
+}
+
+impl Rule {
+    /// The level its findings have by default, then the second one that
+    /// some of them have.
+    pub(crate) fn default_levels(&self) -> impl Iterator<Item = Level> {
+        std::iter::once(self.default_level).chain(self.other_default_level)
+    }
 }
 
 /// Declares the rules, one line each in the order of the README's table:

@@ -127,11 +127,7 @@ fn code_table(code_cell: impl Fn(&Rule) -> String) -> String {
 
 /// `error`, or `error / warning` for a rule that reports at two levels.
 fn default_levels(rule: &Rule, quote: &str) -> String {
-    std::iter::once(rule.default_level)
-        .chain(rule.other_default_level)
-        .map(|level| format!("{quote}{}{quote}", level.as_str()))
-        .collect::<Vec<_>>()
-        .join(" / ")
+    rule.default_levels().map(|level| format!("{quote}{}{quote}", level.as_str())).collect::<Vec<_>>().join(" / ")
 }
 
 fn capitalised(text: &str) -> String {
