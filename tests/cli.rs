@@ -12,6 +12,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use kube_lsp::api::checks::Code;
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_kube-lsp");
@@ -347,6 +348,14 @@ fn version_and_help() {
     for option in ["--format", "--config", "--stdin-filename"] {
         assert!(run.stdout.contains(option), "{option} in {}", run.stdout);
     }
+    // The long help lists every rule with its default level and summary.
+    for &code in Code::ALL {
+        let entry = format!("  {} ({}", code.as_str(), code.default_level().as_str());
+        let summary = format!(")\n      {}\n", code.summary());
+        let at = run.stdout.find(&entry).unwrap_or_else(|| panic!("{entry:?} in {}", run.stdout));
+        assert!(run.stdout[at..].contains(&summary), "{summary:?} after {entry:?} in {}", run.stdout);
+    }
+    assert!(run.stdout.contains("  service-name-invalid (error / warning)\n"), "{}", run.stdout);
 }
 
 #[test]

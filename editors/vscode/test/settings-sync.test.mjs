@@ -1,6 +1,8 @@
 // The settings the extension contributes (package.json) must match the
 // server's own list of settings and rule codes
-// (server/src/config/settings.json, which the Rust tests check too).
+// (server/src/config/settings.json). The Rust tests generate both the
+// per-rule settings here and settings.json from the rule declarations
+// (server/src/checks/generated.rs); this test checks the rest.
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";

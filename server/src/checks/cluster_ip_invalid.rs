@@ -7,6 +7,15 @@ use super::{Code, Finding};
 use crate::model::names::{is_ip_address, is_near_miss_none};
 use crate::workspace::{ObjectView, Snapshot};
 
+/// What the README, the settings, SARIF and the CLI say about this rule (`checks/code.rs` lists it).
+pub(super) const RULE: super::code::Rule = super::code::Rule {
+    code: Code::ClusterIpInvalid,
+    name: "cluster-ip-invalid",
+    default_level: crate::config::Level::Error,
+    other_default_level: None,
+    summary: "`clusterIP` is a near miss of `None` or not an IP address, or differs from `clusterIPs[0]`",
+};
+
 pub(super) fn finding_for(service: &ObjectView<'_>) -> Option<Finding> {
     let spec = service.service()?;
     let field = spec.cluster_ip.as_ref().filter(|field| field.is_scalar && !field.is_null())?;

@@ -1,80 +1,122 @@
-//! The stable diagnostic codes, their default levels and their README links.
+//! The list of rules: the `Code` enum and `RULES`, both generated from one
+//! line per rule, and the shape of the `Rule` that each rule file declares.
 //!
-//! A code's string is a public contract (configuration keys, ignore comments,
-//! CI output): never rename one.
+//! Everything about a rule but its check (its code string, default level,
+//! summary, documentation link) is read from the `RULE` its file declares;
+//! the README's code table, `config/settings.json` and the VS Code settings
+//! are generated from `RULES` by a test (`checks/generated.rs`). A code's
+//! string is a public contract (configuration keys, ignore comments, CI
+//! output): never rename one.
 
 use crate::config::Level;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Code {
-    YamlSyntax,
-    ServiceNameMissing,
-    ServiceNameInvalid,
-    ServiceNotFound,
-    ServiceNotHeadless,
-    ClusterIpInvalid,
-    HeadlessServiceType,
-    SelectorMismatch,
-    StatefulSetSelectorMismatch,
-    StatefulSetNameInvalid,
-    StatefulSetNameTooLong,
-    ServicePortMismatch,
+/// What a rule declares about itself, once, at the top of its file.
+#[derive(Debug)]
+pub(crate) struct Rule {
+    pub(crate) code: Code,
+    /// The stable code string. It is also the README heading of the rule's
+    /// section, so it is the anchor of the rule's documentation link.
+    pub(crate) name: &'static str,
+    /// The level its findings have unless configured otherwise.
+    pub(crate) default_level: Level,
+    /// A second level that some of its findings have by default
+    /// (`service-name-invalid` only warns about names that newer clusters
+    /// accept); the rule sets it on those findings itself.
+    pub(crate) other_default_level: Option<Level>,
+    /// When the rule reports, as one lower-case clause without a final stop:
+    /// the README's table, the VS Code setting, SARIF's `shortDescription`
+    /// and the label under the text output's carets.
+    pub(crate) summary: &'static str,
 }
+
+impl Rule {
+    /// The level its findings have by default, then the second one that
+    /// some of them have.
+    pub(crate) fn default_levels(&self) -> impl Iterator<Item = Level> {
+        std::iter::once(self.default_level).chain(self.other_default_level)
+    }
+}
+
+/// Declares the rules, one line each in the order of the README's table:
+/// the `Code` variant and the rule file (`checks/<module>.rs`) whose `RULE`
+/// describes it. The enum, `Code::ALL` and `RULES` come from this one list,
+/// so they cannot disagree.
+macro_rules! rules {
+    ($($variant:ident => $module:ident,)*) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $($variant,)*
+        }
+
+        /// Every rule, indexed by its `Code`.
+        pub(crate) const RULES: &[&Rule] = &[$(&super::$module::RULE,)*];
+
+        /// The module of each rule, for the test that rule files spell their code.
+        #[cfg(test)]
+        const RULE_MODULES: &[&str] = &[$(stringify!($module),)*];
+
+        impl Code {
+            pub const ALL: &[Code] = &[$(Code::$variant,)*];
+        }
+    };
+}
+
+rules! {
+    YamlSyntax => yaml_syntax,
+    ServiceNameMissing => service_name_missing,
+    ServiceNameInvalid => service_name_invalid,
+    ServiceNotFound => service_not_found,
+    ServiceNotHeadless => service_not_headless,
+    ClusterIpInvalid => cluster_ip_invalid,
+    HeadlessServiceType => headless_service_type,
+    SelectorMismatch => selector_mismatch,
+    StatefulSetSelectorMismatch => statefulset_selector_mismatch,
+    StatefulSetNameInvalid => statefulset_name_invalid,
+    StatefulSetNameTooLong => statefulset_name_too_long,
+    ServicePortMismatch => service_port_mismatch,
+}
+
+// Each rule file declares the code it is listed under, so that `Code::rule`
+// can index `RULES` by the enum's discriminant; checked when compiling.
+const _: () = {
+    let mut index = 0;
+    while index < RULES.len() {
+        assert!(RULES[index].code as usize == index, "a rule file declares another code than its line in `rules!`");
+        index += 1;
+    }
+};
 
 pub const README_URL: &str = "https://github.com/kube-lsp/kube-lsp/blob/main/README.md";
 
 impl Code {
-    pub const ALL: [Code; 12] = [
-        Code::YamlSyntax,
-        Code::ServiceNameMissing,
-        Code::ServiceNameInvalid,
-        Code::ServiceNotFound,
-        Code::ServiceNotHeadless,
-        Code::ClusterIpInvalid,
-        Code::HeadlessServiceType,
-        Code::SelectorMismatch,
-        Code::StatefulSetSelectorMismatch,
-        Code::StatefulSetNameInvalid,
-        Code::StatefulSetNameTooLong,
-        Code::ServicePortMismatch,
-    ];
+    /// The rule's declaration.
+    pub(crate) fn rule(self) -> &'static Rule {
+        // `rules!` makes one rule per variant, in order, and the assertion
+        // above checks each rule's code, so the index is always in bounds.
+        RULES[self as usize]
+    }
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Code::YamlSyntax => "yaml-syntax",
-            Code::ServiceNameMissing => "service-name-missing",
-            Code::ServiceNameInvalid => "service-name-invalid",
-            Code::ServiceNotFound => "service-not-found",
-            Code::ServiceNotHeadless => "service-not-headless",
-            Code::ClusterIpInvalid => "cluster-ip-invalid",
-            Code::HeadlessServiceType => "headless-service-type",
-            Code::SelectorMismatch => "selector-mismatch",
-            Code::StatefulSetSelectorMismatch => "statefulset-selector-mismatch",
-            Code::StatefulSetNameInvalid => "statefulset-name-invalid",
-            Code::StatefulSetNameTooLong => "statefulset-name-too-long",
-            Code::ServicePortMismatch => "service-port-mismatch",
-        }
+        self.rule().name
     }
 
     pub fn parse(text: &str) -> Option<Code> {
-        Code::ALL.into_iter().find(|code| code.as_str() == text)
+        RULES.iter().find(|rule| rule.name == text).map(|rule| rule.code)
     }
 
     pub fn all_strs() -> Vec<&'static str> {
-        Code::ALL.iter().map(|code| code.as_str()).collect()
+        RULES.iter().map(|rule| rule.name).collect()
     }
 
     /// The level a finding of this code has unless configured otherwise.
     /// `service-name-invalid` reports some findings as warnings; see its rule.
     pub fn default_level(self) -> Level {
-        match self {
-            Code::ServiceNameMissing => Level::Information,
-            Code::ServiceNotFound
-            | Code::SelectorMismatch
-            | Code::StatefulSetNameTooLong
-            | Code::ServicePortMismatch => Level::Warning,
-            _ => Level::Error,
-        }
+        self.rule().default_level
+    }
+
+    /// One line that says when the rule reports.
+    pub fn summary(self) -> &'static str {
+        self.rule().summary
     }
 
     /// The README section that explains the code (its heading is the code).
@@ -89,10 +131,29 @@ mod tests {
 
     #[test]
     fn codes_round_trip() {
-        for code in Code::ALL {
+        for &code in Code::ALL {
             assert_eq!(Code::parse(code.as_str()), Some(code));
         }
         assert_eq!(Code::parse("nope"), None);
+        assert_eq!(Code::ALL.len(), RULES.len());
+    }
+
+    #[test]
+    fn rule_files_spell_their_code() {
+        for (rule, module) in RULES.iter().zip(RULE_MODULES) {
+            assert_eq!(rule.name.replace('-', "_"), *module, "`{}` is declared in `{module}.rs`", rule.name);
+        }
+    }
+
+    #[test]
+    fn summaries_are_one_lower_case_clause() {
+        for rule in RULES {
+            let first = rule.summary.chars().next().expect("a summary");
+            assert!(!first.is_uppercase(), "`{}`: the summary starts lower case: {:?}", rule.name, rule.summary);
+            assert!(!rule.summary.ends_with('.'), "`{}`: the summary has no final stop", rule.name);
+            assert!(!rule.summary.contains('\n') && rule.summary.len() <= 100, "`{}`: one short line", rule.name);
+            assert_ne!(rule.other_default_level, Some(rule.default_level), "`{}`", rule.name);
+        }
     }
 
     #[test]

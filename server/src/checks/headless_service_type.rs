@@ -4,6 +4,15 @@
 use super::{Code, Finding};
 use crate::workspace::ObjectView;
 
+/// What the README, the settings, SARIF and the CLI say about this rule (`checks/code.rs` lists it).
+pub(super) const RULE: super::code::Rule = super::code::Rule {
+    code: Code::HeadlessServiceType,
+    name: "headless-service-type",
+    default_level: crate::config::Level::Error,
+    other_default_level: None,
+    summary: "a headless Service has a `type` other than `ClusterIP`",
+};
+
 pub(super) fn check_service(service: ObjectView<'_>, findings: &mut Vec<Finding>) {
     let Some(spec) = service.service() else { return };
     let Some(type_field) = &spec.service_type else { return };

@@ -9,6 +9,10 @@ mod code;
 mod edit;
 #[cfg(test)]
 pub(crate) mod fixture;
+#[cfg(test)]
+mod generated;
+#[cfg(test)]
+mod snapshots;
 
 mod cluster_ip_invalid;
 mod headless_service_type;
@@ -24,7 +28,7 @@ mod statefulset_selector_mismatch;
 mod yaml_syntax;
 
 pub use analysis::Diagnostics;
-pub use code::Code;
+pub use code::{Code, README_URL};
 pub use edit::{FileEdit, Fix};
 
 use crate::config::Level;

@@ -7,6 +7,15 @@ use super::{Code, Finding, Place};
 use crate::model::Labels;
 use crate::workspace::{ObjectView, Snapshot};
 
+/// What the README, the settings, SARIF and the CLI say about this rule (`checks/code.rs` lists it).
+pub(super) const RULE: super::code::Rule = super::code::Rule {
+    code: Code::SelectorMismatch,
+    name: "selector-mismatch",
+    default_level: crate::config::Level::Warning,
+    other_default_level: None,
+    summary: "the governing Service's selector is empty or selects none of the StatefulSet's pods",
+};
+
 const POD_NAME_LABEL: &str = "statefulset.kubernetes.io/pod-name";
 const POD_INDEX_LABEL: &str = "apps.kubernetes.io/pod-index";
 

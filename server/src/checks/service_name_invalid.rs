@@ -4,6 +4,15 @@
 
 use super::{Code, Finding};
 use crate::config::Level;
+/// What the README, the settings, SARIF and the CLI say about this rule (`checks/code.rs` lists it).
+pub(super) const RULE: super::code::Rule = super::code::Rule {
+    code: Code::ServiceNameInvalid,
+    name: "service-name-invalid",
+    default_level: crate::config::Level::Error,
+    other_default_level: Some(crate::config::Level::Warning),
+    summary: "`spec.serviceName` is not a DNS-1123 label (error) or not a DNS-1035 label (warning)",
+};
+
 use crate::model::names::{is_dns1035_label, is_dns1123_label};
 use crate::workspace::ObjectView;
 

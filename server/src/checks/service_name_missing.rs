@@ -6,6 +6,15 @@ use super::{Code, Finding};
 use crate::model::names::is_dns1035_label;
 use crate::workspace::{ObjectView, Snapshot};
 
+/// What the README, the settings, SARIF and the CLI say about this rule (`checks/code.rs` lists it).
+pub(super) const RULE: super::code::Rule = super::code::Rule {
+    code: Code::ServiceNameMissing,
+    name: "service-name-missing",
+    default_level: crate::config::Level::Information,
+    other_default_level: None,
+    summary: "a StatefulSet has no (or an empty) `spec.serviceName`, so its pods get no per-pod DNS names",
+};
+
 /// The findings of this rule about one StatefulSet.
 pub(super) fn check_stateful_set(snapshot: &Snapshot, stateful_set: ObjectView<'_>, findings: &mut Vec<Finding>) {
     let Some(set) = stateful_set.stateful_set() else { return };

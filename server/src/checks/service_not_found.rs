@@ -5,6 +5,15 @@ use super::edit::{insert_generated_service, Fix};
 use super::{Code, Finding, Related};
 use crate::workspace::{ObjectView, Snapshot};
 
+/// What the README, the settings, SARIF and the CLI say about this rule (`checks/code.rs` lists it).
+pub(super) const RULE: super::code::Rule = super::code::Rule {
+    code: Code::ServiceNotFound,
+    name: "service-not-found",
+    default_level: crate::config::Level::Warning,
+    other_default_level: None,
+    summary: "no Service named by `spec.serviceName` exists in the StatefulSet's namespace",
+};
+
 /// The findings of this rule about one StatefulSet.
 pub(super) fn check_stateful_set(snapshot: &Snapshot, stateful_set: ObjectView<'_>, findings: &mut Vec<Finding>) {
     let Some(set) = stateful_set.stateful_set() else { return };

@@ -6,6 +6,15 @@ use super::{Code, Finding, Place};
 use crate::model::Field;
 use crate::workspace::{ObjectView, Snapshot};
 
+/// What the README, the settings, SARIF and the CLI say about this rule (`checks/code.rs` lists it).
+pub(super) const RULE: super::code::Rule = super::code::Rule {
+    code: Code::ServiceNotHeadless,
+    name: "service-not-headless",
+    default_level: crate::config::Level::Error,
+    other_default_level: None,
+    summary: "the governing Service exists but is not headless (`clusterIP: None`)",
+};
+
 /// The findings of this rule about one StatefulSet.
 pub(super) fn check_stateful_set(snapshot: &Snapshot, stateful_set: ObjectView<'_>, findings: &mut Vec<Finding>) {
     let Some(service) = snapshot.governing_service(&stateful_set) else { return };

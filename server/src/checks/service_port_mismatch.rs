@@ -7,6 +7,15 @@ use super::{Code, Finding};
 use crate::model::{PodTemplate, TargetPort};
 use crate::workspace::ObjectView;
 
+/// What the README, the settings, SARIF and the CLI say about this rule (`checks/code.rs` lists it).
+pub(super) const RULE: super::code::Rule = super::code::Rule {
+    code: Code::ServicePortMismatch,
+    name: "service-port-mismatch",
+    default_level: crate::config::Level::Warning,
+    other_default_level: None,
+    summary: "a Service port's named `targetPort` matches no named `containerPort` of the pod template",
+};
+
 /// The findings of one Service, given the pod templates of its namespace
 /// that carry its selector's first label (the caller keeps them by label, so
 /// that a Service is never compared with every template of its namespace).

@@ -5,6 +5,15 @@ use super::{Code, Finding};
 use crate::model::names::is_dns1123_label;
 use crate::workspace::ObjectView;
 
+/// What the README, the settings, SARIF and the CLI say about this rule (`checks/code.rs` lists it).
+pub(super) const RULE: super::code::Rule = super::code::Rule {
+    code: Code::StatefulSetNameInvalid,
+    name: "statefulset-name-invalid",
+    default_level: crate::config::Level::Error,
+    other_default_level: None,
+    summary: "the StatefulSet name is not a DNS-1123 label",
+};
+
 pub(super) fn check_stateful_set(stateful_set: ObjectView<'_>, findings: &mut Vec<Finding>) {
     let Some(field) = &stateful_set.object.name else { return };
     let Some(name) = field.as_str().filter(|name| !name.is_empty()) else { return };

@@ -5,6 +5,15 @@
 use super::{Code, Finding};
 use crate::workspace::ObjectView;
 
+/// What the README, the settings, SARIF and the CLI say about this rule (`checks/code.rs` lists it).
+pub(super) const RULE: super::code::Rule = super::code::Rule {
+    code: Code::StatefulSetSelectorMismatch,
+    name: "statefulset-selector-mismatch",
+    default_level: crate::config::Level::Error,
+    other_default_level: None,
+    summary: "the StatefulSet's `spec.selector` does not match its own template labels, or is empty",
+};
+
 pub(super) fn check_stateful_set(stateful_set: ObjectView<'_>, findings: &mut Vec<Finding>) {
     let Some(set) = stateful_set.stateful_set() else { return };
     let template_labels =

@@ -4,6 +4,15 @@ use super::{Code, Finding};
 use crate::syntax::TextRange;
 use crate::workspace::{DocumentSlot, FileId, SourceFile};
 
+/// What the README, the settings, SARIF and the CLI say about this rule (`checks/code.rs` lists it).
+pub(super) const RULE: super::code::Rule = super::code::Rule {
+    code: Code::YamlSyntax,
+    name: "yaml-syntax",
+    default_level: crate::config::Level::Error,
+    other_default_level: None,
+    summary: "a document is not valid YAML",
+};
+
 /// The finding of one document of `file`, if it is not valid YAML.
 pub(super) fn check_document(file_id: FileId, file: &SourceFile, document: &DocumentSlot, findings: &mut Vec<Finding>) {
     if document.is_template {

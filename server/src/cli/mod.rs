@@ -48,6 +48,7 @@ pub enum Format {
 
 /// The arguments of `kube-lsp check`.
 #[derive(Clone, Debug, clap::Args)]
+#[command(after_long_help = rules_help())]
 pub struct CheckArgs {
     /// Files and folders to check (folders recursively, `*.yaml`/`*.yml`,
     /// honouring `.gitignore`); `-` reads one stream from stdin.
@@ -66,6 +67,19 @@ pub struct CheckArgs {
     /// The file name to report for the stream read from stdin (`-`).
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<PathBuf>,
+}
+
+/// The end of `kube-lsp check --help`: every rule, its default level and
+/// when it reports, read from the rules' declarations.
+fn rules_help() -> String {
+    let mut help = String::from("Rules (set a level with `rules.<code>` in .kube-lsp.yaml, or `off`):\n");
+    for &code in Code::ALL {
+        let rule = code.rule();
+        let levels: Vec<&str> = rule.default_levels().map(Level::as_str).collect();
+        help.push_str(&format!("  {} ({})\n      {}\n", rule.name, levels.join(" / "), rule.summary));
+    }
+    help.push_str(&format!("\nEach is explained at {}#<code>.", crate::ide::README_URL));
+    help
 }
 
 /// Where `run_with` reads and writes, and what it knows of its surroundings.

@@ -2,7 +2,7 @@
 //! 1-based line:column positions (columns count Unicode scalar values).
 //! Every output format renders this one list, so they cannot disagree.
 
-use crate::ide::{Code, Finding};
+use crate::ide::Finding;
 use crate::syntax::TextRange;
 use crate::text::line_col_chars;
 use crate::workspace::{Snapshot, SourceFile};
@@ -83,24 +83,5 @@ impl<'a> Report<'a> {
             ))
         });
         Report { entries, checked_files }
-    }
-}
-
-/// One line that says what a rule checks, for SARIF's `shortDescription` and
-/// the label under the text output's carets.
-pub fn rule_summary(code: Code) -> &'static str {
-    match code {
-        Code::YamlSyntax => "not valid YAML",
-        Code::ServiceNameMissing => "no `spec.serviceName`: the pods get no per-pod DNS names",
-        Code::ServiceNameInvalid => "`spec.serviceName` is not a valid Service name",
-        Code::ServiceNotFound => "no Service of this name in the StatefulSet's namespace",
-        Code::ServiceNotHeadless => "the governing Service is not headless (`clusterIP: None`)",
-        Code::ClusterIpInvalid => "`clusterIP` is neither `None` nor an IP address, or disagrees with `clusterIPs`",
-        Code::HeadlessServiceType => "a headless Service must be of type `ClusterIP`",
-        Code::SelectorMismatch => "the governing Service selects none of the StatefulSet's pods",
-        Code::StatefulSetSelectorMismatch => "the StatefulSet's selector does not match its template labels",
-        Code::StatefulSetNameInvalid => "the StatefulSet name is not a DNS-1123 label",
-        Code::StatefulSetNameTooLong => "the StatefulSet name is too long for its pods to be created",
-        Code::ServicePortMismatch => "a named `targetPort` matches no named `containerPort` of the pods",
     }
 }

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::config::{Config, Level};
 use crate::ide::Code;
 
-use super::report::{rule_summary, Location, Report};
+use super::report::{Location, Report};
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const INFORMATION_URI: &str = "https://github.com/kube-lsp/kube-lsp";
@@ -123,11 +123,11 @@ fn sarif_level(level: Level) -> &'static str {
 pub fn write(report: &Report<'_>, config: &Config, out: &mut dyn Write) -> anyhow::Result<()> {
     let rules = Code::ALL
         .iter()
-        .map(|code| {
+        .map(|&code| {
             let level = config.rules.get(code.as_str()).copied().unwrap_or_else(|| code.default_level());
             Rule {
                 id: code.as_str(),
-                short_description: Text { text: rule_summary(*code).to_owned() },
+                short_description: Text { text: code.summary().to_owned() },
                 help_uri: code.url(),
                 default_configuration: RuleConfiguration { level: sarif_level(level), enabled: level != Level::Off },
             }

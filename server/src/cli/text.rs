@@ -8,7 +8,7 @@ use annotate_snippets::{AnnotationKind, Group, Level as SnippetLevel, Renderer, 
 
 use crate::config::Level;
 
-use super::report::{rule_summary, Location, Report};
+use super::report::{Location, Report};
 
 pub fn write(report: &Report<'_>, colour: bool, out: &mut dyn Write) -> anyhow::Result<()> {
     let renderer = if colour { Renderer::styled() } else { Renderer::plain() };
@@ -20,7 +20,7 @@ pub fn write(report: &Report<'_>, colour: bool, out: &mut dyn Write) -> anyhow::
                 Snippet::source(source)
                     .line_start(line_start)
                     .path(entry.location.path.as_str())
-                    .annotation(AnnotationKind::Primary.span(span).label(rule_summary(code))),
+                    .annotation(AnnotationKind::Primary.span(span).label(code.summary())),
             );
         for (related, message) in &entry.related {
             let (source, line_start, span) = excerpt(related);
@@ -146,19 +146,19 @@ mod tests {
              --> k8s/service.yaml:2:32
               |
             2 | metadata: {note: "café", name: redis}
-              |                                ^^^^^ the governing Service is not headless (`clusterIP: None`)
+              |                                ^^^^^ the governing Service exists but is not headless (`clusterIP: None`)
 
             hint[statefulset-name-too-long]: statefulset-name-too-long here
              --> k8s/set.yaml:1:1
               |
             1 | kind: StatefulSet
-              | ^ the StatefulSet name is too long for its pods to be created
+              | ^ the StatefulSet name has 53 to 63 characters: its pods usually fail to be created
 
             error[service-not-headless]: service-not-headless here
              --> k8s/set.yaml:3:16
               |
             3 |   serviceName: redis
-              |                ^^^^^ the governing Service is not headless (`clusterIP: None`)
+              |                ^^^^^ the governing Service exists but is not headless (`clusterIP: None`)
               |
              ::: k8s/service.yaml:2:32
               |
@@ -187,7 +187,7 @@ mod tests {
               |
             3 | /     app: redis
             4 | |     tier: cache
-              | |_______________^ the governing Service selects none of the StatefulSet's pods
+              | |_______________^ the governing Service's selector is empty or selects none of the StatefulSet's pods
 
             1 info in 2 files
         "#]]

@@ -138,8 +138,8 @@ impl Config {
 }
 
 /// The server's settings and their defaults as one JSON file, shared with the
-/// VS Code extension's tests so that the two cannot drift (tests here check
-/// both the server's defaults and the rule codes against it).
+/// VS Code extension's tests so that the two cannot drift. The test in
+/// `checks/generated.rs` writes it from `Config::default()` and the rules.
 #[cfg(test)]
 pub(crate) const SETTINGS_JSON: &str = include_str!("settings.json");
 

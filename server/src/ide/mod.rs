@@ -19,4 +19,4 @@ pub use navigation::{goto_definition, prepare_rename, references, rename};
 pub use symbols::{document_symbols, workspace_symbols};
 
 // What the language server and the CLI show of the checks.
-pub use crate::checks::{Code, Diagnostics, FileEdit, Finding, Related};
+pub use crate::checks::{Code, Diagnostics, FileEdit, Finding, Related, README_URL};

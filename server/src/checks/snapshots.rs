@@ -1,0 +1,648 @@
+//! Snapshots of every rule: the messages it reports on one representative
+//! fixture, and every fix offered for them with the text each one leaves.
+//! Reviewing a rule's wording or edits means reading this file; a message
+//! or fix that changes shows up here first (`UPDATE_EXPECT=1 cargo test`
+//! accepts the change).
+//!
+//! It drives the rules through `check` and `fixes` only, as editors do.
+
+// A test of the repository's own files: it reads (and rewrites) them.
+#![allow(clippy::disallowed_methods)]
+#![cfg(test)]
+
+use expect_test::{expect, Expect};
+
+use super::code::{Rule, RULES};
+use super::fixture::{self, Fixture};
+use super::{check, fixes, Code, Diagnostics, Finding, Fix};
+use crate::syntax::TextRange;
+use crate::text::{apply_edits, line_col_chars};
+use crate::workspace::{FileId, Snapshot};
+
+/// SPEC's limits on a message: its first sentence and the whole of it.
+const FIRST_SENTENCE_LIMIT: usize = 100;
+const MESSAGE_LIMIT: usize = 200;
+/// SPEC's limit on a code action's title.
+const TITLE_LIMIT: usize = 80;
+
+#[test]
+fn every_rule_has_a_snapshot_of_its_messages_and_fixes() {
+    let mut fixable = Vec::new();
+    for rule in RULES {
+        let (fixture, expect) = example(rule.code);
+        let (rendered, has_fixes) = render(rule, fixture);
+        expect.assert_eq(&rendered);
+        if has_fixes {
+            fixable.push(rule.name);
+        }
+    }
+    // The README's table of code actions lists exactly the rules that offer
+    // fixes (in its own order: the commonest first).
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README.md");
+    let actions = readme.split_once("\n## Code actions\n").expect("README.md has `## Code actions`").1;
+    let mut listed: Vec<&str> = actions
+        .lines()
+        .take_while(|line| !line.starts_with("## "))
+        .filter_map(|line| line.strip_prefix("| `")?.split_once('`').map(|(code, _)| code))
+        .collect();
+    listed.sort_unstable();
+    fixable.sort_unstable();
+    assert_eq!(listed, fixable, "README.md's `## Code actions` table lists the rules that have fixes");
+}
+
+/// One representative fixture per rule and its snapshot. A `match`, so that
+/// a new rule does not compile until it has one.
+fn example(code: Code) -> (&'static str, Expect) {
+    match code {
+        Code::YamlSyntax => (
+            r#"
+#- /app/redis.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis
+"#,
+            expect![[r#"
+                error /app/redis.yaml:3:11 "{": invalid YAML: unclosed bracket '{'
+                no fix
+            "#]],
+        ),
+        Code::ServiceNameMissing => (
+            r#"
+#- /app/web.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: web}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: web
+          image: nginx
+          ports: [{name: http, containerPort: 80}]
+"#,
+            expect![[r#"
+                information /app/web.yaml:3:18 "web": StatefulSet `web` has no `spec.serviceName`: its pods get no stable DNS names (`web-0.<service>.default.svc.cluster.local`); add a headless Service and name it in `serviceName`
+                  FIXME: 176 characters, 123 in the first sentence (SPEC: at most 200, and 100 in the first)
+
+                fix (preferred): Set `serviceName: web` and create its headless Service
+                  FIXME: Markdown backticks (SPEC: plain text, at most 80 characters)
+                #- /app/web.yaml
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: web
+                spec:
+                  clusterIP: None
+                  selector:
+                    app: web
+                  ports:
+                    - name: http
+                      port: 80
+                ---
+                apiVersion: apps/v1
+                kind: StatefulSet
+                metadata: {name: web}
+                spec:
+                  serviceName: web
+                  replicas: 3
+                  selector: {matchLabels: {app: web}}
+                  template:
+                    metadata: {labels: {app: web}}
+                    spec:
+                      containers:
+                        - name: web
+                          image: nginx
+                          ports: [{name: http, containerPort: 80}]
+
+                fix: Set `serviceName: web` and create its headless Service for peer discovery (publishNotReadyAddresses: true)
+                  FIXME: Markdown backticks, 106 characters (SPEC: plain text, at most 80 characters)
+                #- /app/web.yaml
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: web
+                spec:
+                  clusterIP: None
+                  publishNotReadyAddresses: true
+                  selector:
+                    app: web
+                  ports:
+                    - name: http
+                      port: 80
+                ---
+                apiVersion: apps/v1
+                kind: StatefulSet
+                metadata: {name: web}
+                spec:
+                  serviceName: web
+                  replicas: 3
+                  selector: {matchLabels: {app: web}}
+                  template:
+                    metadata: {labels: {app: web}}
+                    spec:
+                      containers:
+                        - name: web
+                          image: nginx
+                          ports: [{name: http, containerPort: 80}]
+            "#]],
+        ),
+        Code::ServiceNameInvalid => (
+            r#"
+#- /app/sets.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  serviceName: Redis_Peers
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: etcd}
+spec:
+  serviceName: 1etcd
+  selector: {matchLabels: {app: etcd}}
+  template: {metadata: {labels: {app: etcd}}}
+"#,
+            expect![[r#"
+                error /app/sets.yaml:5:16 "Redis_Peers": `serviceName` `Redis_Peers` is not a DNS-1123 label (lower-case letters, digits and `-`, starting and ending with a letter or digit, at most 63 characters): the API rejects it
+                  FIXME: 175 characters, 175 in the first sentence (SPEC: at most 200, and 100 in the first)
+                warning /app/sets.yaml:13:16 "1etcd": `serviceName` `1etcd` starts with a digit: a Service of that name cannot be created before Kubernetes 1.35, so the pods get no DNS names; start it with a letter
+                  FIXME: 160 characters, 136 in the first sentence (SPEC: at most 200, and 100 in the first)
+                no fix
+            "#]],
+        ),
+        Code::ServiceNotFound => (
+            r#"
+#- /app/redis.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis, namespace: cache}
+spec:
+  serviceName: redis
+  selector: {matchLabels: {app: redis}}
+  template:
+    metadata: {labels: {app: redis}}
+    spec:
+      containers:
+        - name: redis
+          image: redis:7
+          ports: [{name: redis, containerPort: 6379}]
+#- /app/service.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: redis}
+spec:
+  clusterIP: None
+  selector: {app: redis}
+"#,
+            expect![[r#"
+                warning /app/redis.yaml:5:16 "redis": no Service `redis` in namespace `cache`: pods of StatefulSet `redis` get no DNS names (`redis-0.redis.cache.svc.cluster.local` will not resolve); a Service `redis` exists in namespace `default`, but a StatefulSet's governing Service must be in its own namespace
+                  FIXME: 261 characters, 144 in the first sentence (SPEC: at most 200, and 100 in the first)
+                  related /app/service.yaml:3:18 "redis": Service `redis` in namespace `default`
+
+                fix (preferred): Create headless Service `redis`
+                  FIXME: Markdown backticks (SPEC: plain text, at most 80 characters)
+                #- /app/redis.yaml
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: redis
+                  namespace: cache
+                spec:
+                  clusterIP: None
+                  selector:
+                    app: redis
+                  ports:
+                    - name: redis
+                      port: 6379
+                ---
+                apiVersion: apps/v1
+                kind: StatefulSet
+                metadata: {name: redis, namespace: cache}
+                spec:
+                  serviceName: redis
+                  selector: {matchLabels: {app: redis}}
+                  template:
+                    metadata: {labels: {app: redis}}
+                    spec:
+                      containers:
+                        - name: redis
+                          image: redis:7
+                          ports: [{name: redis, containerPort: 6379}]
+
+                fix: Create headless Service `redis` for peer discovery (publishNotReadyAddresses: true)
+                  FIXME: Markdown backticks, 83 characters (SPEC: plain text, at most 80 characters)
+                #- /app/redis.yaml
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: redis
+                  namespace: cache
+                spec:
+                  clusterIP: None
+                  publishNotReadyAddresses: true
+                  selector:
+                    app: redis
+                  ports:
+                    - name: redis
+                      port: 6379
+                ---
+                apiVersion: apps/v1
+                kind: StatefulSet
+                metadata: {name: redis, namespace: cache}
+                spec:
+                  serviceName: redis
+                  selector: {matchLabels: {app: redis}}
+                  template:
+                    metadata: {labels: {app: redis}}
+                    spec:
+                      containers:
+                        - name: redis
+                          image: redis:7
+                          ports: [{name: redis, containerPort: 6379}]
+            "#]],
+        ),
+        Code::ServiceNotHeadless => (
+            r#"
+#- /app/redis.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  serviceName: redis
+  replicas: 3
+  selector: {matchLabels: {app: redis}}
+  template:
+    metadata: {labels: {app: redis}}
+    spec:
+      containers:
+        - name: redis
+          image: redis:7
+          ports: [{name: redis, containerPort: 6379}]
+#- /app/service.yaml
+apiVersion: v1
+kind: Service
+metadata:
+  name: redis
+spec:
+  selector:
+    app: redis
+  ports:
+    - {name: redis, port: 6379}
+"#,
+            expect![[r#"
+                error /app/redis.yaml:5:16 "redis": Service `redis` is not headless: it has no `clusterIP: None`, so the API allocates it a cluster IP; pods of StatefulSet `redis` get no stable DNS names (`redis-0.redis.default.svc.cluster.local` will not resolve); set `clusterIP: None` on it
+                  FIXME: 241 characters, 98 in the first sentence (SPEC: at most 200, and 100 in the first)
+                  related /app/service.yaml:4:9 "redis": Service `redis` is not headless
+                error /app/service.yaml:4:9 "redis": Service `redis` governs StatefulSet `redis` but is not headless: it has no `clusterIP: None`, so the API allocates it a cluster IP; pods of StatefulSet `redis` get no stable DNS names (`redis-0.redis.default.svc.cluster.local` will not resolve); set `clusterIP: None`
+                  FIXME: 267 characters, 130 in the first sentence (SPEC: at most 200, and 100 in the first)
+                  related /app/redis.yaml:5:16 "redis": StatefulSet `redis` names this Service
+
+                fix (preferred): Set `clusterIP: None` on Service `redis` (a deployed Service must be deleted and recreated: `clusterIP` cannot change)
+                  FIXME: Markdown backticks, 118 characters (SPEC: plain text, at most 80 characters)
+                #- /app/service.yaml
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: redis
+                spec:
+                  clusterIP: None
+                  selector:
+                    app: redis
+                  ports:
+                    - {name: redis, port: 6379}
+
+                fix: Create a separate headless Service `redis-headless` and point `serviceName` at it
+                  FIXME: Markdown backticks, 81 characters (SPEC: plain text, at most 80 characters)
+                #- /app/redis.yaml
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: redis-headless
+                spec:
+                  clusterIP: None
+                  selector:
+                    app: redis
+                  ports:
+                    - name: redis
+                      port: 6379
+                ---
+                apiVersion: apps/v1
+                kind: StatefulSet
+                metadata: {name: redis}
+                spec:
+                  serviceName: redis-headless
+                  replicas: 3
+                  selector: {matchLabels: {app: redis}}
+                  template:
+                    metadata: {labels: {app: redis}}
+                    spec:
+                      containers:
+                        - name: redis
+                          image: redis:7
+                          ports: [{name: redis, containerPort: 6379}]
+
+                fix: Create a separate headless Service `redis-headless` for peer discovery (publishNotReadyAddresses: true) and point `serviceName` at it
+                  FIXME: Markdown backticks, 133 characters (SPEC: plain text, at most 80 characters)
+                #- /app/redis.yaml
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: redis-headless
+                spec:
+                  clusterIP: None
+                  publishNotReadyAddresses: true
+                  selector:
+                    app: redis
+                  ports:
+                    - name: redis
+                      port: 6379
+                ---
+                apiVersion: apps/v1
+                kind: StatefulSet
+                metadata: {name: redis}
+                spec:
+                  serviceName: redis-headless
+                  replicas: 3
+                  selector: {matchLabels: {app: redis}}
+                  template:
+                    metadata: {labels: {app: redis}}
+                    spec:
+                      containers:
+                        - name: redis
+                          image: redis:7
+                          ports: [{name: redis, containerPort: 6379}]
+            "#]],
+        ),
+        Code::ClusterIpInvalid => (
+            r#"
+#- /app/service.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: redis}
+spec:
+  clusterIP: none   # meant None
+  selector: {app: redis}
+"#,
+            expect![[r#"
+                error /app/service.yaml:5:14 "none": `clusterIP: "none"` is not `None`: the value is case-sensitive and exact; write `None`
+
+                fix (preferred): Replace `none` with `None`
+                  FIXME: Markdown backticks (SPEC: plain text, at most 80 characters)
+                #- /app/service.yaml
+                apiVersion: v1
+                kind: Service
+                metadata: {name: redis}
+                spec:
+                  clusterIP: None   # meant None
+                  selector: {app: redis}
+            "#]],
+        ),
+        Code::HeadlessServiceType => (
+            r#"
+#- /app/service.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: redis}
+spec:
+  clusterIP: None
+  type: NodePort
+  selector: {app: redis}
+"#,
+            expect![[r#"
+                error /app/service.yaml:6:9 "NodePort": a headless Service (`clusterIP: None`) must have `type: ClusterIP`, not `NodePort`: the API rejects it; remove `type` or use a separate Service for external access
+                  FIXME: 163 characters, 102 in the first sentence (SPEC: at most 200, and 100 in the first)
+                no fix
+            "#]],
+        ),
+        Code::SelectorMismatch => (
+            r#"
+#- /app/redis.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  serviceName: redis
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis, tier: cache}}}
+#- /app/service.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: redis}
+spec:
+  clusterIP: None
+  selector: {app: redis-cache}
+"#,
+            expect![[r#"
+                warning /app/redis.yaml:5:16 "redis": Service `redis` selects `app=redis-cache` but the pods of StatefulSet `redis` are labelled `app=redis, tier=cache`: no DNS records are made for the pods (`redis-0.redis.default.svc.cluster.local` will not resolve); make the selector match the pod template labels
+                  FIXME: 262 characters, 213 in the first sentence (SPEC: at most 200, and 100 in the first)
+                  related /app/service.yaml:6:3 "selector": the selector of Service `redis`
+                warning /app/service.yaml:6:3 "selector": Service `redis` selects `app=redis-cache` but the pods of StatefulSet `redis` are labelled `app=redis, tier=cache`: no DNS records are made for the pods (`redis-0.redis.default.svc.cluster.local` will not resolve); make the selector match the pod template labels
+                  FIXME: 262 characters, 213 in the first sentence (SPEC: at most 200, and 100 in the first)
+                  related /app/redis.yaml:5:16 "redis": StatefulSet `redis` names this Service
+
+                fix (preferred): Set the selector of Service `redis` to `app=redis`
+                  FIXME: Markdown backticks (SPEC: plain text, at most 80 characters)
+                #- /app/service.yaml
+                apiVersion: v1
+                kind: Service
+                metadata: {name: redis}
+                spec:
+                  clusterIP: None
+                  selector: {app: redis}
+            "#]],
+        ),
+        Code::StatefulSetSelectorMismatch => (
+            r#"
+#- /app/redis.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: cache}}}
+"#,
+            expect![[r#"
+                error /app/redis.yaml:5:3 "selector": `spec.selector` does not match the pod template labels `app=cache`: the API rejects the StatefulSet; make `matchLabels` a subset of `spec.template.metadata.labels`
+                no fix
+            "#]],
+        ),
+        Code::StatefulSetNameInvalid => (
+            r#"
+#- /app/redis.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: Redis.Cache}
+spec:
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+"#,
+            expect![[r#"
+                error /app/redis.yaml:3:18 "Redis.Cache": StatefulSet name `Redis.Cache` is not a DNS-1123 label (use lower-case letters, digits and `-`, starting and ending with a letter or digit): the API rejects it, and pod names and DNS names are built from it
+                  FIXME: 206 characters, 206 in the first sentence (SPEC: at most 200, and 100 in the first)
+                no fix
+            "#]],
+        ),
+        Code::StatefulSetNameTooLong => (
+            r#"
+#- /app/redis.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis-cluster-for-the-payments-team-in-europe-west-one}
+spec:
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+"#,
+            expect![[r#"
+                warning /app/redis.yaml:3:18 "redis-cluster-for-the-payments-team-in-europe-west-one": StatefulSet name `redis-cluster-for-the-payments-team-in-europe-west-one` has 54 characters: the pods' `controller-revision-hash` label (name + hash) passes 63 characters, so pods usually fail to be created; use at most 52
+                  FIXME: 222 characters, 206 in the first sentence (SPEC: at most 200, and 100 in the first)
+                no fix
+            "#]],
+        ),
+        Code::ServicePortMismatch => (
+            r#"
+#- /app/redis.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  serviceName: redis
+  selector: {matchLabels: {app: redis}}
+  template:
+    metadata: {labels: {app: redis}}
+    spec:
+      containers:
+        - name: redis
+          image: redis:7
+          ports: [{name: redis, containerPort: 6379}]
+#- /app/service.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: redis}
+spec:
+  clusterIP: None
+  selector: {app: redis}
+  ports:
+    - {name: redis, port: 6379, targetPort: redis}
+    - {name: admin, port: 81, targetPort: admin}
+"#,
+            expect![[r#"
+                warning /app/service.yaml:9:43 "admin": `targetPort: admin` names no container port of the pods Service `redis` selects: name a `containerPort` `admin` or use a port number
+                  FIXME: 132 characters, 132 in the first sentence (SPEC: at most 200, and 100 in the first)
+                no fix
+            "#]],
+        ),
+    }
+}
+
+/// The rule's findings on the fixture (the others' are left out), then each
+/// distinct fix offered for them with the files it changes as they read
+/// after it. Asserts what `check_fix` asserts of every fix: valid YAML, and
+/// the rule's finding gone. Returns whether any fix was offered.
+fn render(rule: &Rule, fixture: &str) -> (String, bool) {
+    let fixture = fixture::parse(fixture);
+    let (mut workspace, _) = fixture::workspace(&fixture);
+    let snapshot = workspace.snapshot();
+    let diagnostics = Diagnostics::of(&snapshot);
+    let findings: Vec<Finding> = diagnostics.all().filter(|finding| finding.code == rule.code).cloned().collect();
+    assert!(!findings.is_empty(), "the example of `{}` finds nothing", rule.name);
+    let mut out = String::new();
+    for finding in &findings {
+        out.push_str(&format!(
+            "{} {}: {}\n",
+            finding.level.as_str(),
+            place(&snapshot, finding.file, finding.range),
+            finding.message
+        ));
+        out.push_str(&over_the_limits(&finding.message));
+        for related in &finding.related {
+            out.push_str(&format!(
+                "  related {}: {}\n",
+                place(&snapshot, related.file, related.range),
+                related.message
+            ));
+        }
+    }
+    let mut offered: Vec<Fix> = Vec::new();
+    for finding in &findings {
+        for (fixed, fix) in fixes(&snapshot, &diagnostics, finding.file, finding.range) {
+            if fixed.code == rule.code && !offered.iter().any(|seen| seen.title == fix.title) {
+                offered.push(fix);
+            }
+        }
+    }
+    if offered.is_empty() {
+        out.push_str("no fix\n");
+    }
+    for fix in &offered {
+        let preferred = if fix.is_preferred { " (preferred)" } else { "" };
+        out.push_str(&format!("\nfix{preferred}: {}\n", fix.title));
+        out.push_str(&title_over_the_limits(&fix.title));
+        out.push_str(&applied(&fixture, &snapshot, rule, fix));
+    }
+    (out, !offered.is_empty())
+}
+
+/// The files a fix changes, as they read after it; asserts that the result
+/// is valid YAML without the rule's finding.
+fn applied(fixture: &Fixture, snapshot: &Snapshot, rule: &Rule, fix: &Fix) -> String {
+    let (mut workspace, _) = fixture::workspace(fixture);
+    let mut out = String::new();
+    for file_edit in &fix.edits {
+        let source = snapshot.file(file_edit.file).expect("an edited file exists");
+        let text = apply_edits(&source.text, &file_edit.edits);
+        out.push_str(&format!("#- {}\n{text}", source.path.display()));
+        workspace.set_text(source.path.clone(), text, None);
+    }
+    let after = check(&workspace.snapshot());
+    let broken: Vec<&Finding> = after.iter().filter(|finding| finding.code == Code::YamlSyntax).collect();
+    assert!(broken.is_empty(), "`{}`: the fix {:?} leaves invalid YAML: {broken:#?}", rule.name, fix.title);
+    let left: Vec<&Finding> = after.iter().filter(|finding| finding.code == rule.code).collect();
+    assert!(left.is_empty(), "`{}`: still reported after the fix {:?}: {left:#?}", rule.name, fix.title);
+    out
+}
+
+/// `/app/redis.yaml:4:10 `redis``: where a finding is, and what it covers.
+fn place(snapshot: &Snapshot, file: FileId, range: TextRange) -> String {
+    let source = snapshot.file(file).expect("the file of a finding");
+    let (line, column) = line_col_chars(&source.line_index, &source.text, range.start);
+    let covered = source.text.get(range.start..range.end).unwrap_or_default();
+    format!("{}:{line}:{column} {covered:?}", source.path.display())
+}
+
+/// A FIXME line when a message passes SPEC's limits, so that the snapshot
+/// shows what is still to shorten.
+fn over_the_limits(message: &str) -> String {
+    // Messages join their sentences with `; ` (or `. `); names hold dots.
+    let end = ["; ", ". "].iter().filter_map(|stop| message.find(stop)).min().unwrap_or(message.len());
+    let first_sentence = &message[..end];
+    let (first, whole) = (first_sentence.chars().count(), message.chars().count());
+    if first <= FIRST_SENTENCE_LIMIT && whole <= MESSAGE_LIMIT {
+        return String::new();
+    }
+    format!(
+        "  FIXME: {whole} characters, {first} in the first sentence \
+         (SPEC: at most {MESSAGE_LIMIT}, and {FIRST_SENTENCE_LIMIT} in the first)\n"
+    )
+}
+
+/// A FIXME line when a fix's title is not what SPEC asks for.
+fn title_over_the_limits(title: &str) -> String {
+    let length = title.chars().count();
+    let mut problems = Vec::new();
+    if title.contains('`') {
+        problems.push("Markdown backticks".to_owned());
+    }
+    if length > TITLE_LIMIT {
+        problems.push(format!("{length} characters"));
+    }
+    if problems.is_empty() {
+        return String::new();
+    }
+    format!("  FIXME: {} (SPEC: plain text, at most {TITLE_LIMIT} characters)\n", problems.join(", "))
+}
