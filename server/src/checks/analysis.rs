@@ -25,6 +25,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rayon::prelude::*;
 
+use super::code::{Check, RULES};
 use super::{apply_configuration, Code, Finding, Related};
 use crate::config::Level;
 use crate::model::{Object, PodTemplate};
@@ -304,19 +305,35 @@ impl Diagnostics {
             Unit::Document(file, revision) => {
                 let Some(source) = snapshot.file(file) else { return Vec::new() };
                 let Some((document, slot)) = source.document_by_revision(revision) else { return Vec::new() };
-                super::yaml_syntax::check_document(file, source, slot, &mut findings);
-                for number in 0..slot.objects.len() {
-                    let id = ObjectId { file, document: document as u32, object: number as u32 };
-                    if let Some(object) = snapshot.object(id) {
-                        check_object(snapshot, object, &mut findings);
+                let objects: Vec<ObjectView<'_>> = (0..slot.objects.len())
+                    .filter_map(|number| {
+                        snapshot.object(ObjectId { file, document: document as u32, object: number as u32 })
+                    })
+                    .collect();
+                for rule in RULES {
+                    match rule.check {
+                        Check::Document(check) => check(file, source, slot, &mut findings),
+                        Check::StatefulSet(check) => {
+                            for object in objects.iter().filter(|object| object.stateful_set().is_some()) {
+                                check(snapshot, *object, &mut findings);
+                            }
+                        }
+                        Check::Service(check) => {
+                            for object in objects.iter().filter(|object| object.service().is_some()) {
+                                check(snapshot, *object, &mut findings);
+                            }
+                        }
+                        Check::Tie(_) | Check::Ports(_) => {}
                     }
                 }
             }
             Unit::Tie(key) => {
                 let Some(stateful_set) = view(snapshot, key) else { return Vec::new() };
-                super::service_not_found::check_stateful_set(snapshot, stateful_set, &mut findings);
-                super::service_not_headless::check_stateful_set(snapshot, stateful_set, &mut findings);
-                super::selector_mismatch::check_stateful_set(snapshot, stateful_set, &mut findings);
+                for rule in RULES {
+                    if let Check::Tie(check) = rule.check {
+                        check(snapshot, stateful_set, &mut findings);
+                    }
+                }
             }
             Unit::Ports(key) => {
                 let Some(service) = view(snapshot, key) else { return Vec::new() };
@@ -337,7 +354,11 @@ impl Diagnostics {
                     .collect();
                 templates.sort_by_key(|(key, _)| *key);
                 let templates: Vec<&PodTemplate> = templates.into_iter().map(|(_, template)| template).collect();
-                super::service_port_mismatch::check_service(service, &templates, &mut findings);
+                for rule in RULES {
+                    if let Check::Ports(check) = rule.check {
+                        check(service, &templates, &mut findings);
+                    }
+                }
             }
         }
         findings
@@ -345,21 +366,6 @@ impl Diagnostics {
             .filter_map(|finding| apply_configuration(snapshot, finding))
             .filter_map(|finding| store(snapshot, finding))
             .collect()
-    }
-}
-
-/// The rules that read one object alone.
-fn check_object(snapshot: &Snapshot, object: ObjectView<'_>, findings: &mut Vec<Finding>) {
-    if object.stateful_set().is_some() {
-        super::service_name_missing::check_stateful_set(snapshot, object, findings);
-        super::service_name_invalid::check_stateful_set(object, findings);
-        super::statefulset_selector_mismatch::check_stateful_set(object, findings);
-        super::statefulset_name_invalid::check_stateful_set(object, findings);
-        super::statefulset_name_too_long::check_stateful_set(object, findings);
-    }
-    if object.service().is_some() {
-        findings.extend(super::cluster_ip_invalid::finding_for(&object));
-        super::headless_service_type::check_service(object, findings);
     }
 }
 

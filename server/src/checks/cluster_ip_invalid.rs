@@ -14,8 +14,16 @@ pub(super) const RULE: super::code::Rule = super::code::Rule {
     default_level: crate::config::Level::Error,
     other_default_level: None,
     summary: "`clusterIP` is a near miss of `None` or not an IP address, or differs from `clusterIPs[0]`",
+    check: super::code::Check::Service(check_service),
+    fixes: Some(fixes),
 };
 
+pub(super) fn check_service(_: &Snapshot, service: ObjectView<'_>, findings: &mut Vec<Finding>) {
+    findings.extend(finding_for(&service));
+}
+
+/// The finding, if any: `service-not-headless` asks too, since a near miss
+/// of `None` is reported on the Service here and not there.
 pub(super) fn finding_for(service: &ObjectView<'_>) -> Option<Finding> {
     let spec = service.service()?;
     let field = spec.cluster_ip.as_ref().filter(|field| field.is_scalar && !field.is_null())?;

@@ -8,7 +8,39 @@
 //! string is a public contract (configuration keys, ignore comments, CI
 //! output): never rename one.
 
+use super::{Finding, Fix};
 use crate::config::Level;
+use crate::model::PodTemplate;
+use crate::workspace::{DocumentSlot, FileId, ObjectView, Snapshot, SourceFile};
+
+/// What a rule reads, and so when `analysis` checks it again: each kind is
+/// one kind of cached unit.
+pub(crate) enum Check {
+    /// One document alone.
+    Document(fn(FileId, &SourceFile, &DocumentSlot, &mut Vec<Finding>)),
+    /// One StatefulSet alone.
+    StatefulSet(fn(&Snapshot, ObjectView<'_>, &mut Vec<Finding>)),
+    /// One Service alone.
+    Service(fn(&Snapshot, ObjectView<'_>, &mut Vec<Finding>)),
+    /// A StatefulSet and the Service its `serviceName` names (or the lack of
+    /// one): checked again when either side changes.
+    Tie(fn(&Snapshot, ObjectView<'_>, &mut Vec<Finding>)),
+    /// A Service and the pod templates of its namespace that carry its
+    /// selector's first label.
+    Ports(fn(ObjectView<'_>, &[&PodTemplate], &mut Vec<Finding>)),
+}
+
+impl std::fmt::Debug for Check {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(match self {
+            Check::Document(_) => "Document",
+            Check::StatefulSet(_) => "StatefulSet",
+            Check::Service(_) => "Service",
+            Check::Tie(_) => "Tie",
+            Check::Ports(_) => "Ports",
+        })
+    }
+}
 
 /// What a rule declares about itself, once, at the top of its file.
 #[derive(Debug)]
@@ -27,6 +59,10 @@ pub(crate) struct Rule {
     /// the README's table, the VS Code setting, SARIF's `shortDescription`
     /// and the label under the text output's carets.
     pub(crate) summary: &'static str,
+    /// The check, by what it reads.
+    pub(crate) check: Check,
+    /// The quick fixes for one of its findings, computed from the snapshot.
+    pub(crate) fixes: Option<fn(&Snapshot, &Finding) -> Vec<Fix>>,
 }
 
 impl Rule {

@@ -2,7 +2,7 @@
 //! `ClusterIP`; the API rejects it.
 
 use super::{Code, Finding};
-use crate::workspace::ObjectView;
+use crate::workspace::{ObjectView, Snapshot};
 
 /// What the README, the settings, SARIF and the CLI say about this rule (`checks/code.rs` lists it).
 pub(super) const RULE: super::code::Rule = super::code::Rule {
@@ -11,9 +11,11 @@ pub(super) const RULE: super::code::Rule = super::code::Rule {
     default_level: crate::config::Level::Error,
     other_default_level: None,
     summary: "a headless Service has a `type` other than `ClusterIP`",
+    check: super::code::Check::Service(check_service),
+    fixes: None,
 };
 
-pub(super) fn check_service(service: ObjectView<'_>, findings: &mut Vec<Finding>) {
+pub(super) fn check_service(_: &Snapshot, service: ObjectView<'_>, findings: &mut Vec<Finding>) {
     let Some(spec) = service.service() else { return };
     let Some(type_field) = &spec.service_type else { return };
     if !spec.is_headless() || spec.service_type() == "ClusterIP" || type_field.is_null() {

@@ -116,14 +116,7 @@ pub fn fixes(snapshot: &Snapshot, diagnostics: &Diagnostics, file: FileId, range
         .iter()
         .filter(|finding| finding.range.start <= range.end && range.start <= finding.range.end)
     {
-        let found = match finding.code {
-            Code::ServiceNotHeadless => service_not_headless::fixes(snapshot, finding),
-            Code::ServiceNotFound => service_not_found::fixes(snapshot, finding),
-            Code::ServiceNameMissing => service_name_missing::fixes(snapshot, finding),
-            Code::ClusterIpInvalid => cluster_ip_invalid::fixes(snapshot, finding),
-            Code::SelectorMismatch => selector_mismatch::fixes(snapshot, finding),
-            _ => Vec::new(),
-        };
+        let found = finding.code.rule().fixes.map_or_else(Vec::new, |fixes| fixes(snapshot, finding));
         fixes.extend(found.into_iter().map(|fix| (finding.clone(), fix)));
     }
     fixes

@@ -14,6 +14,8 @@ pub(super) const RULE: super::code::Rule = super::code::Rule {
     default_level: crate::config::Level::Warning,
     other_default_level: None,
     summary: "the governing Service's selector is empty or selects none of the StatefulSet's pods",
+    check: super::code::Check::Tie(check_stateful_set),
+    fixes: Some(fixes),
 };
 
 const POD_NAME_LABEL: &str = "statefulset.kubernetes.io/pod-name";

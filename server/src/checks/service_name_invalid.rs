@@ -11,13 +11,15 @@ pub(super) const RULE: super::code::Rule = super::code::Rule {
     default_level: crate::config::Level::Error,
     other_default_level: Some(crate::config::Level::Warning),
     summary: "`spec.serviceName` is not a DNS-1123 label (error) or not a DNS-1035 label (warning)",
+    check: super::code::Check::StatefulSet(check_stateful_set),
+    fixes: None,
 };
 
 use crate::model::names::{is_dns1035_label, is_dns1123_label};
-use crate::workspace::ObjectView;
+use crate::workspace::{ObjectView, Snapshot};
 
 /// The findings of this rule about one StatefulSet.
-pub(super) fn check_stateful_set(stateful_set: ObjectView<'_>, findings: &mut Vec<Finding>) {
+pub(super) fn check_stateful_set(_: &Snapshot, stateful_set: ObjectView<'_>, findings: &mut Vec<Finding>) {
     let Some(field) = stateful_set.stateful_set().and_then(|set| set.service_name.as_ref()) else { return };
     let Some(name) = field.as_str().filter(|name| !name.is_empty()) else { return };
     let range = stateful_set.absolute(field.value);

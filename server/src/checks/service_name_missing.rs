@@ -13,6 +13,8 @@ pub(super) const RULE: super::code::Rule = super::code::Rule {
     default_level: crate::config::Level::Information,
     other_default_level: None,
     summary: "a StatefulSet has no (or an empty) `spec.serviceName`, so its pods get no per-pod DNS names",
+    check: super::code::Check::StatefulSet(check_stateful_set),
+    fixes: Some(fixes),
 };
 
 /// The findings of this rule about one StatefulSet.

@@ -12,6 +12,8 @@ pub(super) const RULE: super::code::Rule = super::code::Rule {
     default_level: crate::config::Level::Warning,
     other_default_level: None,
     summary: "no Service named by `spec.serviceName` exists in the StatefulSet's namespace",
+    check: super::code::Check::Tie(check_stateful_set),
+    fixes: Some(fixes),
 };
 
 /// The findings of this rule about one StatefulSet.

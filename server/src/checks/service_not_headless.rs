@@ -13,6 +13,8 @@ pub(super) const RULE: super::code::Rule = super::code::Rule {
     default_level: crate::config::Level::Error,
     other_default_level: None,
     summary: "the governing Service exists but is not headless (`clusterIP: None`)",
+    check: super::code::Check::Tie(check_stateful_set),
+    fixes: Some(fixes),
 };
 
 /// The findings of this rule about one StatefulSet.

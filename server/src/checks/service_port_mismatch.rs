@@ -14,6 +14,8 @@ pub(super) const RULE: super::code::Rule = super::code::Rule {
     default_level: crate::config::Level::Warning,
     other_default_level: None,
     summary: "a Service port's named `targetPort` matches no named `containerPort` of the pod template",
+    check: super::code::Check::Ports(check_service),
+    fixes: None,
 };
 
 /// The findings of one Service, given the pod templates of its namespace

@@ -5,7 +5,7 @@
 
 use super::{Code, Finding};
 use crate::model::names::is_dns1123_label;
-use crate::workspace::ObjectView;
+use crate::workspace::{ObjectView, Snapshot};
 
 /// What the README, the settings, SARIF and the CLI say about this rule (`checks/code.rs` lists it).
 pub(super) const RULE: super::code::Rule = super::code::Rule {
@@ -14,9 +14,11 @@ pub(super) const RULE: super::code::Rule = super::code::Rule {
     default_level: crate::config::Level::Warning,
     other_default_level: None,
     summary: "the StatefulSet name has 53 to 63 characters: its pods usually fail to be created",
+    check: super::code::Check::StatefulSet(check_stateful_set),
+    fixes: None,
 };
 
-pub(super) fn check_stateful_set(stateful_set: ObjectView<'_>, findings: &mut Vec<Finding>) {
+pub(super) fn check_stateful_set(_: &Snapshot, stateful_set: ObjectView<'_>, findings: &mut Vec<Finding>) {
     let Some(field) = &stateful_set.object.name else { return };
     let Some(name) = field.as_str() else { return };
     if !is_dns1123_label(name) || name.len() < 53 {

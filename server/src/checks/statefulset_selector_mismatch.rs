@@ -3,7 +3,7 @@
 //! Under `apps/v1beta1` an absent selector defaults to the template labels.
 
 use super::{Code, Finding};
-use crate::workspace::ObjectView;
+use crate::workspace::{ObjectView, Snapshot};
 
 /// What the README, the settings, SARIF and the CLI say about this rule (`checks/code.rs` lists it).
 pub(super) const RULE: super::code::Rule = super::code::Rule {
@@ -12,9 +12,11 @@ pub(super) const RULE: super::code::Rule = super::code::Rule {
     default_level: crate::config::Level::Error,
     other_default_level: None,
     summary: "the StatefulSet's `spec.selector` does not match its own template labels, or is empty",
+    check: super::code::Check::StatefulSet(check_stateful_set),
+    fixes: None,
 };
 
-pub(super) fn check_stateful_set(stateful_set: ObjectView<'_>, findings: &mut Vec<Finding>) {
+pub(super) fn check_stateful_set(_: &Snapshot, stateful_set: ObjectView<'_>, findings: &mut Vec<Finding>) {
     let Some(set) = stateful_set.stateful_set() else { return };
     let template_labels =
         stateful_set.object.pod_template.as_ref().map(|template| template.labels.clone()).unwrap_or_default();

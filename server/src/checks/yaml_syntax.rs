@@ -11,6 +11,8 @@ pub(super) const RULE: super::code::Rule = super::code::Rule {
     default_level: crate::config::Level::Error,
     other_default_level: None,
     summary: "a document is not valid YAML",
+    check: super::code::Check::Document(check_document),
+    fixes: None,
 };
 
 /// The finding of one document of `file`, if it is not valid YAML.
