@@ -19,10 +19,10 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("loader", &["text", "syntax", "model", "workspace", "config"]),
     ("checks", &["text", "syntax", "model", "workspace", "config"]),
     ("ide", &["text", "syntax", "model", "workspace", "config", "checks"]),
-    // FIXME: `lsp` and `cli` should ask `ide` (and `loader`) only, not run
-    // `checks` themselves; these two lines tighten when they do.
-    ("lsp", &["text", "syntax", "model", "workspace", "config", "checks", "ide", "loader"]),
-    ("cli", &["text", "syntax", "model", "workspace", "config", "checks", "ide", "loader"]),
+    // `lsp` and `cli` ask `ide` for findings, hover and fixes: neither runs
+    // a rule itself.
+    ("lsp", &["text", "syntax", "model", "workspace", "config", "ide", "loader"]),
+    ("cli", &["text", "syntax", "model", "workspace", "config", "ide", "loader"]),
 ];
 
 #[test]
