@@ -10,7 +10,7 @@ mod support;
 use std::path::Path;
 
 use kube_lsp::api::lsp::Exit;
-use lsp_server::{Connection, Notification};
+use lsp_server::{Connection, Notification, Request};
 use serde_json::{json, Value};
 use support::{file_uri, Client};
 
@@ -80,7 +80,8 @@ fn initialize_params(encodings: &[&str], folders: &[&Path], options: Value) -> V
         "capabilities": {
             "general": {"positionEncodings": encodings},
             "workspace": {"workspaceEdit": {"documentChanges": true}, "configuration": true},
-            "textDocument": {"documentSymbol": {"hierarchicalDocumentSymbolSupport": true}}
+            "textDocument": {"documentSymbol": {"hierarchicalDocumentSymbolSupport": true}},
+            "window": {"workDoneProgress": true}
         },
         "workspaceFolders": if folders.is_empty() { Value::Null } else { Value::Array(folders) },
         "initializationOptions": options,
@@ -205,6 +206,27 @@ fn initialize_negotiates_utf8_when_offered_and_utf16_otherwise() {
 
     let (client, result) = Client::initialized(json!({"capabilities": {}}));
     assert_eq!(result["capabilities"]["positionEncoding"], "utf-16");
+    assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
+}
+
+#[test]
+fn folders_are_read_in_the_background_and_reported_as_progress() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    std::fs::write(folder.path().join("pair.yaml"), broken_pair()).expect("write");
+    let (mut client, _) = Client::initialized(initialize_params(&["utf-16"], &[folder.path()], Value::Null));
+    // `initialized` waited for the end of the read; it was announced first.
+    let created: Vec<&Request> =
+        client.server_requests.iter().filter(|request| request.method == "window/workDoneProgress/create").collect();
+    assert_eq!(created.len(), 1, "{:?}", client.server_requests);
+    let token = created[0].params["token"].clone();
+    let begin =
+        client.notification("progress begin", |n| n.method == "$/progress" && n.params["value"]["kind"] == "begin");
+    assert_eq!(begin.params["token"], token);
+    assert_eq!(begin.params["value"]["title"], "Reading the workspace");
+    let end = client.notification("progress end", |n| n.method == "$/progress" && n.params["value"]["kind"] == "end");
+    assert_eq!(end.params["token"], token);
+    assert_eq!(end.params["value"]["message"], "1 files");
+    assert_eq!(client.symbols(), ["Service/redis", "StatefulSet/redis"]);
     assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
 }
 

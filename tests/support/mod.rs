@@ -123,7 +123,38 @@ impl Client {
         let mut client = Client::start();
         let result = client.request("initialize", params).expect("initialize succeeds");
         client.notify("initialized", json!({}));
+        client.wait_indexed();
         (client, result)
+    }
+
+    /// Waits until every read of folders that the server has begun is over
+    /// (the server reads them in the background and reports it as progress),
+    /// so that what follows sees every file. A client that announced no
+    /// progress support gets none, and waits for nothing.
+    pub fn wait_indexed(&mut self) {
+        // The server handles messages in order: by the time it answers, each
+        // read it began has announced its progress token.
+        let _ = self.request("workspace/symbol", json!({"query": ""}));
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let begun: Vec<&Value> = self
+                .server_requests
+                .iter()
+                .filter(|request| request.method == "window/workDoneProgress/create")
+                .map(|request| &request.params["token"])
+                .collect();
+            let ended = |token: &Value| {
+                self.notifications.iter().any(|notification| {
+                    notification.method == "$/progress"
+                        && notification.params["token"] == *token
+                        && notification.params["value"]["kind"] == "end"
+                })
+            };
+            if begun.iter().all(|token| ended(token)) {
+                return;
+            }
+            assert!(self.receive(deadline), "the server's reads did not end within {TIMEOUT:?}");
+        }
     }
 
     pub fn send_request(&mut self, method: &str, params: Value) -> RequestId {
@@ -315,9 +346,10 @@ impl Client {
     }
 }
 
-/// `initialize` params: UTF-16, the given folders, and a client that watches
+/// `initialize` params: UTF-16, the given folders, a client that watches
 /// files itself (so the server starts no watcher of its own and every disk
-/// change it sees is one a test reported).
+/// change it sees is one a test reported) and shows progress (so that a test
+/// can wait for the folders to be read).
 pub fn initialize_params(folders: &[&Path], options: Value) -> Value {
     let folders: Vec<Value> =
         folders.iter().map(|folder| json!({"uri": file_uri(folder), "name": folder.display().to_string()})).collect();
@@ -326,7 +358,8 @@ pub fn initialize_params(folders: &[&Path], options: Value) -> Value {
         "rootUri": null,
         "capabilities": {
             "general": {"positionEncodings": ["utf-16"]},
-            "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}
+            "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}},
+            "window": {"workDoneProgress": true}
         },
         "workspaceFolders": if folders.is_empty() { Value::Null } else { Value::Array(folders) },
         "initializationOptions": options,

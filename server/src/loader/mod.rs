@@ -10,9 +10,12 @@
 #![allow(clippy::disallowed_methods)]
 
 mod config_file;
+mod disk;
 mod load;
 mod walk;
+mod watcher;
 
 pub use config_file::{find_config_file, read_config_file, CONFIG_FILE_NAME};
+pub use disk::DiskView;
 pub use load::{load_bytes, load_file, load_files, load_files_with_errors};
 pub use walk::{is_yaml_path, walk};

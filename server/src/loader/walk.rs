@@ -46,7 +46,29 @@ pub fn is_yaml_path(path: &Path) -> bool {
         .is_some_and(|extension| extension.eq_ignore_ascii_case("yaml") || extension.eq_ignore_ascii_case("yml"))
 }
 
+/// The files a walk of `root` lists at or below `start`, by the same rules
+/// (`.gitignore` files, hidden folders and `exclude` on the way down
+/// included), without walking the rest of the root: only the folders on the
+/// way to `start`, and what is below it, are listed. For a file or folder
+/// that just appeared.
+pub fn walk_under(root: &Path, start: &Path, config: &Config) -> Vec<PathBuf> {
+    if !start.starts_with(root) {
+        return Vec::new();
+    }
+    let excludes = Arc::new(Excludes::new(&config.exclude));
+    let mut paths = Vec::new();
+    walk_folder_toward(root, Some(start), &excludes, &mut paths);
+    paths.retain(|path| path.starts_with(start));
+    paths
+}
+
 fn walk_folder(root: &Path, excludes: &Arc<Excludes>, paths: &mut Vec<PathBuf>) {
+    walk_folder_toward(root, None, excludes, paths);
+}
+
+/// Walks `root`, or only the way to `toward` and what is below it.
+fn walk_folder_toward(root: &Path, toward: Option<&Path>, excludes: &Arc<Excludes>, paths: &mut Vec<PathBuf>) {
+    let toward = toward.map(Path::to_path_buf);
     let filter_excludes = Arc::clone(excludes);
     let filter_root = root.to_path_buf();
     let walker = WalkBuilder::new(root)
@@ -56,7 +78,12 @@ fn walk_folder(root: &Path, excludes: &Arc<Excludes>, paths: &mut Vec<PathBuf>) 
         .hidden(true)
         .follow_links(false)
         // An excluded folder is pruned here, so that nothing below it is read.
-        .filter_entry(move |entry| entry.depth() == 0 || !filter_excludes.is_excluded(&filter_root, entry.path()))
+        .filter_entry(move |entry| {
+            let on_the_way = toward
+                .as_ref()
+                .is_none_or(|toward| toward.starts_with(entry.path()) || entry.path().starts_with(toward));
+            entry.depth() == 0 || (on_the_way && !filter_excludes.is_excluded(&filter_root, entry.path()))
+        })
         .build();
     for entry in walker {
         let entry = match entry {

@@ -56,6 +56,7 @@ pub(crate) struct ClientSupport {
     pub(crate) document_changes: bool,
     pub(crate) definition_links: bool,
     pub(crate) hierarchical_symbols: bool,
+    pub(crate) work_done_progress: bool,
 }
 
 impl ClientSupport {
@@ -79,6 +80,11 @@ impl ClientSupport {
             definition_links: text_document
                 .and_then(|text_document| text_document.definition.as_ref())
                 .and_then(|definition| definition.link_support)
+                .unwrap_or(false),
+            work_done_progress: capabilities
+                .window
+                .as_ref()
+                .and_then(|window| window.work_done_progress)
                 .unwrap_or(false),
             hierarchical_symbols: text_document
                 .and_then(|text_document| text_document.document_symbol.as_ref())

@@ -13,7 +13,6 @@ mod handlers;
 mod server;
 mod settings;
 mod transport;
-mod watcher;
 
 use anyhow::Context as _;
 

@@ -6,7 +6,7 @@
 //! It knows where each layer comes from in the protocol; what the keys mean
 //! and how they are validated is `config`'s business.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde_json::Value;
 
@@ -30,13 +30,11 @@ pub(crate) struct Settings {
 }
 
 impl Settings {
-    /// (Re-)reads the configuration file at the root of `folder`; none is
-    /// read without a folder, nor through a symbolic link (which may point
-    /// out of the workspace; the walk follows none either).
-    #[allow(clippy::disallowed_methods)] // FIXME: moves to loader with the disk view.
-    pub(crate) fn read_file(&mut self, folder: Option<&Path>) {
-        let is_file = |path: &PathBuf| std::fs::symlink_metadata(path).is_ok_and(|metadata| metadata.is_file());
-        self.file = folder.map(|folder| folder.join(loader::CONFIG_FILE_NAME)).filter(is_file).map(|path| {
+    /// (Re-)reads the configuration file that `loader::DiskView::config_file`
+    /// found at the root of the first folder (none without a folder, nor
+    /// through a symbolic link: the walk follows none either).
+    pub(crate) fn read_file(&mut self, path: Option<PathBuf>) {
+        self.file = path.map(|path| {
             let value = loader::read_config_file(&path).map_err(|error| format!("{error:#}"));
             (path, value)
         });
@@ -102,7 +100,7 @@ mod tests {
         )
         .expect("write");
         let mut settings = Settings::default();
-        settings.read_file(Some(folder.path()));
+        settings.read_file(Some(folder.path().join(loader::CONFIG_FILE_NAME)));
         settings.editor = json!({"rules": {"yaml-syntax": "off"}, "colour": "blue"});
         let (config, problems) = settings.config();
         assert_eq!(config.default_namespace, "cache");
@@ -116,7 +114,7 @@ mod tests {
         let folder = tempfile::tempdir().expect("temp dir");
         std::fs::write(folder.path().join(loader::CONFIG_FILE_NAME), "rules: [unclosed\n").expect("write");
         let mut settings = Settings::default();
-        settings.read_file(Some(folder.path()));
+        settings.read_file(Some(folder.path().join(loader::CONFIG_FILE_NAME)));
         let (config, problems) = settings.config();
         assert_eq!(config, Config::default());
         assert_eq!(problems.len(), 1, "{problems:?}");

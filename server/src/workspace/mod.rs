@@ -138,6 +138,18 @@ impl Workspace {
         }
     }
 
+    /// Adds or replaces many files at once (a folder read from disk): past a
+    /// few, the analysis starts afresh, on every core, rather than file by
+    /// file.
+    pub fn insert_all(&mut self, files: Vec<SourceFile>) {
+        if files.len() > 64 {
+            self.changes.everything = true;
+        }
+        for file in files {
+            self.insert(file);
+        }
+    }
+
     fn record(&mut self, id: FileId, changes: DocumentChanges, everything: bool) {
         if everything {
             self.changes.everything = true;

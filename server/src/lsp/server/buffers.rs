@@ -24,17 +24,10 @@ impl Server {
         let bom = crate::text::strip_bom(&mut text);
         self.documents.open(path.clone(), bom);
         self.host.workspace_mut().set_text(path.clone(), text, Some(document.version));
-        if self.folders.is_empty() && document.uri.scheme() == "file" {
-            // No workspace folder: the folder of each opened file is read.
-            if let Some(folder) = path.parent().filter(|folder| !folder.as_os_str().is_empty()) {
-                if !self.extra_roots.iter().any(|root| folder.starts_with(root)) {
-                    let folder = folder.to_path_buf();
-                    self.extra_roots.push(folder.clone());
-                    if let Some(watcher) = &mut self.watcher {
-                        watcher.watch(&folder);
-                    }
-                    self.index(&[folder]);
-                }
+        // No workspace folder: the folder of each opened file is read.
+        if document.uri.scheme() == "file" {
+            if let Some(folder) = self.disk.add_folder_of(&path) {
+                self.index(vec![folder]);
             }
         }
         self.mark_dirty();
@@ -109,7 +102,7 @@ impl Server {
         self.documents.close(&path);
         // The disk copy takes over for a file the walk lists; any other file
         // leaves the workspace with its buffer.
-        if self.listed.contains(&path) {
+        if self.disk.is_listed(&path) {
             self.reload(&path);
         } else {
             self.host.workspace_mut().remove(&path);

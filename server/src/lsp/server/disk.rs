@@ -1,217 +1,223 @@
-//! The files on disk: the roots (workspace folders, or the folders of opened
-//! files), reading them through the loader, and keeping up with changes
-//! reported by the client's watcher or by ours.
+//! The files on disk, through the loader's `DiskView`: reading the roots in
+//! the background, and keeping up with changes reported by the client's
+//! watcher or by ours.
 //!
 //! Open buffers are never overwritten from disk here; what a file says is
 //! for `checks` to judge.
 
-use std::collections::HashSet;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
-use lsp_types::{DidChangeWorkspaceFoldersParams, InitializeParams, Url};
+use lsp_types::notification::Progress;
+use lsp_types::request::WorkDoneProgressCreate;
+use lsp_types::{
+    DidChangeWorkspaceFoldersParams, InitializeParams, NumberOrString, ProgressParams, ProgressParamsValue, Url,
+    WorkDoneProgress, WorkDoneProgressBegin, WorkDoneProgressCreateParams, WorkDoneProgressEnd,
+};
 
-use super::Server;
-use crate::loader::{self, CONFIG_FILE_NAME};
-use crate::lsp::watcher::FileWatcher;
+use super::{Indexed, Outgoing, Server};
+use crate::loader;
+use crate::workspace::SourceFile;
 
 impl Server {
     pub(super) fn on_did_change_workspace_folders(&mut self, params: DidChangeWorkspaceFoldersParams) {
-        let first_folder = self.folders.first().cloned();
+        let first_folder = self.disk.folders().first().cloned();
         let removed: Vec<PathBuf> = params.event.removed.iter().filter_map(|folder| folder_path(&folder.uri)).collect();
         let added: Vec<PathBuf> = params.event.added.iter().filter_map(|folder| folder_path(&folder.uri)).collect();
-        self.folders.retain(|folder| !removed.contains(folder));
-        for folder in &removed {
-            if let Some(watcher) = &mut self.watcher {
-                watcher.unwatch(folder);
-            }
-        }
+        let (gone, new_folders) = self.disk.change_folders(&added, &removed);
         // Drop the disk files no remaining folder holds.
-        let roots = self.roots_with(&added);
-        let gone: Vec<PathBuf> =
-            self.listed.iter().filter(|path| !roots.iter().any(|root| path.starts_with(root))).cloned().collect();
         for path in gone {
-            self.listed.remove(&path);
             if !self.documents.is_open(&path) {
                 self.host.workspace_mut().remove(&path);
             }
         }
-        for folder in &added {
-            if !self.folders.contains(folder) {
-                self.folders.push(folder.clone());
-                if let Some(watcher) = &mut self.watcher {
-                    watcher.watch(folder);
-                }
-            }
-        }
-        if !self.folders.is_empty() {
-            self.extra_roots.clear();
-        }
-        self.index(&added);
-        if self.folders.first() != first_folder.as_ref() {
-            self.settings.read_file(self.folders.first().map(PathBuf::as_path));
+        self.index(new_folders);
+        if self.disk.folders().first() != first_folder.as_ref() {
+            self.settings.read_file(self.disk.config_file());
             self.apply_settings();
         }
         self.mark_dirty();
     }
 
-    /// The folders whose files are read: the workspace folders, or without
-    /// any, the folders of the files opened.
-    pub(super) fn roots(&self) -> Vec<PathBuf> {
-        if self.folders.is_empty() {
-            self.extra_roots.clone()
-        } else {
-            self.folders.clone()
-        }
+    /// Lists and reads the files of `roots` on a worker thread, so that the
+    /// main loop goes on answering; the files join the workspace when they
+    /// arrive (`on_indexed`). A re-read of every root cancels the reads still
+    /// running.
+    pub(super) fn index(&mut self, roots: Vec<PathBuf>) {
+        self.read_roots(roots, false);
     }
 
-    pub(super) fn roots_with(&self, added: &[PathBuf]) -> Vec<PathBuf> {
-        let mut roots = self.roots();
-        roots.extend(added.iter().cloned());
-        roots
-    }
-
-    /// Reads every file the walk of `roots` lists, except open ones.
-    pub(super) fn index(&mut self, roots: &[PathBuf]) {
+    /// `index`; with `replace`, the files read replace every listed file
+    /// when they arrive (until then the old ones are still answered from).
+    fn read_roots(&mut self, roots: Vec<PathBuf>, replace: bool) {
         if roots.is_empty() {
             return;
         }
-        let started = Instant::now();
         let config = self.host.workspace().config().clone();
-        let paths = loader::walk(roots, &config);
-        self.listed.extend(paths.iter().cloned());
-        let to_read: Vec<PathBuf> = paths.into_iter().filter(|path| !self.documents.is_open(path)).collect();
-        let count = to_read.len();
-        for file in loader::load_files(&to_read, &config) {
-            self.host.workspace_mut().insert(file);
+        let sender = self.index_sender.clone();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let token = self.begin_progress("Reading the workspace", &roots);
+        self.indexing.push((cancel.clone(), token));
+        let spawned = std::thread::Builder::new().name("kube-lsp index".to_owned()).spawn(move || {
+            let started = Instant::now();
+            let paths = loader::walk(&roots, &config);
+            if cancel.load(Ordering::Relaxed) {
+                return;
+            }
+            let files = loader::load_files(&paths, &config);
+            if cancel.load(Ordering::Relaxed) {
+                return;
+            }
+            tracing::info!("read {} files under {roots:?} in {:?}", files.len(), started.elapsed());
+            // The main loop is gone when this fails; nothing to do.
+            let _ = sender.send(Indexed { roots, paths, files, cancel, replace });
+        });
+        if let Err(error) = spawned {
+            tracing::error!("cannot start reading the workspace: {error}");
         }
-        tracing::info!("read {count} files under {roots:?} in {:?}", started.elapsed());
+    }
+
+    /// Files read in the background join the workspace, unless the read was
+    /// canceled, their root has gone meanwhile, or an open buffer has them.
+    pub(super) fn on_indexed(&mut self, indexed: Indexed) {
+        if let Some(position) = self.indexing.iter().position(|(cancel, _)| Arc::ptr_eq(cancel, &indexed.cancel)) {
+            let (_, token) = self.indexing.remove(position);
+            self.end_progress(token, indexed.files.len());
+        }
+        if indexed.cancel.load(Ordering::Relaxed) {
+            return;
+        }
+        let roots: Vec<PathBuf> = self.disk.roots().to_vec();
+        let held = |path: &Path| roots.iter().any(|root| path.starts_with(root));
+        if !indexed.roots.iter().all(|root| held(root)) {
+            tracing::debug!("dropping the files read under {:?}: no longer a root", indexed.roots);
+            return;
+        }
+        if indexed.replace {
+            let kept: std::collections::HashSet<&PathBuf> = indexed.paths.iter().collect();
+            for path in self.disk.forget_all() {
+                if !kept.contains(&path) && !self.documents.is_open(&path) {
+                    self.host.workspace_mut().remove(&path);
+                }
+            }
+        }
+        self.disk.record_listed(indexed.paths);
+        // What changed on disk while the read ran was read again since (or is
+        // gone): the newer state wins.
+        let fresher = if self.indexing.is_empty() {
+            std::mem::take(&mut self.changed_while_reading)
+        } else {
+            self.changed_while_reading.clone()
+        };
+        let files: Vec<SourceFile> = indexed
+            .files
+            .into_iter()
+            .filter(|file| !self.documents.is_open(&file.path) && !fresher.contains(&file.path))
+            .collect();
+        self.host.workspace_mut().insert_all(files);
         self.mark_dirty();
     }
 
-    /// Walks all roots again after `exclude` or `maxFileSize` changed.
+    /// Walks all roots again after `exclude` or `maxFileSize` changed; the
+    /// files read then replace those listed before.
     pub(super) fn reindex(&mut self) {
-        let previous = std::mem::take(&mut self.listed);
-        for path in previous {
-            if !self.documents.is_open(&path) {
-                self.host.workspace_mut().remove(&path);
-            }
+        for (cancel, token) in std::mem::take(&mut self.indexing) {
+            cancel.store(true, Ordering::Relaxed);
+            self.end_progress(token, 0);
         }
-        let roots = self.roots();
-        self.index(&roots);
+        let roots = self.disk.roots().to_vec();
+        self.read_roots(roots, true);
     }
 
     /// Reads one listed file again from disk, or drops it if it is gone or
-    /// has become a symbolic link (or lies below one now): the walk follows
-    /// none, so none is read, whatever the path was when it was listed.
+    /// can no longer be read as the walk would.
     pub(super) fn reload(&mut self, path: &Path) {
-        let linked =
-            self.roots().iter().find(|root| path.starts_with(root)).is_some_and(|root| through_link(root, path));
-        let file = if linked { None } else { loader::load_file(path, self.host.workspace().config()) };
+        let file =
+            if self.disk.is_readable(path) { loader::load_file(path, self.host.workspace().config()) } else { None };
         match file {
             Some(file) => {
                 self.host.workspace_mut().insert(file);
             }
             None => {
-                self.listed.remove(path);
+                self.disk.forget(path);
                 self.host.workspace_mut().remove(path);
             }
         }
     }
 
+    /// Tells a client that shows progress that a read of `roots` began;
+    /// returns the token to end it with.
+    fn begin_progress(&mut self, title: &str, roots: &[PathBuf]) -> Option<String> {
+        if !self.client.work_done_progress {
+            return None;
+        }
+        self.progress_tokens += 1;
+        let token = format!("kube-lsp/read/{}", self.progress_tokens);
+        self.request::<WorkDoneProgressCreate>(
+            WorkDoneProgressCreateParams { token: NumberOrString::String(token.clone()) },
+            Outgoing::CreateProgress,
+        );
+        let folders: Vec<String> = roots.iter().map(|root| root.display().to_string()).collect();
+        self.progress(
+            &token,
+            WorkDoneProgress::Begin(WorkDoneProgressBegin {
+                title: title.to_owned(),
+                cancellable: Some(false),
+                message: Some(folders.join(", ")),
+                percentage: None,
+            }),
+        );
+        Some(token)
+    }
+
+    fn end_progress(&mut self, token: Option<String>, files: usize) {
+        if let Some(token) = token {
+            let message = Some(format!("{files} files"));
+            self.progress(&token, WorkDoneProgress::End(WorkDoneProgressEnd { message }));
+        }
+    }
+
+    fn progress(&self, token: &str, value: WorkDoneProgress) {
+        self.notify::<Progress>(ProgressParams {
+            token: NumberOrString::String(token.to_owned()),
+            value: ProgressParamsValue::WorkDone(value),
+        });
+    }
+
     pub(super) fn start_watcher(&mut self) {
-        if self.watcher.is_some() {
-            return;
-        }
-        let Some(mut watcher) = FileWatcher::new(self.watch_sender.clone()) else { return };
-        for root in self.roots() {
-            watcher.watch(&root);
-        }
-        self.watcher = Some(watcher);
+        self.disk.start_watcher(self.watch_sender.clone());
     }
 
     /// Brings the workspace up to date with the disk for paths that changed
-    /// (from the client's watcher or ours). The disk says what happened: a
-    /// path that exists changed or was created, one that does not was
-    /// deleted (a folder with everything in it).
-    #[allow(clippy::disallowed_methods)] // FIXME: moves to loader with the disk view.
+    /// (from the client's watcher or ours), as the disk view classifies them.
     pub(super) fn on_files_changed(&mut self, paths: Vec<PathBuf>) {
-        let roots = self.roots();
-        let mut config_changed = false;
-        let mut walk_again: Vec<PathBuf> = Vec::new();
-        let mut seen = HashSet::new();
-        for path in paths {
-            if !seen.insert(path.clone()) {
-                continue;
-            }
-            if self.folders.first().is_some_and(|folder| path == folder.join(CONFIG_FILE_NAME)) {
-                config_changed = true;
-                continue;
-            }
-            let Some(root) = roots.iter().find(|root| path.starts_with(root)) else { continue };
-            if in_hidden_folder(root, &path) {
-                continue;
-            }
-            if through_link(root, &path) {
-                // Not followed, as in the walk: what was read there is gone.
-                self.forget_under(&path);
-            } else if path.is_dir() {
-                // A file of the walk may have become a folder of that name.
-                if self.listed.remove(&path) && !self.documents.is_open(&path) {
-                    self.host.workspace_mut().remove(&path);
-                }
-                walk_again.push(path);
-            } else if path.exists() {
-                if self.listed.contains(&path) {
-                    // Open buffers win over the disk.
-                    if !self.documents.is_open(&path) {
-                        self.reload(&path);
-                    }
-                } else {
-                    // A new file: only a walk knows whether `.gitignore` or
-                    // `exclude` keeps it out.
-                    walk_again.push(path);
-                }
-            } else {
-                self.forget_under(&path);
+        let config = self.host.workspace().config().clone();
+        let changes = self.disk.changes(paths, &config);
+        if !self.indexing.is_empty() {
+            let touched = changes.gone.iter().chain(&changes.changed).chain(&changes.new).cloned();
+            self.changed_while_reading.extend(touched);
+        }
+        for path in changes.gone {
+            if !self.documents.is_open(&path) {
+                self.host.workspace_mut().remove(&path);
             }
         }
-        if !walk_again.is_empty() {
-            self.read_new_files(&roots, &walk_again);
+        // Open buffers win over the disk.
+        for path in changes.changed {
+            if !self.documents.is_open(&path) {
+                self.reload(&path);
+            }
         }
-        if config_changed {
-            self.settings.read_file(self.folders.first().map(PathBuf::as_path));
+        let new: Vec<PathBuf> = changes.new.into_iter().filter(|path| !self.documents.is_open(path)).collect();
+        let files = loader::load_files(&new, &config);
+        self.host.workspace_mut().insert_all(files);
+        if changes.config_file {
+            self.settings.read_file(self.disk.config_file());
             self.apply_settings();
         }
         self.mark_dirty();
-    }
-
-    /// Drops the listed files at or below `path` (open buffers stay).
-    fn forget_under(&mut self, path: &Path) {
-        let under: Vec<PathBuf> = self.listed.iter().filter(|listed| listed.starts_with(path)).cloned().collect();
-        for gone in under {
-            self.listed.remove(&gone);
-            if !self.documents.is_open(&gone) {
-                self.host.workspace_mut().remove(&gone);
-            }
-        }
-    }
-
-    /// Walks the roots holding `paths` and reads the files of the walk that
-    /// lie under one of `paths` and are not read yet.
-    pub(super) fn read_new_files(&mut self, roots: &[PathBuf], paths: &[PathBuf]) {
-        let walked_roots: Vec<PathBuf> =
-            roots.iter().filter(|root| paths.iter().any(|path| path.starts_with(root))).cloned().collect();
-        let config = self.host.workspace().config().clone();
-        let new: Vec<PathBuf> = loader::walk(&walked_roots, &config)
-            .into_iter()
-            .filter(|listed| paths.iter().any(|path| listed.starts_with(path)) && !self.listed.contains(listed))
-            .collect();
-        self.listed.extend(new.iter().cloned());
-        let to_read: Vec<PathBuf> = new.into_iter().filter(|path| !self.documents.is_open(path)).collect();
-        for file in loader::load_files(&to_read, &config) {
-            self.host.workspace_mut().insert(file);
-        }
     }
 }
 
@@ -234,23 +240,4 @@ fn folder_path(uri: &Url) -> Option<PathBuf> {
         return None;
     }
     uri.to_file_path().ok()
-}
-
-/// Whether `path`, or a folder between it and `root`, is a symbolic link
-/// (`root` itself may be one: the user chose it).
-#[allow(clippy::disallowed_methods)] // FIXME: moves to loader with the disk view.
-fn through_link(root: &Path, path: &Path) -> bool {
-    path.ancestors()
-        .take_while(|ancestor| *ancestor != root && ancestor.starts_with(root))
-        .any(|ancestor| std::fs::symlink_metadata(ancestor).is_ok_and(|metadata| metadata.file_type().is_symlink()))
-}
-
-/// Whether `path` lies in a hidden folder below `root` (the walk skips those).
-fn in_hidden_folder(root: &Path, path: &Path) -> bool {
-    let Ok(relative) = path.strip_prefix(root) else { return false };
-    let Some(parent) = relative.parent() else { return false };
-    parent.components().any(|component| match component {
-        Component::Normal(name) => name.to_str().is_some_and(|name| name.starts_with('.')),
-        _ => false,
-    })
 }

@@ -16,6 +16,8 @@ mod disk;
 use std::collections::{BTreeSet, HashSet, VecDeque};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender, TryRecvError};
@@ -42,11 +44,10 @@ use super::documents::Documents;
 use super::handlers::{self, ClientSupport, Context};
 use super::settings::{self, Settings};
 use super::transport::INVALID_MESSAGE_METHOD;
-use super::watcher::FileWatcher;
 use crate::ide::Host;
-use crate::loader::CONFIG_FILE_NAME;
+use crate::loader::{DiskView, CONFIG_FILE_NAME};
 use crate::text::PositionEncoding;
-use crate::workspace::{FileId, Snapshot};
+use crate::workspace::{FileId, Snapshot, SourceFile};
 
 /// Under continuous input, diagnostics wait at most this long.
 const PUBLISH_AFTER: Duration = Duration::from_millis(50);
@@ -75,6 +76,7 @@ pub enum Exit {
 /// Serves one client on `connection` until `exit` or the end of input.
 pub fn serve(connection: Connection, options: Options) -> anyhow::Result<Exit> {
     let (watch_sender, watch_receiver) = crossbeam_channel::unbounded();
+    let (index_sender, index_receiver) = crossbeam_channel::unbounded();
     let server = Server {
         sender: connection.sender,
         receiver: connection.receiver,
@@ -92,13 +94,15 @@ pub fn serve(connection: Connection, options: Options) -> anyhow::Result<Exit> {
         dirty_since: None,
         encoding: PositionEncoding::Utf16,
         client: ClientSupport::default(),
-        folders: Vec::new(),
-        extra_roots: Vec::new(),
-        listed: HashSet::new(),
+        disk: DiskView::default(),
+        indexing: Vec::new(),
+        progress_tokens: 0,
+        changed_while_reading: HashSet::new(),
+        index_sender,
+        index_receiver,
         settings: Settings::default(),
         settings_from_initialization: false,
         shown_problems: Vec::new(),
-        watcher: None,
     };
     server.main_loop()
 }
@@ -117,6 +121,7 @@ enum Phase {
 enum Event {
     Message(Message),
     FilesChanged(Vec<PathBuf>),
+    Indexed(Indexed),
 }
 
 /// A request the server sent to the client, awaiting its answer.
@@ -125,6 +130,7 @@ enum Outgoing {
     RegisterWatchedFiles,
     RegisterConfiguration,
     Configuration,
+    CreateProgress,
 }
 
 struct Server {
@@ -150,18 +156,33 @@ struct Server {
     dirty_since: Option<Instant>,
     encoding: PositionEncoding,
     client: ClientSupport,
-    /// The workspace folders, in the client's order.
-    folders: Vec<PathBuf>,
-    /// Without workspace folders: the folders of the files opened so far.
-    extra_roots: Vec<PathBuf>,
-    /// Every file the walks of the roots listed (read from disk unless open).
-    listed: HashSet<PathBuf>,
+    /// The roots, the files their walks listed, the fallback watcher.
+    disk: DiskView,
+    /// The folder reads still running: each one's cancel flag and the
+    /// client's progress token for it.
+    indexing: Vec<(Arc<AtomicBool>, Option<String>)>,
+    /// Numbers the progress tokens.
+    progress_tokens: u64,
+    /// Paths that changed on disk while a read was running.
+    changed_while_reading: HashSet<PathBuf>,
+    /// Kept so that the index channel never disconnects.
+    index_sender: Sender<Indexed>,
+    index_receiver: Receiver<Indexed>,
     settings: Settings,
     settings_from_initialization: bool,
     /// The configuration problems last shown, so that they are not shown
     /// again on every settings change.
     shown_problems: Vec<String>,
-    watcher: Option<FileWatcher>,
+}
+
+/// Files read from disk on a worker thread, for the main loop to take in.
+pub(super) struct Indexed {
+    roots: Vec<PathBuf>,
+    paths: Vec<PathBuf>,
+    files: Vec<SourceFile>,
+    cancel: Arc<AtomicBool>,
+    /// The read of every root again: what it did not list is gone.
+    replace: bool,
 }
 
 impl Server {
@@ -178,6 +199,7 @@ impl Server {
                     let paths = self.more_changed_paths(paths);
                     self.guarded("file changes", |server| server.on_files_changed(paths));
                 }
+                Event::Indexed(indexed) => self.guarded("files read", |server| server.on_indexed(indexed)),
             }
         }
         tracing::info!("the client closed the connection");
@@ -210,6 +232,9 @@ impl Server {
         if let Ok(paths) = self.watch_receiver.try_recv() {
             return Some(Event::FilesChanged(paths));
         }
+        if let Ok(indexed) = self.index_receiver.try_recv() {
+            return Some(Event::Indexed(indexed));
+        }
         if self.dirty_since.is_some() {
             self.publish_diagnostics();
         }
@@ -217,6 +242,8 @@ impl Server {
             recv(self.receiver) -> message => message.ok().map(Event::Message),
             // Never disconnected: `watch_sender` lives as long as `self`.
             recv(self.watch_receiver) -> paths => Some(Event::FilesChanged(paths.unwrap_or_default())),
+            // Never disconnected either: `index_sender` lives as long as `self`.
+            recv(self.index_receiver) -> indexed => indexed.ok().map(Event::Indexed),
         }
     }
 
@@ -361,15 +388,15 @@ impl Server {
         };
         self.encoding = convert::negotiate_encoding(&params.capabilities);
         self.client = ClientSupport::new(&params.capabilities);
-        self.folders = disk::workspace_folders(&params);
+        self.disk = DiskView::new(disk::workspace_folders(&params));
         if let Some(section) = params.initialization_options.as_ref().and_then(settings::kube_lsp_section) {
             self.settings.editor = section;
             self.settings_from_initialization = true;
         }
-        self.settings.read_file(self.folders.first().map(PathBuf::as_path));
+        self.settings.read_file(self.disk.config_file());
         tracing::info!(
             "initialize: folders {:?}, position encoding {:?}, client {:?}",
-            self.folders,
+            self.disk.folders(),
             self.encoding,
             params.client_info.as_ref().map(|info| &info.name)
         );
@@ -486,8 +513,8 @@ impl Server {
         if self.client.configuration_pull && !self.settings_from_initialization {
             self.pull_configuration();
         }
-        let roots = self.roots();
-        self.index(&roots);
+        let roots = self.disk.roots().to_vec();
+        self.index(roots);
         self.mark_dirty();
     }
 
@@ -519,7 +546,10 @@ impl Server {
             (Outgoing::RegisterConfiguration, Err(error)) => {
                 tracing::info!("the client refused configuration change notifications: {}", error.message);
             }
-            (Outgoing::RegisterWatchedFiles | Outgoing::RegisterConfiguration, Ok(_)) => {}
+            (Outgoing::RegisterWatchedFiles | Outgoing::RegisterConfiguration | Outgoing::CreateProgress, Ok(_)) => {}
+            (Outgoing::CreateProgress, Err(error)) => {
+                tracing::debug!("the client refused a progress token: {}", error.message);
+            }
             (Outgoing::Configuration, Ok(result)) => {
                 // One item was asked for: the `kubeLsp` section.
                 let section = result.get(0).cloned().unwrap_or(Value::Null);
@@ -568,7 +598,7 @@ impl Server {
         let reread = previous.exclude != config.exclude || previous.max_file_size != config.max_file_size;
         tracing::info!("configuration changed: {config:?}");
         self.host.workspace_mut().set_config(config);
-        if reread && !self.listed.is_empty() {
+        if reread && self.disk.has_listed() {
             self.reindex();
         }
         self.mark_dirty();

@@ -11,16 +11,16 @@ use std::path::{Path, PathBuf};
 use crossbeam_channel::Sender;
 use notify::{EventKind, RecursiveMode, Watcher};
 
-use crate::loader::{self, CONFIG_FILE_NAME};
+use super::{is_yaml_path, CONFIG_FILE_NAME};
 
-pub(crate) struct FileWatcher {
+pub(super) struct FileWatcher {
     watcher: notify::RecommendedWatcher,
 }
 
 impl FileWatcher {
     /// A watcher that sends batches of changed paths; `None` (logged) when
     /// the platform cannot watch.
-    pub(crate) fn new(sender: Sender<Vec<PathBuf>>) -> Option<FileWatcher> {
+    pub(super) fn new(sender: Sender<Vec<PathBuf>>) -> Option<FileWatcher> {
         let handler = move |event: notify::Result<notify::Event>| match event {
             Ok(event) => {
                 if matches!(event.kind, EventKind::Access(_)) {
@@ -43,14 +43,14 @@ impl FileWatcher {
         }
     }
 
-    pub(crate) fn watch(&mut self, folder: &Path) {
+    pub(super) fn watch(&mut self, folder: &Path) {
         match self.watcher.watch(folder, RecursiveMode::Recursive) {
             Ok(()) => tracing::info!("watching `{}` for changes", folder.display()),
             Err(error) => tracing::warn!("cannot watch `{}`: {error}", folder.display()),
         }
     }
 
-    pub(crate) fn unwatch(&mut self, folder: &Path) {
+    pub(super) fn unwatch(&mut self, folder: &Path) {
         if let Err(error) = self.watcher.unwatch(folder) {
             tracing::debug!("cannot stop watching `{}`: {error}", folder.display());
         }
@@ -61,10 +61,9 @@ impl FileWatcher {
 /// folder (created, moved or deleted with the files in it). Which of them
 /// lie in hidden or ignored folders is for the main loop to decide, since it
 /// knows the roots.
-#[allow(clippy::disallowed_methods)] // FIXME: moves to loader with the disk view.
 fn is_relevant(path: &Path) -> bool {
     let name = path.file_name().and_then(|name| name.to_str()).unwrap_or("");
-    loader::is_yaml_path(path)
+    is_yaml_path(path)
         || name == "Kustomization"
         || name == CONFIG_FILE_NAME
         || path.extension().is_none()
