@@ -144,8 +144,7 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> anyhow::Result<i32> {
     let roots: Vec<PathBuf> = args.paths.iter().filter(|path| !is_stdin(path)).cloned().collect();
     let mut missing = false;
     for root in &roots {
-        #[allow(clippy::disallowed_methods)] // FIXME: moves to loader with the disk view.
-        if let Err(error) = std::fs::metadata(root) {
+        if let Err(error) = loader::check_readable(root) {
             writeln!(io.stderr, "error: cannot read `{}`: {error}", root.display())?;
             missing = true;
         }

@@ -39,6 +39,12 @@ pub fn walk(roots: &[PathBuf], config: &Config) -> Vec<PathBuf> {
     paths
 }
 
+/// Whether a path given on the command line can be read at all, before it is
+/// walked (the walk only logs a missing root).
+pub fn check_readable(path: &Path) -> std::io::Result<()> {
+    std::fs::metadata(path).map(|_| ())
+}
+
 /// True for `*.yaml` and `*.yml`, in any case.
 pub fn is_yaml_path(path: &Path) -> bool {
     path.extension()
