@@ -11,7 +11,7 @@
 //! `syntax/parse.rs`, the walk's links in `loader/walk.rs`; here they meet
 //! the whole server.
 
-mod support;
+use crate::support;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};

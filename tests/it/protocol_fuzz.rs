@@ -12,7 +12,7 @@
 //! build. The rest is well under a second each. `PROPTEST_CASES=200` runs
 //! deeper.
 
-mod support;
+use crate::support;
 
 use std::time::Instant;
 

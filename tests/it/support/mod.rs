@@ -6,9 +6,6 @@
 //! Every wait is bounded, so a stalled server fails a test instead of hanging
 //! the suite.
 
-// Each test crate uses a different part of this module.
-#![allow(dead_code)]
-
 pub mod stdio;
 
 use std::collections::{HashMap, VecDeque};
