@@ -57,6 +57,9 @@ const HOVER_EVERY: usize = 3;
 /// How often a user asks for a hover or a code action while the index runs.
 const REQUEST_INTERVAL: Duration = Duration::from_millis(20);
 
+/// The parts `KUBE_LSP_BENCH_ONLY` can name, all run by default.
+const PARTS: [&str; 3] = ["files", "workspaces", "memory"];
+
 /// What to run, and how many times.
 struct Settings {
     parts: Vec<String>,
@@ -73,8 +76,11 @@ impl Settings {
         let quick = std::env::var_os("KUBE_LSP_BENCH_QUICK").is_some_and(|value| !value.is_empty() && value != "0");
         let parts = match std::env::var("KUBE_LSP_BENCH_ONLY") {
             Ok(parts) if !parts.trim().is_empty() => parts.split(',').map(|part| part.trim().to_owned()).collect(),
-            _ => ["files", "workspaces", "memory"].map(str::to_owned).to_vec(),
+            _ => PARTS.map(str::to_owned).to_vec(),
         };
+        if let Some(unknown) = parts.iter().find(|part| !PARTS.contains(&part.as_str())) {
+            panic!("KUBE_LSP_BENCH_ONLY: no part `{unknown}`; the parts are {}", PARTS.join(", "));
+        }
         let (parser_runs, opens, keystrokes, index_runs, fixes, storm_keystrokes) =
             if quick { (3, 2, 40, 1, 20, 90) } else { (7, 5, 300, 3, 100, 600) };
         Settings { parts, parser_runs, opens, keystrokes, index_runs, fixes, storm_keystrokes }
