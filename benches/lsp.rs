@@ -1,80 +1,92 @@
-//! The language server's speed and memory through its real interface, next
-//! to the YAML parser alone on the same bytes in the same run: machines are
-//! noisy, so the ratios are what to compare, not the absolute times.
+//! The language server as a user meets it: the release binary spawned over
+//! stdio with a workspace folder on disk, timed from the message an editor
+//! sends to the message it gets back, next to the YAML parser alone on the
+//! same bytes in the same run. Machines are noisy, so the ratios are what
+//! to compare, not the absolute times.
 //!
-//! `cargo bench --bench lsp` runs it (`KUBE_LSP_BENCH_QUICK=1` for fewer
-//! iterations, `KUBE_LSP_BENCH_ONLY=files,workspaces,memory,stdio` for some
-//! parts only, `KUBE_LSP_BENCH_ONLY=breakdown` for the library's steps alone, e.g.
-//! under a profiler); it prints Markdown tables on stdout, progress on
-//! stderr.
+//! `cargo bench --bench lsp` runs it; `KUBE_LSP_BENCH_QUICK=1` runs fewer
+//! iterations, `KUBE_LSP_BENCH_ONLY=files,workspaces,memory` some parts only.
+//! It prints one Markdown table per part on stdout, progress on stderr.
 //!
-//! - Single files of 1, 5 and 20 MiB, opened in an in-process server
-//!   (`lsp_server::Connection::memory()` and `kube_lsp::api::lsp::serve`): the
-//!   time from `didOpen` to the file's diagnostics, then one character typed
-//!   and deleted again in a label value in the middle of the file, each
-//!   keystroke timed to the diagnostics of its version.
-//! - Workspaces of 100, 1,000 and 10,000 files on disk: the time from
-//!   `initialized` to the first published cross-file finding, then hovers on
-//!   StatefulSets' `serviceName`.
-//! - The release binary over stdio: resident memory after opening the 20 MiB
-//!   file; and the 5 MiB session again over stdio, JSON included, beside
-//!   another server when `KUBE_LSP_BENCH_OTHER_SERVER` names its command
+//! - `files`: a 5 MiB file in a folder of its own: `didOpen` → its
+//!   diagnostics; a keystroke → the diagnostics of its version; hovers while
+//!   keys are held down (a change every 30 ms). With
+//!   `KUBE_LSP_BENCH_OTHER_SERVER` (a command) the same for another server
 //!   (`benches/yamlls.sh` runs yaml-language-server that way).
+//! - `workspaces`: 100, 1,000 and 10,000 files: `initialized` → the first
+//!   cross-file diagnostic; hovers and code actions sent right after
+//!   `initialized`, while the index is read; a keystroke in an open
+//!   StatefulSet file; the cross-file fix (`clusterIP: None` typed into the
+//!   Service's file → the StatefulSet's file published without
+//!   `service-not-headless`); hovers during a keystroke storm.
+//! - `memory`: resident memory after opening a 20 MiB file with
+//!   `maxFileSize` raised.
 //!
-//! It measures; it asserts nothing, except that the server answers at all.
+//! The client is the integration tests' (`tests/it/support/stdio.rs`): every
+//! message is stamped when it comes off stdout, and every wait is bounded,
+//! so a broken server fails the run instead of hanging it. It measures; it
+//! asserts nothing but that the server answers.
 
-// A test report prints its tables and progress; only the library must not print.
+// A benchmark reports on stdout and stderr; only the library must not print.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 #[path = "support/generate.rs"]
 mod generate;
+#[path = "../tests/it/support/stdio.rs"]
+mod stdio;
 
-use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc;
-use std::thread::JoinHandle;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use kube_lsp::api::lsp::{serve, Exit, Options};
-use lsp_server::{Connection, Message, Notification, Request, RequestId, Response};
 use lsp_types::Url;
 use rayon::prelude::*;
 use serde_json::{json, Value};
+use stdio::{is_diagnostics, StdioServer};
 
 const MIB: usize = 1024 * 1024;
-/// Every wait is bounded, so a broken server fails the run instead of hanging it.
+/// A bound on every wait, generous for the 10,000-file index on a busy
+/// machine.
 const TIMEOUT: Duration = Duration::from_secs(120);
 /// Raised so that the 20 MiB file is analysed (the default is 10 MiB).
 const MAX_FILE_SIZE: usize = 64 * MIB;
 /// Findings that only another file can explain.
 const CROSS_FILE_CODES: &[&str] = &["service-not-headless", "service-not-found", "selector-mismatch"];
 const SEED: u64 = 20_261_128;
+/// A held-down key repeats about 30 times a second: the storm's pace.
+const STORM_INTERVAL: Duration = Duration::from_millis(30);
+/// A hover every this many keystrokes of a storm.
+const HOVER_EVERY: usize = 3;
+/// How often a user asks for a hover or a code action while the index runs.
+const REQUEST_INTERVAL: Duration = Duration::from_millis(20);
 
-/// How many times each figure is measured.
-struct Iterations {
-    /// The parts to run: `files`, `workspaces`, `memory`, `stdio` (the
-    /// default), and `breakdown`.
+/// The parts `KUBE_LSP_BENCH_ONLY` can name, all run by default.
+const PARTS: [&str; 3] = ["files", "workspaces", "memory"];
+
+/// What to run, and how many times.
+struct Settings {
     parts: Vec<String>,
     parser_runs: usize,
     opens: usize,
     keystrokes: usize,
     index_runs: usize,
-    hovers: usize,
+    fixes: usize,
+    storm_keystrokes: usize,
 }
 
-impl Iterations {
-    fn from_env() -> Iterations {
+impl Settings {
+    fn from_env() -> Settings {
         let quick = std::env::var_os("KUBE_LSP_BENCH_QUICK").is_some_and(|value| !value.is_empty() && value != "0");
         let parts = match std::env::var("KUBE_LSP_BENCH_ONLY") {
             Ok(parts) if !parts.trim().is_empty() => parts.split(',').map(|part| part.trim().to_owned()).collect(),
-            _ => ["files", "workspaces", "memory", "stdio"].map(str::to_owned).to_vec(),
+            _ => PARTS.map(str::to_owned).to_vec(),
         };
-        if quick {
-            Iterations { parts, parser_runs: 3, opens: 1, keystrokes: 40, index_runs: 1, hovers: 100 }
-        } else {
-            Iterations { parts, parser_runs: 9, opens: 7, keystrokes: 300, index_runs: 5, hovers: 1000 }
+        if let Some(unknown) = parts.iter().find(|part| !PARTS.contains(&part.as_str())) {
+            panic!("KUBE_LSP_BENCH_ONLY: no part `{unknown}`; the parts are {}", PARTS.join(", "));
         }
+        let (parser_runs, opens, keystrokes, index_runs, fixes, storm_keystrokes) =
+            if quick { (3, 2, 40, 1, 20, 90) } else { (7, 5, 300, 3, 100, 600) };
+        Settings { parts, parser_runs, opens, keystrokes, index_runs, fixes, storm_keystrokes }
     }
 
     fn runs(&self, part: &str) -> bool {
@@ -82,723 +94,776 @@ impl Iterations {
     }
 }
 
-/// One line of the table.
-struct Row {
-    figure: String,
-    value: String,
-    baseline: String,
-    ratio: String,
-    target: String,
-    /// `None` for a figure without a target.
-    pass: Option<bool>,
-}
-
-impl Row {
-    fn timed(figure: String, value: Duration, baseline: Duration, target: Target) -> Row {
-        Row::with_ratio(figure, value, baseline, value.as_secs_f64() / baseline.as_secs_f64(), target)
-    }
-
-    /// From runs each timed right after the parser alone on the same bytes,
-    /// so that a burst of load elsewhere on the machine hits both: medians
-    /// of each, and the median of the runs' own ratios.
-    fn paired(figure: String, pairs: &[(Duration, Duration)], target: Target) -> Row {
-        let values: Vec<Duration> = pairs.iter().map(|(value, _)| *value).collect();
-        let baselines: Vec<Duration> = pairs.iter().map(|(_, baseline)| *baseline).collect();
-        let mut ratios: Vec<f64> =
-            pairs.iter().map(|(value, baseline)| value.as_secs_f64() / baseline.as_secs_f64()).collect();
-        ratios.sort_by(f64::total_cmp);
-        let ratio = ratios[(ratios.len() - 1) / 2];
-        Row::with_ratio(figure, median(&values), median(&baselines), ratio, target)
-    }
-
-    fn with_ratio(figure: String, value: Duration, baseline: Duration, ratio: f64, target: Target) -> Row {
-        let (target_text, pass) = match target {
-            Target::None => ("—".to_owned(), None),
-            Target::Ratio(limit) => (format!("≤ {limit}×"), Some(ratio <= limit)),
-            Target::Millis(limit) => (format!("≤ {limit} ms"), Some(value.as_secs_f64() * 1000.0 <= limit)),
-        };
-        Row {
-            figure,
-            value: millis(value),
-            baseline: millis(baseline),
-            ratio: format!("{ratio:.3}×"),
-            target: target_text,
-            pass,
-        }
-    }
-}
-
-enum Target {
-    None,
-    Ratio(f64),
-    Millis(f64),
-}
-
-fn millis(duration: Duration) -> String {
-    let ms = duration.as_secs_f64() * 1000.0;
-    if ms < 10.0 {
-        format!("{ms:.2} ms")
-    } else {
-        format!("{ms:.0} ms")
-    }
-}
-
 fn main() {
-    let iterations = Iterations::from_env();
+    let settings = Settings::from_env();
     let started = Instant::now();
     let dir = tempfile::Builder::new().prefix("kube-lsp-bench").tempdir().expect("a temporary folder");
-    let mut rows = Vec::new();
-    let mut breakdowns = Vec::new();
-    let mut workspace_breakdowns = Vec::new();
-
-    // The library's steps alone, e.g. under a profiler.
-    if iterations.runs("breakdown") {
-        for size_mib in [1, 5, 20] {
-            let text = generate::big_file(size_mib * MIB, SEED + size_mib as u64);
-            let path = dir.path().join(format!("big-{size_mib}mib.yaml"));
-            breakdowns.push((size_mib, breakdown(&path, &text, iterations.keystrokes)));
-        }
+    let mut tables = Vec::new();
+    if settings.runs("files") {
+        tables.push(files_part(dir.path(), &settings).to_string());
     }
-
-    // Single files.
-    let sizes: &[usize] = if iterations.runs("files") { &[1, 5, 20] } else { &[] };
-    for &size_mib in sizes {
-        let text = generate::big_file(size_mib * MIB, SEED + size_mib as u64);
-        let folder = dir.path().join(format!("single-{size_mib}"));
-        std::fs::create_dir_all(&folder).expect("a folder");
-        let path = folder.join(format!("big-{size_mib}mib.yaml"));
-        std::fs::write(&path, &text).expect("the file is written");
-        eprintln!("{size_mib} MiB file: {} bytes, {} documents", text.len(), text.matches("\n---\n").count() + 1);
-        // Each open right after the parser alone on the same bytes.
-        let pairs: Vec<(Duration, Duration)> = (0..iterations.opens)
-            .map(|_| {
-                let parser = time_parser(&text);
-                (time_open(&path, &text, Encoding::Utf16).0, parser)
-            })
-            .collect();
-        let parser = median(&pairs.iter().map(|(_, parser)| *parser).collect::<Vec<_>>());
-        eprintln!("  didOpen → diagnostics, parser alone: {pairs:?}");
-        let open_target = if size_mib == 5 { Target::Ratio(2.0) } else { Target::None };
-        rows.push(Row::paired(format!("open a {size_mib} MiB file → its diagnostics"), &pairs, open_target));
-
-        let encodings: &[Encoding] =
-            if size_mib == 5 { &[Encoding::Utf16, Encoding::Utf8] } else { &[Encoding::Utf16] };
-        for &encoding in encodings {
-            let keystrokes = time_keystrokes(&path, &text, encoding, iterations.keystrokes);
-            let (p50, p95) = (percentile(&keystrokes, 0.50), percentile(&keystrokes, 0.95));
-            eprintln!("  keystroke ({encoding:?}): p50 {p50:?}, p95 {p95:?}, max {:?}", percentile(&keystrokes, 1.0));
-            let targeted = size_mib == 5 && encoding == Encoding::Utf16;
-            let name = format!("keystroke in the {size_mib} MiB file → its diagnostics ({})", encoding.label());
-            let (t50, t95) =
-                if targeted { (Target::Millis(5.0), Target::Millis(15.0)) } else { (Target::None, Target::None) };
-            rows.push(Row::timed(format!("{name}, p50"), p50, parser, t50));
-            rows.push(Row::timed(format!("{name}, p95"), p95, parser, t95));
-        }
-        breakdowns.push((size_mib, breakdown(&path, &text, iterations.keystrokes)));
+    if settings.runs("workspaces") {
+        tables.push(workspaces_part(dir.path(), &settings).to_string());
     }
-
-    // Workspaces.
-    let counts: &[usize] = if iterations.runs("workspaces") { &[100, 1_000, 10_000] } else { &[] };
-    for &file_count in counts {
-        let files = generate::workspace(file_count, SEED);
-        let root = dir.path().join(format!("workspace-{file_count}"));
-        for file in &files {
-            let path = root.join(&file.path);
-            std::fs::create_dir_all(path.parent().expect("a parent")).expect("a folder");
-            std::fs::write(&path, &file.text).expect("the file is written");
-        }
-        let bytes: usize = files.iter().map(|file| file.text.len()).sum();
-        eprintln!("{file_count} files: {bytes} bytes");
-        let texts: Vec<&str> = files.iter().map(|file| file.text.as_str()).collect();
-        let runs = if file_count == 10_000 { iterations.index_runs } else { iterations.index_runs.max(3) };
-        // Each run right after the parser alone on the same files.
-        let mut pairs = Vec::new();
-        let mut server = None;
-        for run in 0..runs {
-            let parser = time_parser_parallel(&texts);
-            let (time, client) = time_index(&root);
-            pairs.push((time, parser));
-            if run + 1 == runs && file_count == 10_000 {
-                server = Some(client);
-            } else {
-                client.shut_down();
-            }
-        }
-        eprintln!(
-            "  initialized → first cross-file finding, parser alone on {} threads: {pairs:?}",
-            rayon::current_num_threads()
-        );
-        let target = if file_count == 10_000 { Target::Ratio(2.0) } else { Target::None };
-        let figure = format!(
-            "index {} files ({:.1} MB) → first cross-file finding (parser on {} cores)",
-            thousands(file_count),
-            bytes as f64 / 1e6,
-            rayon::current_num_threads()
-        );
-        rows.push(Row::paired(figure, &pairs, target));
-
-        workspace_breakdowns.push((file_count, workspace_breakdown(&root, iterations.index_runs)));
-
-        if let Some(mut client) = server {
-            let (p50, p95, parser_one) = time_hovers(&mut client, &root, &files, iterations.hovers);
-            eprintln!("  hover: p50 {p50:?}, p95 {p95:?}; parser alone on the hovered file {parser_one:?}");
-            let figure = "hover on a StatefulSet's `serviceName` in the 10,000-file workspace";
-            rows.push(Row::timed(format!("{figure}, p50"), p50, parser_one, Target::None));
-            rows.push(Row::timed(format!("{figure}, p95"), p95, parser_one, Target::Millis(2.0)));
-            client.shut_down();
-        }
+    if settings.runs("memory") {
+        tables.push(memory_part(dir.path()).to_string());
     }
-
-    // Memory, in the release binary.
-    if iterations.runs("memory") {
-        rows.extend(memory_rows(dir.path()));
-    }
-
-    // The same session over stdio, side by side with another server.
-    if iterations.runs("stdio") {
-        rows.extend(stdio_rows(dir.path(), &iterations));
-    }
-
-    println!("{}", table(&rows));
-    if !breakdowns.is_empty() {
-        println!("{}", breakdown_table(&breakdowns));
-    }
-    if !workspace_breakdowns.is_empty() {
-        println!("{}", workspace_breakdown_table(&workspace_breakdowns));
+    for table in &tables {
+        println!("{table}");
     }
     eprintln!("benchmark finished in {:.0?}", started.elapsed());
 }
 
-fn memory_rows(dir: &Path) -> Vec<Row> {
-    let mut rows = Vec::new();
-    let text = generate::big_file(20 * MIB, SEED + 20);
-    let path = dir.join("memory").join("big-20mib.yaml");
-    std::fs::create_dir_all(dir.join("memory")).expect("a folder");
-    std::fs::write(&path, &text).expect("the file is written");
-    let memory = measure_memory(&path, &text);
-    eprintln!(
-        "memory: idle {} KiB, after opening {} KiB, peak {} KiB",
-        memory.idle_rss_kib, memory.rss_kib, memory.peak_kib
+// The parts.
+
+/// The 5 MiB file: open, keystrokes, hovers during a storm; for kube-lsp and,
+/// when named, another server.
+fn files_part(dir: &Path, settings: &Settings) -> Table {
+    let text = generate::big_file(5 * MIB, SEED + 5);
+    let folder = dir.join("file-5mib");
+    let path = folder.join("big-5mib.yaml");
+    write_file(&path, &text);
+    let unsaved = folder.join("new-5mib.yaml");
+    eprintln!("5 MiB file: {} bytes, {} documents", text.len(), text.matches("\n---\n").count() + 1);
+    let mut servers = vec![Server::kube_lsp()];
+    if let Ok(command) = std::env::var("KUBE_LSP_BENCH_OTHER_SERVER") {
+        let name = std::env::var("KUBE_LSP_BENCH_OTHER_NAME").unwrap_or_else(|_| "other server".to_owned());
+        servers.push(Server { name, command: command.split_whitespace().map(str::to_owned).collect() });
+    }
+    let mut table = Table::new("A 5 MiB file (parser: one thread)");
+    let keystroke = Keystroke::at_end_of(&text, "    tier: frontend", text.len() / 2);
+    // Far before the keystroke, so the storm does not move it.
+    let hover_at = offset_after(&text, "  serviceName: ", 0) + 2;
+    for server in &servers {
+        // Each open right after the parser alone on the same bytes: the
+        // file the server has read from the folder, and the same text as a
+        // new file not yet saved, which it has not (closed again after).
+        let mut pairs = Vec::new();
+        let mut unsaved_pairs = Vec::new();
+        let mut session = None;
+        for run in 0..settings.opens.max(1) {
+            let mut client = server.start(Some(&folder));
+            client.initialized_and_settled();
+            let parser = time_parse_one(&text);
+            let sent = client.open(&path, &text);
+            pairs.push((client.diagnostics(&file_uri(&path), 1).at - sent, parser));
+            let parser = time_parse_one(&text);
+            let sent = client.open(&unsaved, &text);
+            unsaved_pairs.push((client.diagnostics(&file_uri(&unsaved), 1).at - sent, parser));
+            client.close(&unsaved);
+            client.settle();
+            if run + 1 == settings.opens.max(1) {
+                session = Some(client);
+            } else {
+                client.server.shut_down();
+            }
+        }
+        let parser = median(&pairs.iter().map(|(_, parser)| *parser).collect::<Vec<_>>());
+        eprintln!("  {}: didOpen → diagnostics, parser alone: {pairs:?}; unsaved: {unsaved_pairs:?}", server.name);
+        table.paired(format!("{}: open it → its diagnostics", server.name), &pairs, Target::None);
+        table.paired(
+            format!("{}: open it as a new file, not on disk → its diagnostics", server.name),
+            &unsaved_pairs,
+            Target::None,
+        );
+
+        let mut client = session.expect("one open at least");
+        let times = client.keystrokes(&path, &keystroke, settings.keystrokes);
+        eprintln!("  {}: keystroke p50 {:?}, p95 {:?}", server.name, percentile(&times, 0.5), percentile(&times, 0.95));
+        let targeted = server.is_kube_lsp();
+        let (t50, t95) =
+            if targeted { (Target::MillisAndRatio(5.0, 0.05), Target::None) } else { (Target::None, Target::None) };
+        table.timed(format!("{}: keystroke → its diagnostics, p50", server.name), percentile(&times, 0.5), parser, t50);
+        table.timed(
+            format!("{}: keystroke → its diagnostics, p95", server.name),
+            percentile(&times, 0.95),
+            parser,
+            t95,
+        );
+
+        let storm = client.storm(&path, &text, &keystroke, hover_at, settings.storm_keystrokes);
+        eprintln!("  {}: hovers during a storm: {}", server.name, storm.summary());
+        let target = if targeted { Target::Millis(20.0) } else { Target::None };
+        table.spread(format!("{}: hover during a keystroke storm, p50", server.name), &storm.hovers, 0.5, Target::None);
+        table.spread(format!("{}: hover during a keystroke storm, p95", server.name), &storm.hovers, 0.95, target);
+        table.note(format!(
+            "{}: storm of {} keystrokes every {} ms, a hover every {HOVER_EVERY}; the last keystroke's diagnostics {} \
+             after it was sent",
+            server.name,
+            storm.keystrokes,
+            STORM_INTERVAL.as_millis(),
+            millis(storm.settled)
+        ));
+        client.server.shut_down();
+    }
+    table
+}
+
+/// What one workspace measured.
+struct WorkspaceFigures {
+    file_count: usize,
+    bytes: usize,
+    /// `initialized` → the first cross-file diagnostic, each run paired with
+    /// the parser on two threads right before it.
+    index: Vec<(Duration, Duration)>,
+    parser_one_thread: Duration,
+    during_index: DuringIndex,
+    /// The parser on one thread on the StatefulSet's file typed in.
+    parser_file: Duration,
+    keystrokes: Vec<Duration>,
+    fixes: Fixes,
+    storm: Storm,
+}
+
+/// Workspaces of 100, 1,000 and 10,000 files.
+fn workspaces_part(dir: &Path, settings: &Settings) -> Grid {
+    let two_threads = rayon::ThreadPoolBuilder::new().num_threads(2).build().expect("a pool of two threads");
+    let mut measured = Vec::new();
+    for file_count in [100, 1_000, 10_000] {
+        let files = generate::workspace(file_count, SEED);
+        let root = dir.join(format!("workspace-{file_count}"));
+        for file in &files {
+            write_file(&root.join(&file.path), &file.text);
+        }
+        let bytes: usize = files.iter().map(|file| file.text.len()).sum();
+        eprintln!("{} files: {bytes} bytes", thousands(file_count));
+        let texts: Vec<&str> = files.iter().map(|file| file.text.as_str()).collect();
+
+        // Index: each run right after the parser alone on the same files.
+        let runs = if file_count == 10_000 { settings.index_runs } else { settings.index_runs.max(3) };
+        let mut index = Vec::new();
+        let mut one_thread = Vec::new();
+        for _ in 0..runs {
+            one_thread.push(time_parse_all(&texts));
+            let parser = two_threads.install(|| time_parse_all(&texts));
+            let mut client = Server::kube_lsp().start(Some(&root));
+            let sent = client.notify_initialized();
+            let first = client.server.wait_timed("cross-file diagnostic", has_cross_file_finding);
+            index.push((first.at - sent, parser));
+            client.server.shut_down();
+        }
+        eprintln!("  initialized → first cross-file diagnostic, parser alone on two threads: {index:?}");
+
+        // The app whose Service is not headless, in files of its own.
+        let service = files
+            .iter()
+            .find(|file| file.text.contains("# clusterIP: None was dropped"))
+            .expect("a Service that is not headless");
+        let app = service.path.strip_suffix("-service.yaml").expect("a Service file");
+        let stateful_set = files
+            .iter()
+            .find(|file| file.path == format!("{app}-statefulset.yaml"))
+            .expect("the StatefulSet of that Service");
+        let stateful_set_path = root.join(&stateful_set.path);
+        let service_path = root.join(&service.path);
+        let parser_file =
+            median(&(0..settings.parser_runs).map(|_| time_parse_one(&stateful_set.text)).collect::<Vec<_>>());
+        let service_name_at = offset_after(&stateful_set.text, "  serviceName: ", 0) + 2;
+
+        // Requests while the index is read: a fresh server, the StatefulSet
+        // opened right after `initialized`, then hovers and code actions.
+        let mut client = Server::kube_lsp().start(Some(&root));
+        client.notify_initialized();
+        client.open(&stateful_set_path, &stateful_set.text);
+        let during_index = client.requests_until_indexed(&stateful_set_path, &stateful_set.text, service_name_at);
+        eprintln!("  while indexing: hovers {:?}, code actions {:?}", during_index.hovers, during_index.code_actions);
+        // Settled, with both files of the app open.
+        client.server.diagnostics_of(&file_uri(&stateful_set_path), 1);
+        client.settle();
+        client.open(&service_path, &service.text);
+        client.server.diagnostics_of(&file_uri(&service_path), 1);
+        client.settle();
+
+        let keystroke = Keystroke::at_end_of(&stateful_set.text, "          image: ", 0);
+        let keystrokes = client.keystrokes(&stateful_set_path, &keystroke, settings.keystrokes);
+        eprintln!("  keystroke: p50 {:?}, p95 {:?}", percentile(&keystrokes, 0.5), percentile(&keystrokes, 0.95));
+        let fixes = client.cross_file_fixes(&stateful_set_path, &service_path, &service.text, settings.fixes);
+        eprintln!(
+            "  cross-file fix: p50 {:?}, p95 {:?}; undone: p50 {:?}",
+            percentile(&fixes.fixes, 0.5),
+            percentile(&fixes.fixes, 0.95),
+            percentile(&fixes.breaks, 0.5)
+        );
+        let storm = client.storm(
+            &stateful_set_path,
+            &stateful_set.text,
+            &keystroke,
+            service_name_at,
+            settings.storm_keystrokes,
+        );
+        eprintln!("  hovers during a storm: {}", storm.summary());
+        client.server.shut_down();
+        measured.push(WorkspaceFigures {
+            file_count,
+            bytes,
+            index,
+            parser_one_thread: median(&one_thread),
+            during_index,
+            parser_file,
+            keystrokes,
+            fixes,
+            storm,
+        });
+    }
+    workspace_grid(&measured)
+}
+
+/// The workspaces side by side; targets are for the largest.
+fn workspace_grid(measured: &[WorkspaceFigures]) -> Grid {
+    let mut grid = Grid::new(
+        "Workspaces (targets for the 10,000 files)",
+        measured.iter().map(|figures| format!("{} files", thousands(figures.file_count))).collect(),
     );
+    let cells = |cell: &dyn Fn(&WorkspaceFigures) -> String| measured.iter().map(cell).collect::<Vec<_>>();
+    let last = measured.last().expect("a workspace");
+    grid.row("bytes", cells(&|figures| format!("{:.1} MB", figures.bytes as f64 / 1e6)), "", None);
+    let index = |figures: &WorkspaceFigures| median(&figures.index.iter().map(|(time, _)| *time).collect::<Vec<_>>());
+    let parser = |figures: &WorkspaceFigures| median(&figures.index.iter().map(|(_, time)| *time).collect::<Vec<_>>());
+    let index_ratio = |figures: &WorkspaceFigures| {
+        let mut ratios: Vec<f64> =
+            figures.index.iter().map(|(time, parser)| time.as_secs_f64() / parser.as_secs_f64()).collect();
+        ratios.sort_by(f64::total_cmp);
+        ratios[(ratios.len() - 1) / 2]
+    };
+    grid.row("index → first cross-file diagnostic", cells(&|figures| millis(index(figures))), "", None);
+    grid.row(
+        "parser alone, two threads (one thread)",
+        cells(&|figures| format!("{} ({})", millis(parser(figures)), millis(figures.parser_one_thread))),
+        "",
+        None,
+    );
+    grid.row(
+        "index ÷ parser on two threads",
+        cells(&|figures| format!("{:.2}×", index_ratio(figures))),
+        "≤ 2×",
+        Some(index_ratio(last) <= 2.0),
+    );
+    let hover_p95 = percentile(&last.during_index.hovers, 0.95);
+    grid.row(
+        "hover while the index runs, p50 / p95 (n)",
+        cells(&|figures| spread(&figures.during_index.hovers)),
+        "p95 ≤ 20 ms",
+        Some(hover_p95.as_secs_f64() * 1000.0 <= 20.0),
+    );
+    grid.row(
+        "code action while the index runs, p50 / p95 (n)",
+        cells(&|figures| spread(&figures.during_index.code_actions)),
+        "",
+        None,
+    );
+    let keystroke_p50 = |figures: &WorkspaceFigures| percentile(&figures.keystrokes, 0.5);
+    grid.row(
+        "keystroke → its diagnostics, p50 / p95",
+        cells(&|figures| {
+            format!("{} / {}", millis(keystroke_p50(figures)), millis(percentile(&figures.keystrokes, 0.95)))
+        }),
+        "p50 ≤ 2 ms",
+        Some(keystroke_p50(last).as_secs_f64() * 1000.0 <= 2.0),
+    );
+    let first = measured.first().expect("a workspace");
+    let against_first =
+        |figures: &WorkspaceFigures| keystroke_p50(figures).as_secs_f64() / keystroke_p50(first).as_secs_f64();
+    grid.row(
+        &format!("keystroke p50 ÷ the same in {} files", thousands(first.file_count)),
+        cells(&|figures| format!("{:.2}×", against_first(figures))),
+        "≤ 2×",
+        Some(against_first(last) <= 2.0),
+    );
+    grid.row("parser alone on the file typed in, one thread", cells(&|figures| millis(figures.parser_file)), "", None);
+    let fix_p50 = percentile(&last.fixes.fixes, 0.5);
+    grid.row(
+        "cross-file fix → the StatefulSet's file re-published, p50 / p95",
+        cells(&|figures| {
+            format!(
+                "{} / {}",
+                millis(percentile(&figures.fixes.fixes, 0.5)),
+                millis(percentile(&figures.fixes.fixes, 0.95))
+            )
+        }),
+        "p50 ≤ 5 ms",
+        Some(fix_p50.as_secs_f64() * 1000.0 <= 5.0),
+    );
+    grid.row(
+        "the fix undone → the finding back, p50",
+        cells(&|figures| millis(percentile(&figures.fixes.breaks, 0.5))),
+        "",
+        None,
+    );
+    let storm_p95 = percentile(&last.storm.hovers, 0.95);
+    grid.row(
+        "hover during a keystroke storm, p50 / p95 (n)",
+        cells(&|figures| spread(&figures.storm.hovers)),
+        "p95 ≤ 20 ms",
+        Some(storm_p95.as_secs_f64() * 1000.0 <= 20.0),
+    );
+    grid.row("the storm's last keystroke → its diagnostics", cells(&|figures| millis(figures.storm.settled)), "", None);
+    grid.note(
+        "index: `initialized` → the first published `service-not-headless`, `service-not-found` or \
+         `selector-mismatch`, each run right after the parser alone on the same files (medians; the ratio is the \
+         median of the runs' own ratios)"
+            .to_owned(),
+    );
+    grid.note(format!(
+        "while the index runs: a hover or a code action on the open StatefulSet's `serviceName` every {} ms from \
+         right after `initialized` until the first cross-file diagnostic, each timed to its answer",
+        REQUEST_INTERVAL.as_millis()
+    ));
+    grid.note(
+        "keystroke: `x` typed at the end of the open StatefulSet's `image:` line and deleted again, each timed to \
+         the `publishDiagnostics` of its version"
+            .to_owned(),
+    );
+    grid.note(
+        "cross-file fix: the Service's file open too; its commented-out line replaced by `clusterIP: None`, timed \
+         to the StatefulSet's file published without `service-not-headless`; then undone"
+            .to_owned(),
+    );
+    grid.note(format!(
+        "storm: {} keystrokes, one every {} ms (a held-down key), a hover every {HOVER_EVERY}, nothing awaited",
+        last.storm.keystrokes,
+        STORM_INTERVAL.as_millis()
+    ));
+    grid
+}
+
+/// `p50 / p95 (n)` of request times.
+fn spread(times: &[Duration]) -> String {
+    if times.is_empty() {
+        return "— (0)".to_owned();
+    }
+    format!("{} / {} ({})", millis(percentile(times, 0.5)), millis(percentile(times, 0.95)), times.len())
+}
+
+/// Resident memory of the child after opening the 20 MiB file.
+fn memory_part(dir: &Path) -> Table {
+    let text = generate::big_file(20 * MIB, SEED + 20);
+    let folder = dir.join("file-20mib");
+    let path = folder.join("big-20mib.yaml");
+    write_file(&path, &text);
+    let mut client = Server::kube_lsp().start(Some(&folder));
+    client.initialized_and_settled();
+    let (idle_kib, _) = status_kib(client.server.pid());
+    let sent = client.open(&path, &text);
+    let opened = client.server.diagnostics_of(&file_uri(&path), 1).at - sent;
+    client.settle();
+    let (rss_kib, peak_kib) = status_kib(client.server.pid());
+    client.server.shut_down();
+    eprintln!("memory: idle {idle_kib} KiB, after opening {rss_kib} KiB, peak {peak_kib} KiB; open took {opened:?}");
     let file_mib = text.len() as f64 / MIB as f64;
     let mib = |kib: u64| kib as f64 / 1024.0;
-    rows.push(Row {
+    let mut table = Table::new("Memory (the release binary, /proc/<pid>/status)");
+    table.row(Row {
         figure: "resident memory after opening the 20 MiB file (VmRSS)".to_owned(),
-        value: format!("{:.0} MiB", mib(memory.rss_kib)),
+        measured: format!("{:.0} MiB", mib(rss_kib)),
         baseline: format!("{file_mib:.0} MiB of text"),
-        ratio: format!("{:.2}×", mib(memory.rss_kib) / file_mib),
+        ratio: format!("{:.2}×", mib(rss_kib) / file_mib),
         target: "≤ 120 MiB".to_owned(),
-        pass: Some(mib(memory.rss_kib) <= 120.0),
+        verdict: Some(mib(rss_kib) <= 120.0),
     });
-    rows.push(Row {
-        figure: "peak resident memory while opening it (VmHWM)".to_owned(),
-        value: format!("{:.0} MiB", mib(memory.peak_kib)),
+    table.row(Row {
+        figure: "peak resident memory (VmHWM)".to_owned(),
+        measured: format!("{:.0} MiB", mib(peak_kib)),
         baseline: format!("{file_mib:.0} MiB of text"),
-        ratio: format!("{:.2}×", mib(memory.peak_kib) / file_mib),
+        ratio: format!("{:.2}×", mib(peak_kib) / file_mib),
         target: "—".to_owned(),
-        pass: None,
+        verdict: None,
     });
-    rows.push(Row {
-        figure: "resident memory of the idle server (VmRSS)".to_owned(),
-        value: format!("{:.1} MiB", mib(memory.idle_rss_kib)),
+    table.row(Row {
+        figure: "resident memory before the open, the folder read (VmRSS)".to_owned(),
+        measured: format!("{:.1} MiB", mib(idle_kib)),
         baseline: "—".to_owned(),
         ratio: "—".to_owned(),
         target: "—".to_owned(),
-        pass: None,
+        verdict: None,
     });
-    rows
+    table.note(format!(
+        "the file lies in the workspace folder, so the server has read it before the open; opening it took {} \
+         (`maxFileSize` raised to {} MiB in `initializationOptions`)",
+        millis(opened),
+        MAX_FILE_SIZE / MIB
+    ));
+    table
 }
 
-fn table(rows: &[Row]) -> String {
-    let mut out = String::from(
-        "| figure | measured | parser alone | ratio | target | verdict |\n| --- | ---: | ---: | ---: | --- | --- |\n",
-    );
-    for row in rows {
-        let verdict = match row.pass {
-            None => "",
-            Some(true) => "PASS",
-            Some(false) => "MISS",
-        };
-        out.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} |\n",
-            row.figure, row.value, row.baseline, row.ratio, row.target, verdict
+// Driving a server.
+
+/// A language server to spawn: kube-lsp's release binary, or another.
+struct Server {
+    name: String,
+    command: Vec<String>,
+}
+
+impl Server {
+    fn kube_lsp() -> Server {
+        Server { name: "kube-lsp".to_owned(), command: vec![env!("CARGO_BIN_EXE_kube-lsp").to_owned()] }
+    }
+
+    fn is_kube_lsp(&self) -> bool {
+        self.name == "kube-lsp"
+    }
+
+    /// Spawned and initialized (UTF-16 positions, the client watching the
+    /// files as VS Code does), with `folder` as its workspace folder;
+    /// `initialized` is left to the caller.
+    fn start(&self, folder: Option<&Path>) -> Client {
+        let (program, args) = self.command.split_first().expect("a command");
+        let mut command = Command::new(program);
+        command.args(args).env("KUBE_LSP_LOG", "warn");
+        let mut server = StdioServer::spawn_command(command).with_timeout(TIMEOUT).answering(Box::new(
+            |method, params| match method {
+                "workspace/configuration" => Value::Array(
+                    params["items"]
+                        .as_array()
+                        .map(|items| items.iter().map(|item| settings_section(item["section"].as_str())).collect())
+                        .unwrap_or_default(),
+                ),
+                _ => Value::Null,
+            },
         ));
+        let folders = folder.map(|folder| {
+            let uri = Url::from_directory_path(folder).expect("an absolute folder");
+            json!([{"uri": uri, "name": "bench"}])
+        });
+        let params = json!({
+            "processId": null,
+            "rootUri": null,
+            "capabilities": {
+                "general": {"positionEncodings": ["utf-16"]},
+                "workspace": {
+                    "didChangeWatchedFiles": {"dynamicRegistration": true},
+                    "workspaceFolders": true,
+                    "configuration": true,
+                },
+                "textDocument": {"publishDiagnostics": {"versionSupport": true, "relatedInformation": true}},
+            },
+            "initializationOptions": {"kubeLsp": {"maxFileSize": MAX_FILE_SIZE}},
+            "workspaceFolders": folders,
+        });
+        let answer = server.request("initialize", params);
+        assert!(answer.get("result").is_some(), "`initialize` answered {answer}");
+        Client { server, versions: Default::default(), versioned: self.is_kube_lsp() }
     }
-    out
 }
 
-fn thousands(number: usize) -> String {
-    let digits = number.to_string();
-    let mut out = String::new();
-    for (position, digit) in digits.chars().enumerate() {
-        if position > 0 && (digits.len() - position) % 3 == 0 {
-            out.push(',');
+/// The settings a server may ask for with `workspace/configuration`: schemas
+/// off for yaml-language-server, so that it checks syntax only and never
+/// reaches for the network.
+fn settings_section(section: Option<&str>) -> Value {
+    match section {
+        Some("yaml") => {
+            json!({"validate": true, "hover": true, "completion": true, "schemaStore": {"enable": false}, "schemas": {}})
         }
-        out.push(digit);
-    }
-    out
-}
-
-// Statistics.
-
-fn median(times: &[Duration]) -> Duration {
-    percentile(times, 0.5)
-}
-
-/// Nearest rank.
-fn percentile(times: &[Duration], fraction: f64) -> Duration {
-    let mut sorted = times.to_vec();
-    sorted.sort();
-    let rank = ((fraction * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-    sorted[rank - 1]
-}
-
-// Where the time goes: the library's steps, called directly.
-
-/// Medians of the steps behind an open and a keystroke (the same edit as
-/// `time_keystrokes`), called on the library without the protocol: what is
-/// left of the LSP figures is the protocol layer (positions, conversion of
-/// findings, JSON).
-struct Breakdown {
-    open_analyse: Duration,
-    keystroke_edit: Duration,
-    index: Duration,
-    checks: Duration,
-}
-
-fn breakdown(path: &Path, text: &str, keystrokes: usize) -> Breakdown {
-    use kube_lsp::api::config::Config;
-    use kube_lsp::api::text::TextRange;
-    use kube_lsp::api::workspace::Workspace;
-
-    let config = Config { max_file_size: MAX_FILE_SIZE as u64, ..Config::default() };
-    let mut open_times = Vec::new();
-    let mut workspace = Workspace::new(config.clone());
-    for _ in 0..3 {
-        workspace = Workspace::new(config.clone());
-        let text = text.to_owned();
-        let started = Instant::now();
-        workspace.set_text(path.to_path_buf(), text, Some(1));
-        open_times.push(started.elapsed());
-    }
-    let id = workspace.file_id(path).expect("the file was added");
-    let label = "    tier: frontend";
-    let middle = text.len() / 2;
-    let offset = middle + text[middle..].find(label).expect("a web front after the middle") + label.len();
-    let (mut edits, mut indexes, mut checks) = (Vec::new(), Vec::new(), Vec::new());
-    for keystroke in 0..keystrokes.min(100) {
-        let change = if keystroke % 2 == 0 {
-            (TextRange::new(offset, offset), "x")
-        } else {
-            (TextRange::new(offset, offset + 1), "")
-        };
-        let started = Instant::now();
-        workspace.edit(id, Some(keystroke as i32 + 2), &[kube_lsp::api::text::TextEdit::new(change.0, change.1)]);
-        edits.push(started.elapsed());
-        let started = Instant::now();
-        let snapshot = workspace.snapshot();
-        indexes.push(started.elapsed());
-        let started = Instant::now();
-        std::hint::black_box(kube_lsp::api::checks::check(&snapshot));
-        checks.push(started.elapsed());
-    }
-    Breakdown {
-        open_analyse: median(&open_times),
-        keystroke_edit: median(&edits),
-        index: median(&indexes),
-        checks: median(&checks),
-    }
-}
-
-fn breakdown_table(breakdowns: &[(usize, Breakdown)]) -> String {
-    let mut out = String::from(
-        "| file | analyse on open (`set_text`) | keystroke: `Workspace::edit` | index (`snapshot`) | `checks::check_by_file` |\n\
-         | ---: | ---: | ---: | ---: | ---: |\n",
-    );
-    for (size_mib, breakdown) in breakdowns {
-        out.push_str(&format!(
-            "| {size_mib} MiB | {} | {} | {} | {} |\n",
-            millis(breakdown.open_analyse),
-            millis(breakdown.keystroke_edit),
-            millis(breakdown.index),
-            millis(breakdown.checks)
-        ));
-    }
-    out
-}
-
-/// Medians of the steps behind indexing a workspace, called on the library:
-/// what is left of the LSP figure is the protocol layer (converting and
-/// sending every file's diagnostics).
-struct WorkspaceBreakdown {
-    walk: Duration,
-    load: Duration,
-    index: Duration,
-    checks: Duration,
-}
-
-fn workspace_breakdown(root: &Path, runs: usize) -> WorkspaceBreakdown {
-    use kube_lsp::api::config::Config;
-    use kube_lsp::api::workspace::Workspace;
-
-    let config = Config { max_file_size: MAX_FILE_SIZE as u64, ..Config::default() };
-    let (mut walks, mut loads, mut indexes, mut checks) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..runs.max(3) {
-        let started = Instant::now();
-        let paths = kube_lsp::api::loader::walk(&[root.to_path_buf()], &config);
-        walks.push(started.elapsed());
-        let started = Instant::now();
-        let files = kube_lsp::api::loader::load_files(&paths, &config);
-        let mut workspace = Workspace::new(config.clone());
-        for file in files {
-            workspace.insert(file);
-        }
-        loads.push(started.elapsed());
-        let started = Instant::now();
-        let snapshot = workspace.snapshot();
-        indexes.push(started.elapsed());
-        let started = Instant::now();
-        std::hint::black_box(kube_lsp::api::checks::check(&snapshot));
-        checks.push(started.elapsed());
-    }
-    WorkspaceBreakdown { walk: median(&walks), load: median(&loads), index: median(&indexes), checks: median(&checks) }
-}
-
-fn workspace_breakdown_table(breakdowns: &[(usize, WorkspaceBreakdown)]) -> String {
-    let mut out = String::from(
-        "| workspace | walk (`loader::walk`) | read + analyse (`loader::load_files`, all cores) | index (`snapshot`) | `checks::check_by_file` |\n\
-         | ---: | ---: | ---: | ---: | ---: |\n",
-    );
-    for (file_count, breakdown) in breakdowns {
-        out.push_str(&format!(
-            "| {} files | {} | {} | {} | {} |\n",
-            thousands(*file_count),
-            millis(breakdown.walk),
-            millis(breakdown.load),
-            millis(breakdown.index),
-            millis(breakdown.checks)
-        ));
-    }
-    out
-}
-
-// The parser alone.
-
-/// Every event of the text, the way the server's parser reads a document, but
-/// over the whole file at once and building nothing.
-fn count_events(text: &str) -> usize {
-    let mut parser = granit_parser::Parser::new_from_str(text);
-    let mut count = 0;
-    while let Some(event) = parser.next_event() {
-        if event.is_err() {
-            break;
-        }
-        count += 1;
-    }
-    count
-}
-
-fn time_parser(text: &str) -> Duration {
-    let started = Instant::now();
-    std::hint::black_box(count_events(std::hint::black_box(text)));
-    started.elapsed()
-}
-
-/// The files parsed on every core (rayon's global pool).
-fn time_parser_parallel(texts: &[&str]) -> Duration {
-    let started = Instant::now();
-    let events: usize = texts.par_iter().map(|text| count_events(text)).sum();
-    std::hint::black_box(events);
-    started.elapsed()
-}
-
-// The in-process client.
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Encoding {
-    Utf8,
-    Utf16,
-}
-
-impl Encoding {
-    fn label(self) -> &'static str {
-        match self {
-            Encoding::Utf8 => "UTF-8 positions",
-            Encoding::Utf16 => "UTF-16 positions",
-        }
+        Some("kubeLsp") => json!({"maxFileSize": MAX_FILE_SIZE}),
+        _ => Value::Null,
     }
 }
 
 struct Client {
-    connection: Connection,
-    server: Option<JoinHandle<anyhow::Result<Exit>>>,
-    next_id: i32,
+    server: StdioServer,
+    /// The version of each open document, by URI.
+    versions: std::collections::HashMap<String, i64>,
+    /// Whether the server says which version its diagnostics are of; when
+    /// not, the first published after a change counts as its.
+    versioned: bool,
+}
+
+/// A keystroke's place: `x` typed there, then deleted again. Its positions
+/// are computed once: the client's own work stays out of the figures.
+struct Keystroke {
+    at: Value,
+    after: Value,
+}
+
+impl Keystroke {
+    /// At the end of the line that starts with `prefix`, the first after `from`.
+    fn at_end_of(text: &str, prefix: &str, from: usize) -> Keystroke {
+        let start = offset_after(text, prefix, from);
+        let end = text[start..].find('\n').map_or(text.len(), |newline| start + newline);
+        let at = position(text, end);
+        let after = json!({"line": at["line"], "character": at["character"].as_u64().expect("a number") + 1});
+        Keystroke { at, after }
+    }
+
+    /// The change of keystroke number `number`: even ones type, odd ones
+    /// delete, so the text is back after every second one.
+    fn change(&self, number: usize) -> Value {
+        if number % 2 == 0 {
+            json!({"range": {"start": self.at, "end": self.at}, "text": "x"})
+        } else {
+            json!({"range": {"start": self.at, "end": self.after}, "text": ""})
+        }
+    }
+}
+
+/// Hovers timed during a storm.
+struct Storm {
+    keystrokes: usize,
+    hovers: Vec<Duration>,
+    /// From the last keystroke sent to its diagnostics.
+    settled: Duration,
+}
+
+impl Storm {
+    fn summary(&self) -> String {
+        format!(
+            "{} hovers, p50 {:?}, p95 {:?}, max {:?}; the last diagnostics {:?} after the last keystroke",
+            self.hovers.len(),
+            percentile(&self.hovers, 0.5),
+            percentile(&self.hovers, 0.95),
+            percentile(&self.hovers, 1.0),
+            self.settled
+        )
+    }
+}
+
+/// Requests answered while the index ran.
+struct DuringIndex {
+    hovers: Vec<Duration>,
+    code_actions: Vec<Duration>,
+}
+
+/// Times of the fix and of undoing it again.
+struct Fixes {
+    fixes: Vec<Duration>,
+    breaks: Vec<Duration>,
 }
 
 impl Client {
-    /// A server on a thread of this process, initialized. With `folder`, it is
-    /// the workspace folder; `initialized` is left to the caller.
-    fn initialize(folder: Option<&Path>, encoding: Encoding) -> Client {
-        let (server_side, client_side) = Connection::memory();
-        let server = std::thread::spawn(move || serve(server_side, Options::default()));
-        let mut client = Client { connection: client_side, server: Some(server), next_id: 1 };
-        let result = client.request("initialize", initialize_params(folder, encoding));
-        let expected = match encoding {
-            Encoding::Utf8 => "utf-8",
-            Encoding::Utf16 => "utf-16",
-        };
-        assert_eq!(result["capabilities"]["positionEncoding"], expected, "the negotiated encoding");
-        client
+    /// The diagnostics of `uri` at `version`, whenever they came.
+    fn diagnostics(&mut self, uri: &str, version: i64) -> stdio::Received {
+        if self.versioned {
+            return self.server.diagnostics_of(uri, version);
+        }
+        self.server.wait_timed(&format!("diagnostics of {uri}"), |message| {
+            is_diagnostics(message, uri)
+                && (message["params"]["version"].is_null() || message["params"]["version"] == version)
+        })
     }
 
-    fn notify(&self, method: &str, params: Value) {
-        let notification = Notification { method: method.to_owned(), params };
-        self.connection.sender.send(notification.into()).expect("the server is running");
+    /// Sends `initialized`; returns when it was sent.
+    fn notify_initialized(&mut self) -> Instant {
+        let sent = Instant::now();
+        self.server.notify("initialized", json!({}));
+        sent
     }
 
-    fn send_request(&mut self, method: &str, params: Value) -> RequestId {
-        let id = RequestId::from(self.next_id);
-        self.next_id += 1;
-        let request = Request { id: id.clone(), method: method.to_owned(), params };
-        self.connection.sender.send(request.into()).expect("the server is running");
-        id
+    /// `initialized`, then waits until the server has read its workspace.
+    fn initialized_and_settled(&mut self) {
+        self.notify_initialized();
+        self.settle();
     }
 
-    /// The result of a request; notifications on the way are dropped.
-    fn request(&mut self, method: &str, params: Value) -> Value {
-        let id = self.send_request(method, params);
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            if let Message::Response(response) = self.receive(deadline) {
-                if response.id == id {
-                    return response.response_result.unwrap_or_else(|error| panic!("`{method}` failed: {error:?}"));
-                }
+    /// Returns once a request sent now is answered: the server handles
+    /// messages in order, so everything sent before it is done.
+    fn settle(&mut self) {
+        self.server
+            .request("textDocument/documentSymbol", json!({"textDocument": {"uri": "file:///nonexistent.yaml"}}));
+        self.server.clear_seen();
+    }
+
+    /// `didOpen` at version 1; returns when it was sent.
+    fn open(&mut self, path: &Path, text: &str) -> Instant {
+        let uri = file_uri(path);
+        self.versions.insert(uri.clone(), 1);
+        let sent = Instant::now();
+        self.server.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
+        );
+        sent
+    }
+
+    fn close(&mut self, path: &Path) {
+        let uri = file_uri(path);
+        self.versions.remove(&uri);
+        self.server.notify("textDocument/didClose", json!({"textDocument": {"uri": uri}}));
+    }
+
+    /// One `didChange` with the next version; returns it and when it was sent.
+    fn change(&mut self, path: &Path, change: Value) -> (i64, Instant) {
+        let uri = file_uri(path);
+        let version = self.versions.get(&uri).copied().unwrap_or(0) + 1;
+        self.versions.insert(uri.clone(), version);
+        let sent = Instant::now();
+        self.server.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}),
+        );
+        (version, sent)
+    }
+
+    /// Keystrokes one after another, each timed to the diagnostics of its
+    /// version (a few first ones warm up). The text is the same after.
+    fn keystrokes(&mut self, path: &Path, keystroke: &Keystroke, count: usize) -> Vec<Duration> {
+        let uri = file_uri(path);
+        let warm_up = 4;
+        let mut times = Vec::with_capacity(count);
+        for number in 0..warm_up + count + (warm_up + count) % 2 {
+            let (version, sent) = self.change(path, keystroke.change(number));
+            let published = self.diagnostics(&uri, version);
+            if number >= warm_up && times.len() < count {
+                times.push(published.at - sent);
             }
         }
+        self.server.clear_seen();
+        times
     }
 
-    /// The next message; the server's own requests are answered on the way
-    /// (and returned too).
-    fn receive(&mut self, deadline: Instant) -> Message {
-        let remaining = deadline.saturating_duration_since(Instant::now());
-        let message = self.connection.receiver.recv_timeout(remaining).expect("the server answers in time");
-        if let Message::Request(request) = &message {
-            let response = Response { id: request.id.clone(), response_result: Ok(Value::Null) };
-            self.connection.sender.send(response.into()).expect("the server is running");
-        }
-        message
-    }
-
-    /// The first `publishDiagnostics` whose params satisfy `matches`; others
-    /// are dropped.
-    fn diagnostics(&mut self, matches: impl Fn(&Value) -> bool) -> Value {
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            if let Message::Notification(notification) = self.receive(deadline) {
-                if notification.method == "textDocument/publishDiagnostics" && matches(&notification.params) {
-                    return notification.params;
-                }
-            }
-        }
-    }
-
-    fn shut_down(mut self) {
-        self.request("shutdown", Value::Null);
-        self.notify("exit", Value::Null);
-        let server = self.server.take().expect("a server thread");
-        let exit = server.join().expect("the server thread ends").expect("the server ends cleanly");
-        assert_eq!(exit, Exit::AfterShutdown);
-    }
-}
-
-fn initialize_params(folder: Option<&Path>, encoding: Encoding) -> Value {
-    let encodings = match encoding {
-        Encoding::Utf8 => json!(["utf-8", "utf-16"]),
-        Encoding::Utf16 => json!(["utf-16"]),
-    };
-    let folders = folder.map(|folder| {
-        let uri = Url::from_directory_path(folder).expect("an absolute folder");
-        json!([{"uri": uri, "name": "bench"}])
-    });
-    json!({
-        "processId": null,
-        "rootUri": null,
-        "capabilities": {
-            "general": {"positionEncodings": encodings},
-            // As VS Code does: the client watches the files.
-            "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}, "workspaceFolders": true},
-            "textDocument": {"publishDiagnostics": {"versionSupport": true, "relatedInformation": true}},
-        },
-        "initializationOptions": {"kubeLsp": {"maxFileSize": MAX_FILE_SIZE}},
-        "workspaceFolders": folders,
-    })
-}
-
-fn file_uri(path: &Path) -> Url {
-    Url::from_file_path(path).expect("an absolute path")
-}
-
-/// A fresh server, `didOpen` of `text` → its diagnostics (version 1). Returns
-/// the time and the client, the file still open.
-fn time_open(path: &Path, text: &str, encoding: Encoding) -> (Duration, Client) {
-    let mut client = Client::initialize(None, encoding);
-    client.notify("initialized", json!({}));
-    let uri = file_uri(path);
-    let params = json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}});
-    // The server is idle once it answers a request sent after `initialized`.
-    client.request("workspace/symbol", json!({"query": "no-such-object"}));
-    let uri_text = uri.as_str().to_owned();
-    let started = Instant::now();
-    client.notify("textDocument/didOpen", params);
-    let published = client.diagnostics(|params| params["uri"] == uri_text.as_str() && params["version"] == 1);
-    let elapsed = started.elapsed();
-    assert!(
-        published["diagnostics"].as_array().is_some_and(|diagnostics| !diagnostics.is_empty()),
-        "the generated file has findings"
-    );
-    (elapsed, client)
-}
-
-/// The position of `offset` in `text`, in the client's terms.
-fn position(text: &str, offset: usize, encoding: Encoding) -> Value {
-    let before = &text[..offset];
-    let line = before.matches('\n').count();
-    let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
-    let character = match encoding {
-        Encoding::Utf8 => offset - line_start,
-        Encoding::Utf16 => text[line_start..offset].encode_utf16().count(),
-    };
-    json!({"line": line, "character": character})
-}
-
-/// Types `x` at the end of a label value in the middle of the file, deletes
-/// it again, and so on: each keystroke timed to the diagnostics of its
-/// version, the findings the same every time.
-fn time_keystrokes(path: &Path, text: &str, encoding: Encoding, count: usize) -> Vec<Duration> {
-    let (_, mut client) = time_open(path, text, encoding);
-    let uri = file_uri(path);
-    let uri_text = uri.as_str().to_owned();
-    let label = "    tier: frontend";
-    let middle = text.len() / 2;
-    let offset = middle + text[middle..].find(label).expect("a web front after the middle") + label.len();
-    let at = position(text, offset, encoding);
-    let after = json!({"line": at["line"], "character": at["character"].as_u64().expect("a number") + 1});
-    let warm_up = 5;
-    let mut times = Vec::with_capacity(count);
-    for keystroke in 0..warm_up + count {
-        let version = keystroke as i32 + 2;
-        let change = if keystroke % 2 == 0 {
-            json!({"range": {"start": at, "end": at}, "text": "x"})
-        } else {
-            json!({"range": {"start": at, "end": after}, "text": ""})
-        };
-        let params = json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]});
+    /// A key held down: a keystroke every `STORM_INTERVAL` without waiting
+    /// for anything, and a hover at `hover_at` (before the keystrokes, so
+    /// it does not move) every `HOVER_EVERY` keystrokes, each timed to its
+    /// answer. Ends when the last keystroke's diagnostics are published.
+    fn storm(&mut self, path: &Path, text: &str, keystroke: &Keystroke, hover_at: usize, count: usize) -> Storm {
+        let uri = file_uri(path);
+        let count = count + count % 2;
+        let hover = json!({"textDocument": {"uri": uri}, "position": position(text, hover_at)});
+        let mut pending: Vec<(i64, Instant)> = Vec::new();
+        let mut hovers = Vec::new();
+        let mut last = None;
         let started = Instant::now();
-        client.notify("textDocument/didChange", params);
-        client.diagnostics(|params| params["uri"] == uri_text.as_str() && params["version"] == version);
-        if keystroke >= warm_up {
-            times.push(started.elapsed());
+        for number in 0..count {
+            let (version, sent) = self.change(path, keystroke.change(number));
+            last = Some((version, sent));
+            if number % HOVER_EVERY == HOVER_EVERY - 1 {
+                let sent = Instant::now();
+                pending.push((self.server.send_request("textDocument/hover", hover.clone()), sent));
+            }
+            // Whatever arrives until the next keystroke is due.
+            let next = started + STORM_INTERVAL * (number as u32 + 1);
+            while let Some(received) = self.server.next_before(next) {
+                collect_answers(&received, &mut pending, &mut hovers);
+            }
         }
+        let deadline = Instant::now() + TIMEOUT;
+        while !pending.is_empty() {
+            let received = self.server.next_before(deadline).expect("the hovers are answered in time");
+            collect_answers(&received, &mut pending, &mut hovers);
+        }
+        let (version, sent) = last.expect("a keystroke");
+        let settled = self.diagnostics(&uri, version).at - sent;
+        self.server.clear_seen();
+        Storm { keystrokes: count, hovers, settled }
     }
-    client.shut_down();
-    times
+
+    /// A hover or a code action at `offset` every `REQUEST_INTERVAL`, not
+    /// waiting for answers, until the first cross-file diagnostic has come;
+    /// each timed to its answer.
+    fn requests_until_indexed(&mut self, path: &Path, text: &str, offset: usize) -> DuringIndex {
+        let uri = file_uri(path);
+        let at = position(text, offset);
+        let hover = json!({"textDocument": {"uri": uri}, "position": at});
+        let code_action = json!({
+            "textDocument": {"uri": uri},
+            "range": {"start": at, "end": at},
+            "context": {"diagnostics": []},
+        });
+        let mut hovers = Vec::new();
+        let mut code_actions = Vec::new();
+        let mut pending_hovers = Vec::new();
+        let mut pending_code_actions = Vec::new();
+        let started = Instant::now();
+        let deadline = started + TIMEOUT;
+        let mut indexed = false;
+        let mut number = 0;
+        while !indexed {
+            assert!(Instant::now() < deadline, "no cross-file diagnostic within {TIMEOUT:?}");
+            let sent = Instant::now();
+            if number % 2 == 0 {
+                pending_hovers.push((self.server.send_request("textDocument/hover", hover.clone()), sent));
+            } else {
+                pending_code_actions
+                    .push((self.server.send_request("textDocument/codeAction", code_action.clone()), sent));
+            }
+            number += 1;
+            let next = started + REQUEST_INTERVAL * number;
+            while let Some(received) = self.server.next_before(next) {
+                collect_answers(&received, &mut pending_hovers, &mut hovers);
+                collect_answers(&received, &mut pending_code_actions, &mut code_actions);
+                indexed |= has_cross_file_finding(&received.message);
+            }
+        }
+        while !pending_hovers.is_empty() || !pending_code_actions.is_empty() {
+            let received = self.server.next_before(deadline).expect("the requests are answered in time");
+            collect_answers(&received, &mut pending_hovers, &mut hovers);
+            collect_answers(&received, &mut pending_code_actions, &mut code_actions);
+        }
+        DuringIndex { hovers, code_actions }
+    }
+
+    /// `clusterIP: None` typed into the Service's file, timed until the
+    /// StatefulSet's file is published without `service-not-headless`;
+    /// then the line put back, timed until the finding is back.
+    fn cross_file_fixes(&mut self, stateful_set: &Path, service: &Path, service_text: &str, count: usize) -> Fixes {
+        let comment = "# clusterIP: None was dropped in a refactoring";
+        let start = service_text.find(comment).expect("the dropped clusterIP");
+        let range =
+            json!({"start": position(service_text, start), "end": position(service_text, start + comment.len())});
+        let fixed_range = json!({"start": position(service_text, start), "end": position(service_text, start + "clusterIP: None".len())});
+        let stateful_set_uri = file_uri(stateful_set);
+        let headless_finding = |message: &Value| {
+            message["params"]["diagnostics"].as_array().is_some_and(|diagnostics| {
+                diagnostics.iter().any(|diagnostic| diagnostic["code"] == "service-not-headless")
+            })
+        };
+        let mut fixes = Fixes { fixes: Vec::new(), breaks: Vec::new() };
+        for _ in 0..count {
+            let (_, sent) = self.change(service, json!({"range": range, "text": "clusterIP: None"}));
+            let fixed = self.server.wait_timed("the StatefulSet's file without `service-not-headless`", |message| {
+                is_diagnostics(message, &stateful_set_uri) && !headless_finding(message)
+            });
+            fixes.fixes.push(fixed.at - sent);
+            let (_, sent) = self.change(service, json!({"range": fixed_range, "text": comment}));
+            let broken = self.server.wait_timed("the StatefulSet's file with `service-not-headless`", |message| {
+                is_diagnostics(message, &stateful_set_uri) && headless_finding(message)
+            });
+            fixes.breaks.push(broken.at - sent);
+            self.server.clear_seen();
+        }
+        fixes
+    }
 }
 
-/// A fresh server on the workspace folder `root`: `initialized` → the first
-/// published finding that needs another file.
-fn time_index(root: &Path) -> (Duration, Client) {
-    let mut client = Client::initialize(Some(root), Encoding::Utf16);
-    let started = Instant::now();
-    client.notify("initialized", json!({}));
-    client.diagnostics(|params| {
-        params["diagnostics"].as_array().is_some_and(|diagnostics| {
+/// Whether `message` publishes a finding that only another file explains.
+fn has_cross_file_finding(message: &Value) -> bool {
+    message["method"] == "textDocument/publishDiagnostics"
+        && message["params"]["diagnostics"].as_array().is_some_and(|diagnostics| {
             diagnostics
                 .iter()
                 .any(|diagnostic| diagnostic["code"].as_str().is_some_and(|code| CROSS_FILE_CODES.contains(&code)))
         })
-    });
-    let elapsed = started.elapsed();
-    // Whatever else was published comes before the answer to this.
-    client.request("workspace/symbol", json!({"query": "no-such-object"}));
-    (elapsed, client)
 }
 
-/// Hovers on the `serviceName` values of StatefulSets spread over the
-/// workspace: p50, p95, and the parser alone on one StatefulSet file.
-fn time_hovers(
-    client: &mut Client,
-    root: &Path,
-    files: &[generate::GeneratedFile],
-    count: usize,
-) -> (Duration, Duration, Duration) {
-    let targets: Vec<(Url, Value)> = files
-        .iter()
-        .filter(|file| file.path.ends_with("-statefulset.yaml"))
-        .map(|file| {
-            let key = "  serviceName: ";
-            let offset = file.text.find(key).expect("a serviceName") + key.len() + 2;
-            (file_uri(&root.join(&file.path)), position(&file.text, offset, Encoding::Utf16))
-        })
-        .collect();
-    let warm_up = 20;
-    let mut times = Vec::with_capacity(count);
-    let stride = 7919; // a prime: the hovers visit files all over the workspace
-    for hover in 0..warm_up + count {
-        let (uri, position) = &targets[(hover * stride) % targets.len()];
-        let params = json!({"textDocument": {"uri": uri}, "position": position});
-        let started = Instant::now();
-        let result = client.request("textDocument/hover", params);
-        let elapsed = started.elapsed();
-        assert!(result["contents"]["value"].as_str().is_some_and(|text| !text.is_empty()), "a hover: {result}");
-        if hover >= warm_up {
-            times.push(elapsed);
-        }
+/// Takes the answer to a pending request off `pending` into `times`.
+fn collect_answers(received: &stdio::Received, pending: &mut Vec<(i64, Instant)>, times: &mut Vec<Duration>) {
+    if received.message.get("method").is_some() {
+        return;
     }
-    let one = files.iter().find(|file| file.path.ends_with("-statefulset.yaml")).expect("a StatefulSet file");
-    let repeats = 1000;
-    let started = Instant::now();
-    for _ in 0..repeats {
-        std::hint::black_box(count_events(std::hint::black_box(&one.text)));
+    if let Some(index) = pending.iter().position(|(id, _)| received.message["id"] == *id) {
+        let (_, sent) = pending.swap_remove(index);
+        times.push(received.at - sent);
     }
-    let parser_one = started.elapsed() / repeats;
-    (percentile(&times, 0.5), percentile(&times, 0.95), parser_one)
 }
 
-// Servers over stdio: the release binary, and optionally another server.
-
-struct Memory {
-    idle_rss_kib: u64,
-    rss_kib: u64,
-    peak_kib: u64,
+fn file_uri(path: &Path) -> String {
+    Url::from_file_path(path).expect("an absolute path").to_string()
 }
 
-fn frame(message: &Value) -> Vec<u8> {
-    let body = serde_json::to_vec(message).expect("serialisable");
-    let mut framed = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-    framed.extend_from_slice(&body);
-    framed
+fn write_file(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().expect("a parent")).expect("a folder");
+    std::fs::write(path, text).expect("the file is written");
 }
 
-fn read_frame(reader: &mut impl BufRead) -> Option<Value> {
-    let mut length = None;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some((name, value)) = line.split_once(':') {
-            if name.eq_ignore_ascii_case("content-length") {
-                length = value.trim().parse::<usize>().ok();
-            }
-        }
-    }
-    let mut body = vec![0; length?];
-    reader.read_exact(&mut body).ok()?;
-    serde_json::from_slice(&body).ok()
+/// The offset right after the first `needle` at or after `from`.
+fn offset_after(text: &str, needle: &str, from: usize) -> usize {
+    from + text[from..].find(needle).unwrap_or_else(|| panic!("`{needle}` in the generated text")) + needle.len()
+}
+
+/// The LSP position of `offset`, in UTF-16 code units.
+fn position(text: &str, offset: usize) -> Value {
+    let before = &text[..offset];
+    let line = before.matches('\n').count();
+    let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
+    json!({"line": line, "character": text[line_start..offset].encode_utf16().count()})
 }
 
 /// `VmRSS` and `VmHWM` of a process, in KiB.
@@ -814,261 +879,234 @@ fn status_kib(pid: u32) -> (u64, u64) {
     (field("VmRSS:"), field("VmHWM:"))
 }
 
-/// The settings a server may ask for with `workspace/configuration`: schemas
-/// off for yaml-language-server, so that it checks syntax only and never
-/// reaches for the network.
-fn configuration_section(section: Option<&str>) -> Value {
-    match section {
-        Some("yaml") => {
-            json!({"validate": true, "hover": true, "completion": true, "schemaStore": {"enable": false}, "schemas": {}})
+// The parser alone.
+
+/// Every event of the text, as the server's parser reads a document, but
+/// over the whole text at once and building nothing.
+fn count_events(text: &str) -> usize {
+    let mut parser = granit_parser::Parser::new_from_str(text);
+    let mut count = 0;
+    while let Some(event) = parser.next_event() {
+        if event.is_err() {
+            break;
         }
-        Some("kubeLsp") => json!({"maxFileSize": MAX_FILE_SIZE}),
-        _ => Value::Null,
+        count += 1;
     }
+    count
 }
 
-/// A language server in a child process, spoken to over stdio; its requests
-/// are answered on the way.
-struct StdioClient {
-    child: Child,
-    stdin: Option<ChildStdin>,
-    messages: mpsc::Receiver<Value>,
-    reader: Option<JoinHandle<()>>,
-    next_id: i64,
-}
-
-impl StdioClient {
-    fn spawn(command: &[String]) -> StdioClient {
-        let (program, args) = command.split_first().expect("a command");
-        let mut child = Command::new(program)
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|error| panic!("cannot start `{}`: {error}", command.join(" ")));
-        let stdin = child.stdin.take();
-        let stdout = child.stdout.take().expect("stdout");
-        let (sender, messages) = mpsc::channel::<Value>();
-        let reader = std::thread::spawn(move || {
-            let mut reader = BufReader::new(stdout);
-            while let Some(message) = read_frame(&mut reader) {
-                if sender.send(message).is_err() {
-                    break;
-                }
-            }
-        });
-        StdioClient { child, stdin, messages, reader: Some(reader), next_id: 1 }
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
-    fn send(&mut self, message: &Value) {
-        let stdin = self.stdin.as_mut().expect("stdin is open");
-        stdin.write_all(&frame(message)).expect("the server reads its input");
-        stdin.flush().expect("the server reads its input");
-    }
-
-    fn notify(&mut self, method: &str, params: Value) {
-        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
-    }
-
-    fn request(&mut self, method: &str, params: Value) -> Value {
-        let id = self.next_id;
-        self.next_id += 1;
-        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-        self.wait_for(|message| message["id"] == id && message.get("method").is_none())
-    }
-
-    /// The next message that `matches`; the server's requests are answered
-    /// on the way.
-    fn wait_for(&mut self, matches: impl Fn(&Value) -> bool) -> Value {
-        loop {
-            let message = self.messages.recv_timeout(TIMEOUT).expect("the server answers in time");
-            if let (Some(id), Some(method)) = (message.get("id"), message["method"].as_str()) {
-                let result = match method {
-                    "workspace/configuration" => Value::Array(
-                        message["params"]["items"]
-                            .as_array()
-                            .map(|items| {
-                                items.iter().map(|item| configuration_section(item["section"].as_str())).collect()
-                            })
-                            .unwrap_or_default(),
-                    ),
-                    _ => Value::Null,
-                };
-                let id = id.clone();
-                self.send(&json!({"jsonrpc": "2.0", "id": id, "result": result}));
-                continue;
-            }
-            if matches(&message) {
-                return message;
-            }
-        }
-    }
-
-    fn shut_down(mut self) {
-        self.request("shutdown", Value::Null);
-        self.notify("exit", Value::Null);
-        self.stdin = None;
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if self.child.try_wait().ok().flatten().is_some() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        if self.child.try_wait().ok().flatten().is_none() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-        if let Some(reader) = self.reader.take() {
-            let _ = reader.join();
-        }
-    }
-}
-
-fn stdio_initialize(client: &mut StdioClient) {
-    let mut params = initialize_params(None, Encoding::Utf16);
-    params["capabilities"]["workspace"]["configuration"] = json!(true);
-    client.request("initialize", params);
-    client.notify("initialized", json!({}));
-    client.notify(
-        "workspace/didChangeConfiguration",
-        json!({"settings": {"yaml": configuration_section(Some("yaml")), "kubeLsp": configuration_section(Some("kubeLsp"))}}),
-    );
-    // Idle once a request sent after `initialized` is answered.
-    client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": "file:///nonexistent.yaml"}}));
-}
-
-fn measure_memory(path: &Path, text: &str) -> Memory {
-    let mut client = StdioClient::spawn(&[env!("CARGO_BIN_EXE_kube-lsp").to_owned()]);
-    stdio_initialize(&mut client);
-    let (idle_rss_kib, _) = status_kib(client.pid());
-    let uri = file_uri(path);
-    let uri_text = uri.as_str().to_owned();
-    client.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
-    );
-    client.wait_for(|message| {
-        message["method"] == "textDocument/publishDiagnostics"
-            && message["params"]["uri"] == uri_text.as_str()
-            && message["params"]["version"] == 1
-    });
-    let (rss_kib, peak_kib) = status_kib(client.pid());
-    client.shut_down();
-    Memory { idle_rss_kib, rss_kib, peak_kib }
-}
-
-/// What one server does with the 5 MiB file over stdio: `didOpen` → its
-/// diagnostics, keystrokes → theirs (the first published for the file after
-/// the change where a server sends no version), resident memory after open.
-struct StdioSession {
-    open: Duration,
-    keystrokes: Vec<Duration>,
-    rss_kib: u64,
-}
-
-fn stdio_session(command: &[String], path: &Path, text: &str, keystrokes: usize) -> StdioSession {
-    let mut client = StdioClient::spawn(command);
-    stdio_initialize(&mut client);
-    let uri = file_uri(path);
-    let uri_text = uri.as_str().to_owned();
-    let diagnostics_for = |version: i64| {
-        let uri_text = uri_text.clone();
-        move |message: &Value| {
-            message["method"] == "textDocument/publishDiagnostics"
-                && message["params"]["uri"] == uri_text.as_str()
-                && (message["params"]["version"].is_null() || message["params"]["version"] == version)
-        }
-    };
+fn time_parse_one(text: &str) -> Duration {
     let started = Instant::now();
-    client.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
-    );
-    client.wait_for(diagnostics_for(1));
-    let open = started.elapsed();
-    let (rss_kib, _) = status_kib(client.pid());
-    let label = "    tier: frontend";
-    let middle = text.len() / 2;
-    let offset = middle + text[middle..].find(label).expect("a web front after the middle") + label.len();
-    let at = position(text, offset, Encoding::Utf16);
-    let after = json!({"line": at["line"], "character": at["character"].as_u64().expect("a number") + 1});
-    let mut times = Vec::with_capacity(keystrokes);
-    for keystroke in 0..keystrokes + 1 {
-        let version = keystroke as i64 + 2;
-        let change = if keystroke % 2 == 0 {
-            json!({"range": {"start": at, "end": at}, "text": "x"})
-        } else {
-            json!({"range": {"start": at, "end": after}, "text": ""})
-        };
-        let started = Instant::now();
-        client.notify(
-            "textDocument/didChange",
-            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}),
-        );
-        client.wait_for(diagnostics_for(version));
-        // The first keystroke warms up.
-        if keystroke > 0 {
-            times.push(started.elapsed());
-        }
-    }
-    client.shut_down();
-    StdioSession { open, keystrokes: times, rss_kib }
+    std::hint::black_box(count_events(std::hint::black_box(text)));
+    started.elapsed()
 }
 
-/// The same session over stdio against the release binary and, when
-/// `KUBE_LSP_BENCH_OTHER_SERVER` holds a command (`benches/yamlls.sh` sets it
-/// to yaml-language-server), against that server too.
-fn stdio_rows(dir: &Path, iterations: &Iterations) -> Vec<Row> {
-    let text = generate::big_file(5 * MIB, SEED + 5);
-    let folder = dir.join("stdio");
-    std::fs::create_dir_all(&folder).expect("a folder");
-    let path = folder.join("big-5mib.yaml");
-    std::fs::write(&path, &text).expect("the file is written");
-    let parser = median(&(0..iterations.parser_runs).map(|_| time_parser(&text)).collect::<Vec<_>>());
-    let mut servers = vec![("kube-lsp".to_owned(), vec![env!("CARGO_BIN_EXE_kube-lsp").to_owned()])];
-    if let Ok(command) = std::env::var("KUBE_LSP_BENCH_OTHER_SERVER") {
-        let name = std::env::var("KUBE_LSP_BENCH_OTHER_NAME").unwrap_or_else(|_| "other server".to_owned());
-        servers.push((name, command.split_whitespace().map(str::to_owned).collect()));
+/// The files parsed on the current rayon pool's threads.
+fn time_parse_all(texts: &[&str]) -> Duration {
+    let started = Instant::now();
+    let events: usize = texts.par_iter().map(|text| count_events(text)).sum();
+    std::hint::black_box(events);
+    started.elapsed()
+}
+
+// Statistics and tables.
+
+fn median(times: &[Duration]) -> Duration {
+    percentile(times, 0.5)
+}
+
+/// Nearest rank; zero for no times.
+fn percentile(times: &[Duration], fraction: f64) -> Duration {
+    let mut sorted = times.to_vec();
+    sorted.sort();
+    if sorted.is_empty() {
+        return Duration::ZERO;
     }
-    let keystrokes = (iterations.keystrokes / 5).max(10);
-    let mut rows = Vec::new();
-    for (name, command) in servers {
-        eprintln!("stdio session with {name}: {}", command.join(" "));
-        let session = stdio_session(&command, &path, &text, keystrokes);
-        let (p50, p95) = (percentile(&session.keystrokes, 0.5), percentile(&session.keystrokes, 0.95));
-        eprintln!("  open {:?}, keystroke p50 {p50:?} p95 {p95:?}, RSS {} KiB", session.open, session.rss_kib);
-        rows.push(Row::timed(
-            format!("{name} over stdio: open the 5 MiB file → its diagnostics"),
-            session.open,
-            parser,
-            Target::None,
-        ));
-        rows.push(Row::timed(
-            format!("{name} over stdio: keystroke → its diagnostics, p50"),
-            p50,
-            parser,
-            Target::None,
-        ));
-        rows.push(Row::timed(
-            format!("{name} over stdio: keystroke → its diagnostics, p95"),
-            p95,
-            parser,
-            Target::None,
-        ));
-        rows.push(Row {
-            figure: format!("{name} over stdio: resident memory after opening the 5 MiB file (VmRSS)"),
-            value: format!("{:.0} MiB", session.rss_kib as f64 / 1024.0),
-            baseline: "5 MiB of text".to_owned(),
-            ratio: format!("{:.2}×", session.rss_kib as f64 / 1024.0 / 5.0),
-            target: "—".to_owned(),
-            pass: None,
+    let rank = ((fraction * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[rank - 1]
+}
+
+enum Target {
+    None,
+    Millis(f64),
+    /// Both a time and a ratio to the parser.
+    MillisAndRatio(f64, f64),
+}
+
+struct Row {
+    figure: String,
+    measured: String,
+    baseline: String,
+    ratio: String,
+    target: String,
+    /// `None` for a figure without a target.
+    verdict: Option<bool>,
+}
+
+/// One part's figures, printed as a Markdown table with notes below.
+struct Table {
+    title: String,
+    rows: Vec<Row>,
+    notes: Vec<String>,
+}
+
+impl Table {
+    fn new(title: &str) -> Table {
+        Table { title: title.to_owned(), rows: Vec::new(), notes: Vec::new() }
+    }
+
+    fn row(&mut self, row: Row) {
+        self.rows.push(row);
+    }
+
+    fn note(&mut self, note: String) {
+        self.notes.push(note);
+    }
+
+    fn timed(&mut self, figure: String, value: Duration, baseline: Duration, target: Target) {
+        let ratio_value = value.as_secs_f64() / baseline.as_secs_f64();
+        self.with_ratio(figure, value, baseline, ratio_value, target);
+    }
+
+    /// A percentile of requests, with how many there were.
+    fn spread(&mut self, figure: String, times: &[Duration], fraction: f64, target: Target) {
+        let value = percentile(times, fraction);
+        let (target, verdict) = target_verdict(target, value, None);
+        self.rows.push(Row {
+            figure: format!("{figure} (n = {})", times.len()),
+            measured: millis(value),
+            baseline: "—".to_owned(),
+            ratio: "—".to_owned(),
+            target,
+            verdict: verdict.filter(|_| !times.is_empty()),
         });
     }
-    rows
+
+    /// From runs each timed right after the parser alone on the same bytes,
+    /// so that a burst of load elsewhere hits both: the medians of each, and
+    /// the median of the runs' own ratios.
+    fn paired(&mut self, figure: String, pairs: &[(Duration, Duration)], target: Target) {
+        let values: Vec<Duration> = pairs.iter().map(|(value, _)| *value).collect();
+        let baselines: Vec<Duration> = pairs.iter().map(|(_, baseline)| *baseline).collect();
+        let mut ratios: Vec<f64> =
+            pairs.iter().map(|(value, baseline)| value.as_secs_f64() / baseline.as_secs_f64()).collect();
+        ratios.sort_by(f64::total_cmp);
+        let ratio = ratios[(ratios.len() - 1) / 2];
+        self.with_ratio(figure, median(&values), median(&baselines), ratio, target);
+    }
+
+    fn with_ratio(&mut self, figure: String, value: Duration, baseline: Duration, ratio_value: f64, target: Target) {
+        let (target, verdict) = target_verdict(target, value, Some(ratio_value));
+        self.rows.push(Row {
+            figure,
+            measured: millis(value),
+            baseline: millis(baseline),
+            ratio: format!("{ratio_value:.3}×"),
+            target,
+            verdict,
+        });
+    }
+}
+
+/// Figures side by side in columns (the workspaces), with a target and its
+/// verdict for the last column.
+struct Grid {
+    title: String,
+    columns: Vec<String>,
+    rows: Vec<(String, Vec<String>, String, Option<bool>)>,
+    notes: Vec<String>,
+}
+
+impl Grid {
+    fn new(title: &str, columns: Vec<String>) -> Grid {
+        Grid { title: title.to_owned(), columns, rows: Vec::new(), notes: Vec::new() }
+    }
+
+    fn row(&mut self, figure: &str, cells: Vec<String>, target: &str, verdict: Option<bool>) {
+        self.rows.push((figure.to_owned(), cells, target.to_owned(), verdict));
+    }
+
+    fn note(&mut self, note: String) {
+        self.notes.push(note);
+    }
+}
+
+impl std::fmt::Display for Grid {
+    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(out, "### {}\n", self.title)?;
+        writeln!(out, "| figure | {} | target | |", self.columns.join(" | "))?;
+        writeln!(out, "| --- |{} --- | --- |", " ---: |".repeat(self.columns.len()))?;
+        for (figure, cells, target, verdict) in &self.rows {
+            writeln!(out, "| {figure} | {} | {target} | {} |", cells.join(" | "), verdict_text(*verdict))?;
+        }
+        writeln!(out)?;
+        for note in &self.notes {
+            writeln!(out, "- {note}")?;
+        }
+        Ok(())
+    }
+}
+
+fn verdict_text(verdict: Option<bool>) -> &'static str {
+    match verdict {
+        None => "",
+        Some(true) => "met",
+        Some(false) => "**missed**",
+    }
+}
+
+fn target_verdict(target: Target, value: Duration, ratio: Option<f64>) -> (String, Option<bool>) {
+    let ms = value.as_secs_f64() * 1000.0;
+    match target {
+        Target::None => ("—".to_owned(), None),
+        Target::Millis(limit) => (format!("≤ {limit} ms"), Some(ms <= limit)),
+        Target::MillisAndRatio(limit, ratio_limit) => (
+            format!("≤ {limit} ms (≤ {ratio_limit}×)"),
+            Some(ms <= limit && ratio.is_some_and(|ratio| ratio <= ratio_limit)),
+        ),
+    }
+}
+
+impl std::fmt::Display for Table {
+    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(out, "### {}\n", self.title)?;
+        writeln!(out, "| figure | kube-lsp | parser alone | ratio | target | |")?;
+        writeln!(out, "| --- | ---: | ---: | ---: | --- | --- |")?;
+        for row in &self.rows {
+            let verdict = verdict_text(row.verdict);
+            writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {verdict} |",
+                row.figure, row.measured, row.baseline, row.ratio, row.target
+            )?;
+        }
+        if !self.notes.is_empty() {
+            writeln!(out)?;
+            for note in &self.notes {
+                writeln!(out, "- {note}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn millis(duration: Duration) -> String {
+    let ms = duration.as_secs_f64() * 1000.0;
+    if ms < 10.0 {
+        format!("{ms:.2} ms")
+    } else {
+        format!("{ms:.0} ms")
+    }
+}
+
+fn thousands(number: usize) -> String {
+    let digits = number.to_string();
+    let mut out = String::new();
+    for (position, digit) in digits.chars().enumerate() {
+        if position > 0 && (digits.len() - position) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
 }

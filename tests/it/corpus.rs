@@ -2,11 +2,12 @@
 //! project in `../shared/corpus/real` (not ours to commit), with the findings
 //! a correct linter reports in `expected.json`. Each folder is one workspace.
 //!
-//! Skipped, with a line saying so, where the corpus is not there.
+//! Skipped, with a line saying so, where the corpus is not there; under
+//! `CI=true` a missing corpus fails instead, so CI cannot pass by not
+//! looking.
 
 // A test report prints what it skipped and found; only the library must
 // not print.
-#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -41,12 +42,44 @@ fn findings_of(folder: &Path) -> Vec<(String, usize, String, Level)> {
         .collect()
 }
 
+/// What a missing corpus means: a skip line, or, when `ci` (the `CI`
+/// variable) is `true`, a failure that says where the corpus was looked for.
+fn missing_corpus(root: &Path, ci: Option<&str>) -> Result<String, String> {
+    let expected = root.join("expected.json");
+    if ci == Some("true") {
+        Err(format!(
+            "CI=true but the real corpus is missing: {} not found (check out the shared corpus beside the \
+             repository, or unset CI to skip)",
+            expected.display()
+        ))
+    } else {
+        Ok(format!("corpus test skipped: {} not found", expected.display()))
+    }
+}
+
+#[test]
+fn a_missing_corpus_skips_locally_and_fails_in_ci() {
+    let root = Path::new("nowhere/corpus/real");
+    for ci in [None, Some("false"), Some("1"), Some("")] {
+        let skip = missing_corpus(root, ci).expect("skips outside CI=true");
+        assert!(skip.starts_with("corpus test skipped: "), "{skip}");
+    }
+    let failure = missing_corpus(root, Some("true")).expect_err("fails under CI=true");
+    assert!(failure.contains("CI=true") && failure.contains("expected.json"), "{failure}");
+}
+
 #[test]
 fn real_corpus_matches_expected_findings() {
     let root = corpus_root();
     let Ok(expected_text) = std::fs::read_to_string(root.join("expected.json")) else {
-        println!("corpus test skipped: {} not found", root.display());
-        return;
+        let verdict = missing_corpus(&root, std::env::var("CI").ok().as_deref());
+        match verdict {
+            Ok(skip) => {
+                println!("{skip}");
+                return;
+            }
+            Err(failure) => panic!("{failure}"),
+        }
     };
     let expected: Value = serde_json::from_str(&expected_text).expect("expected.json is JSON");
     let firm = expected["findings"].as_array().expect("findings");

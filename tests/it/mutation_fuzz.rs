@@ -11,7 +11,7 @@
 //! re-analysis reports no `yaml-syntax` where the file had none, and no
 //! longer the finding it fixed.
 //!
-//! `PROPTEST_CASES=5000 cargo test --test mutation_fuzz` runs deeper.
+//! `PROPTEST_CASES=5000 cargo test --test it mutation_fuzz` runs deeper.
 //!
 //! `fuzz/` holds the same targets for cargo-fuzz, for deeper runs.
 
@@ -29,7 +29,7 @@ use kube_lsp::api::workspace::{FileId, Snapshot, Workspace};
 use proptest::prelude::*;
 use proptest::sample::Index;
 
-mod support;
+use crate::support;
 
 /// The fixed budget: this many cases per property (about a second each in a
 /// debug build).
@@ -45,7 +45,7 @@ fn seeds() -> &'static [Group] {
     SEEDS.get_or_init(|| {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut folders = Vec::new();
-        for parent in [root.join("examples"), root.join("tests/cli"), root.join("../shared/corpus/real")] {
+        for parent in [root.join("examples"), root.join("tests/it/cli"), root.join("../shared/corpus/real")] {
             collect_folders(&parent, &mut folders);
         }
         let mut groups: Vec<Group> = folders

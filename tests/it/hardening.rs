@@ -11,10 +11,7 @@
 //! `syntax/parse.rs`, the walk's links in `loader/walk.rs`; here they meet
 //! the whole server.
 
-// A test report prints timings; only the library must not print.
-#![allow(clippy::print_stderr)]
-
-mod support;
+use crate::support;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};

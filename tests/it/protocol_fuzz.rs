@@ -12,10 +12,7 @@
 //! build. The rest is well under a second each. `PROPTEST_CASES=200` runs
 //! deeper.
 
-// A test report prints timings; only the library must not print.
-#![allow(clippy::print_stderr)]
-
-mod support;
+use crate::support;
 
 use std::time::Instant;
 

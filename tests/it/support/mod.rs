@@ -6,9 +6,6 @@
 //! Every wait is bounded, so a stalled server fails a test instead of hanging
 //! the suite.
 
-// Each test crate uses a different part of this module.
-#![allow(dead_code)]
-
 pub mod stdio;
 
 use std::collections::{HashMap, VecDeque};
@@ -22,7 +19,7 @@ use kube_lsp::api::lsp::{serve, Exit, Options};
 use lsp_server::{Connection, Message, Notification, Request, RequestId, Response, ResponseError};
 use serde_json::{json, Value};
 
-pub const TIMEOUT: Duration = Duration::from_secs(20);
+pub use stdio::TIMEOUT;
 
 pub const INVALID_REQUEST: i32 = -32600;
 pub const METHOD_NOT_FOUND: i32 = -32601;

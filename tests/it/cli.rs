@@ -1,6 +1,6 @@
 //! Golden-file tests of `kube-lsp check`: they run the real binary over the
-//! fixtures in `tests/cli/<case>/` and compare stdout with
-//! `tests/cli/<case>/expected.<format>`. Run with `UPDATE_GOLDEN=1` to rewrite
+//! fixtures in `tests/it/cli/<case>/` and compare stdout with
+//! `tests/it/cli/<case>/expected.<format>`. Run with `UPDATE_GOLDEN=1` to rewrite
 //! the golden files after a deliberate change, then review the diff.
 //!
 //! Each case is copied to a temporary folder first, so that no
@@ -18,7 +18,7 @@ use serde_json::Value;
 const BIN: &str = env!("CARGO_BIN_EXE_kube-lsp");
 
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/cli")
 }
 
 /// Copies a fixture case, except its golden files, to a new temporary folder.

@@ -4,7 +4,7 @@
 //!
 //! Every wait is bounded, so a bug fails a test instead of hanging the suite.
 
-mod support;
+use crate::support;
 
 use serde_json::{json, Value};
 use support::stdio::StdioServer;

@@ -5,7 +5,7 @@
 //!
 //! Every wait is bounded, so a bug fails a test instead of hanging the suite.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 
