@@ -535,6 +535,7 @@ impl Server {
                     "configuration": true,
                 },
                 "textDocument": {"publishDiagnostics": {"versionSupport": true, "relatedInformation": true}},
+                "window": {"workDoneProgress": true},
             },
             "initializationOptions": {"kubeLsp": {"maxFileSize": MAX_FILE_SIZE}},
             "workspaceFolders": folders,
@@ -648,8 +649,15 @@ impl Client {
     }
 
     /// `initialized`, then waits until the server has read its workspace.
+    /// `initialized`, then waits until the folder is read: kube-lsp reads it
+    /// in the background and reports the read as progress.
     fn initialized_and_settled(&mut self) {
         self.notify_initialized();
+        if self.versioned {
+            self.server.wait("the end of the folder read", |message| {
+                message["method"] == "$/progress" && message["params"]["value"]["kind"] == "end"
+            });
+        }
         self.settle();
     }
 

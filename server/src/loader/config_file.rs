@@ -107,13 +107,17 @@ pub fn tree_to_json(document: &Document, root: NodeId) -> Result<Value, (usize, 
             if stack.len() >= MAX_DEPTH {
                 return Err((document.raw_node(id).range.start, format!("nested deeper than {MAX_DEPTH} levels")));
             }
-            let node = document.node(id);
-            match &node.kind {
-                NodeKind::Scalar { value, style } => finished = Some(scalar_to_json(value, *style)),
-                NodeKind::Sequence { items, .. } => {
+            match document.node(id).kind {
+                NodeKind::Scalar { .. } => {
+                    let (value, style) = document.scalar_with_style(id).unwrap_or(("", ScalarStyle::Plain));
+                    finished = Some(scalar_to_json(value, style));
+                }
+                NodeKind::Sequence { .. } => {
+                    let items = document.sequence_items(id).unwrap_or(&[]);
                     stack.push(Frame::Sequence { values: Vec::with_capacity(items.len()), rest: items.iter() })
                 }
-                NodeKind::Mapping { entries, .. } => {
+                NodeKind::Mapping { .. } => {
+                    let entries = document.mapping_entries(id).unwrap_or(&[]);
                     stack.push(Frame::Mapping { values: Map::new(), rest: entries.iter(), key: None })
                 }
                 NodeKind::Alias { .. } => {
@@ -164,9 +168,9 @@ pub fn tree_to_json(document: &Document, root: NodeId) -> Result<Value, (usize, 
 }
 
 fn key_string(document: &Document, key: NodeId) -> Result<String, (usize, String)> {
-    match &document.node(key).kind {
-        NodeKind::Scalar { value, .. } => Ok(value.clone()),
-        _ => Err((document.raw_node(key).range.start, "a mapping key must be a scalar".to_owned())),
+    match document.scalar(key) {
+        Some(value) => Ok(value.to_owned()),
+        None => Err((document.raw_node(key).range.start, "a mapping key must be a scalar".to_owned())),
     }
 }
 

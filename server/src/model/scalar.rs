@@ -3,7 +3,7 @@
 //! It knows the YAML 1.2 core schema only as far as the API server's decoder
 //! and our rules need it; it does not know any Kubernetes field.
 
-use crate::syntax::{Document, NodeId, NodeKind, ScalarStyle, TextRange};
+use crate::syntax::{Document, NodeId, ScalarStyle, TextRange};
 
 /// A scalar node as written, with its range.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -15,17 +15,10 @@ pub struct Scalar<'a> {
 
 impl<'a> Scalar<'a> {
     pub fn of(document: &'a Document, id: NodeId) -> Option<Scalar<'a>> {
-        let node = document.node(id);
-        match &node.kind {
-            NodeKind::Scalar { value, style } => Some(Scalar {
-                value,
-                style: *style,
-                // The range of the node as written: an alias's own `*name`,
-                // since that is what a user edits.
-                range: document.raw_node(id).range,
-            }),
-            _ => None,
-        }
+        let (value, style) = document.scalar_with_style(id)?;
+        // The range of the node as written: an alias's own `*name`, since
+        // that is what a user edits.
+        Some(Scalar { value, style, range: document.raw_node(id).range })
     }
 
     pub fn is_null(&self) -> bool {

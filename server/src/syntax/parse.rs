@@ -12,7 +12,10 @@ use std::collections::HashMap;
 
 use granit_parser::{ErrorKind, Event, Marker, Options, Parser, ScanError, Span, StructureStyle};
 
-use super::tree::{CollectionStyle, Comment, Document, Node, NodeId, NodeKind, ScalarStyle, SyntaxError, TextRange};
+use super::tree::{
+    pool_slice, pool_str, CollectionStyle, Comment, Document, Node, NodeId, NodeKind, Pooled, ScalarStyle, SyntaxError,
+    TextRange,
+};
 
 /// Collections nested deeper than this are not built: no manifest comes near
 /// it, and it bounds the work an adversarial file can cause.
@@ -77,6 +80,9 @@ enum Children {
 struct Builder<'text> {
     text: &'text str,
     nodes: Vec<Node>,
+    strings: String,
+    entries: Vec<(NodeId, NodeId)>,
+    items: Vec<NodeId>,
     root: Option<NodeId>,
     comments: Vec<Comment>,
     errors: Vec<SyntaxError>,
@@ -99,6 +105,9 @@ impl<'text> Builder<'text> {
         Builder {
             text,
             nodes: Vec::new(),
+            strings: String::new(),
+            entries: Vec::new(),
+            items: Vec::new(),
             root: None,
             comments: Vec::new(),
             errors: Vec::new(),
@@ -131,6 +140,10 @@ impl<'text> Builder<'text> {
         match event {
             Event::Scalar(value, style, anchor, _tag) => {
                 let (value, style, range) = self.scalar(value, style, range);
+                let Some(value) = pool_str(&mut self.strings, &value) else {
+                    self.push_error("document too large".to_owned(), range.start);
+                    return false;
+                };
                 let Some(id) = self.push_node(NodeKind::Scalar { value, style }, range) else {
                     return false;
                 };
@@ -157,11 +170,11 @@ impl<'text> Builder<'text> {
                     }
                     _ => range,
                 };
-                let kind = NodeKind::Sequence { items: Vec::new(), style: collection_style(style) };
+                let kind = NodeKind::Sequence { items: Pooled::default(), style: collection_style(style) };
                 return self.open(kind, anchor, range, Children::Sequence { items: Vec::new() });
             }
             Event::MappingStart(style, anchor, _tag) => {
-                let kind = NodeKind::Mapping { entries: Vec::new(), style: collection_style(style) };
+                let kind = NodeKind::Mapping { entries: Pooled::default(), style: collection_style(style) };
                 let children = Children::Mapping { entries: Vec::new(), pending_key: None };
                 return self.open(kind, anchor, range, children);
             }
@@ -369,14 +382,16 @@ impl<'text> Builder<'text> {
         let end = closing_end.unwrap_or(end).max(end);
         if let Some(collection) = self.nodes.get_mut(node.0 as usize) {
             collection.range.end = end.max(collection.range.start);
+            // Children go to the pools whole, when their collection closes,
+            // so that each collection's are contiguous there.
             match (&mut collection.kind, children) {
                 (NodeKind::Mapping { entries, .. }, Children::Mapping { entries: built, .. }) => {
                     // A key still waiting for its value is left out: only
                     // completed entries are kept.
-                    *entries = built;
+                    *entries = pool_slice(&mut self.entries, &built).unwrap_or_default();
                 }
                 (NodeKind::Sequence { items, .. }, Children::Sequence { items: built }) => {
-                    *items = built;
+                    *items = pool_slice(&mut self.items, &built).unwrap_or_default();
                 }
                 _ => {}
             }
@@ -430,7 +445,11 @@ impl<'text> Builder<'text> {
         // the slack (a quarter of the trees' memory on a 20 MiB file) is
         // given back once, here.
         self.nodes.shrink_to_fit();
-        Document { nodes: self.nodes, root: self.root, comments: self.comments, errors: self.errors }
+        self.strings.shrink_to_fit();
+        self.entries.shrink_to_fit();
+        self.items.shrink_to_fit();
+        let pools = (self.strings, self.entries, self.items);
+        Document::from_parts(self.nodes, pools, self.root, self.comments, self.errors)
     }
 }
 

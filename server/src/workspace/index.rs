@@ -79,14 +79,18 @@ impl Index {
         }
         // StatefulSets and the Service names they name, linked at the end.
         let mut service_names: Vec<(usize, &str)> = Vec::new();
+        index.objects.reserve(files.len());
         for (file_number, file) in files.iter().enumerate() {
             let Some(file) = file else { continue };
             let file_id = FileId(file_number as u32);
-            if patches.contains(&normalize(&file.path)) {
+            // Most workspaces have no kustomization: then no path needs
+            // normalizing (an allocation per file).
+            let normalized = (!patches.is_empty() || !kustomized.is_empty()).then(|| normalize(&file.path));
+            if normalized.as_ref().is_some_and(|path| patches.contains(path)) {
                 index.patch_files.insert(file_id);
                 continue;
             }
-            let kustomization_namespace = kustomized.get(&normalize(&file.path));
+            let kustomization_namespace = normalized.as_ref().and_then(|path| kustomized.get(path));
             for (document_number, document) in file.documents.iter().enumerate() {
                 for (object_number, object) in document.objects.iter().enumerate() {
                     let (namespace, namespace_source) =
