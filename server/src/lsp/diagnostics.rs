@@ -35,10 +35,12 @@ struct Published {
 }
 
 impl Publisher {
-    /// The notifications that bring the client up to date: for the files in
-    /// `changed` (whose findings changed, or that left the workspace), and
-    /// for each open buffer whose version the client has not seen checked.
-    /// Only those files are converted.
+    /// Sends (through `send`, one by one as each is ready, so that the first
+    /// reaches the client before the last is converted) the notifications
+    /// that bring the client up to date: for the files in `changed` (whose
+    /// findings changed, or that left the workspace), and for each open
+    /// buffer whose version the client has not seen checked. Only those
+    /// files are converted. Returns how many were sent.
     pub(crate) fn update(
         &mut self,
         snapshot: &Snapshot,
@@ -46,7 +48,8 @@ impl Publisher {
         changed: &BTreeSet<FileId>,
         documents: &Documents,
         encoding: PositionEncoding,
-    ) -> Vec<PublishDiagnosticsParams> {
+        mut send: impl FnMut(PublishDiagnosticsParams),
+    ) -> usize {
         let locate = |related: &Related| -> Option<Location> {
             let file = snapshot.file(related.file)?;
             let uri = documents.uri(&file.path)?;
@@ -64,7 +67,7 @@ impl Publisher {
                 to_send.insert(id);
             }
         }
-        let mut notifications = Vec::new();
+        let mut sent = 0;
         for id in to_send {
             let Some(file) = snapshot.file(id) else {
                 // Gone: its path may already hold a new file (read again).
@@ -74,11 +77,8 @@ impl Publisher {
                 }
                 if let Some(old) = self.published.remove(&path) {
                     if !old.diagnostics.is_empty() || old.version.is_some() {
-                        notifications.push(PublishDiagnosticsParams {
-                            uri: old.uri,
-                            diagnostics: Vec::new(),
-                            version: None,
-                        });
+                        send(PublishDiagnosticsParams { uri: old.uri, diagnostics: Vec::new(), version: None });
+                        sent += 1;
                     }
                 }
                 continue;
@@ -99,11 +99,12 @@ impl Publisher {
             if new_diagnostics.is_empty() && file.version.is_none() && !self.published.contains_key(&file.path) {
                 continue;
             }
-            notifications.push(PublishDiagnosticsParams {
+            send(PublishDiagnosticsParams {
                 uri: uri.clone(),
                 diagnostics: new_diagnostics.clone(),
                 version: file.version,
             });
+            sent += 1;
             self.paths.insert(id, file.path.clone());
             if new_diagnostics.is_empty() && file.version.is_none() {
                 self.published.remove(&file.path);
@@ -112,6 +113,6 @@ impl Publisher {
                     .insert(file.path.clone(), Published { uri, version: file.version, diagnostics: new_diagnostics });
             }
         }
-        notifications
+        sent
     }
 }

@@ -32,9 +32,10 @@ use lsp_types::{
     ConfigurationItem, ConfigurationParams, DidChangeConfigurationParams, DidChangeTextDocumentParams,
     DidChangeWatchedFilesParams, DidChangeWatchedFilesRegistrationOptions, DidChangeWorkspaceFoldersParams,
     DidCloseTextDocumentParams, DidOpenTextDocumentParams, FileSystemWatcher, GlobPattern, HoverProviderCapability,
-    InitializeParams, InitializeResult, MessageType, NumberOrString, OneOf, Registration, RegistrationParams,
-    RenameOptions, ServerCapabilities, ServerInfo, ShowMessageParams, TextDocumentSyncCapability, TextDocumentSyncKind,
-    TextDocumentSyncOptions, WorkDoneProgressOptions, WorkspaceFoldersServerCapabilities, WorkspaceServerCapabilities,
+    InitializeParams, InitializeResult, MessageType, NumberOrString, OneOf, PublishDiagnosticsParams, Registration,
+    RegistrationParams, RenameOptions, ServerCapabilities, ServerInfo, ShowMessageParams, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, WorkDoneProgressOptions, WorkspaceFoldersServerCapabilities,
+    WorkspaceServerCapabilities,
 };
 use serde_json::Value;
 
@@ -628,15 +629,21 @@ impl Server {
         let started = Instant::now();
         let snapshot = self.analysis();
         let changed = std::mem::take(&mut self.unpublished);
+        let sender = self.sender.clone();
+        let send = |params: PublishDiagnosticsParams| match serde_json::to_value(params) {
+            Ok(params) => {
+                let notification = Notification { method: PublishDiagnostics::METHOD.to_owned(), params };
+                if sender.send(notification.into()).is_err() {
+                    tracing::warn!("cannot send to the client: the connection is closed");
+                }
+            }
+            Err(error) => tracing::error!("cannot serialise diagnostics: {error}"),
+        };
         let published = catch_unwind(AssertUnwindSafe(|| {
-            self.publisher.update(&snapshot, self.host.diagnostics(), &changed, &self.documents, self.encoding)
+            self.publisher.update(&snapshot, self.host.diagnostics(), &changed, &self.documents, self.encoding, send)
         }));
         match published {
-            Ok(notifications) => {
-                let count = notifications.len();
-                for params in notifications {
-                    self.notify::<PublishDiagnostics>(params);
-                }
+            Ok(count) => {
                 tracing::debug!("published diagnostics of {count} files in {:?}", started.elapsed());
             }
             Err(panic) => tracing::error!("checking the workspace panicked: {}", panic_message(&*panic)),
