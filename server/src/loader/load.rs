@@ -46,6 +46,20 @@ pub fn load_files_with_errors(paths: &[PathBuf], config: &Config) -> (Vec<Source
     (files, errors)
 }
 
+/// Walks `roots` (as `walk`) and reads what it lists, reading files while
+/// the walk goes on: the paths, sorted, and their files in the same order.
+pub fn walk_and_load(roots: &[PathBuf], config: &Config) -> (Vec<PathBuf>, Vec<SourceFile>) {
+    let (sender, receiver) = crossbeam_channel::unbounded::<PathBuf>();
+    let mut files: Vec<SourceFile> = std::thread::scope(|scope| {
+        scope.spawn(move || super::walk::walk_each(roots, config, &mut |path| drop(sender.send(path))));
+        receiver.into_iter().par_bridge().map(|path| load_path(&path, config).0).collect()
+    });
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.dedup_by(|a, b| a.path == b.path);
+    let paths = files.iter().map(|file| file.path.clone()).collect();
+    (paths, files)
+}
+
 /// Reads one file, e.g. after `workspace/didChangeWatchedFiles`. `None` when
 /// the file no longer exists (the caller drops it from the workspace).
 pub fn load_file(path: &Path, config: &Config) -> Option<SourceFile> {
@@ -135,6 +149,24 @@ mod tests {
 
     fn config_with_max(max_file_size: u64) -> Config {
         Config { max_file_size, ..Config::default() }
+    }
+
+    #[test]
+    fn walking_and_reading_together_gives_what_the_walk_lists() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for name in ["b.yaml", "a/c.yml", "a/d.yaml", "e.txt", ".hidden/f.yaml"] {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("folder");
+            std::fs::write(&path, "kind: ConfigMap\nmetadata: {name: x}\n").expect("write");
+        }
+        let config = Config::default();
+        // A root inside another lists its files once.
+        let roots = [dir.path().to_path_buf(), dir.path().join("a")];
+        let (paths, files) = walk_and_load(&roots, &config);
+        assert_eq!(paths, super::super::walk(&roots, &config));
+        assert_eq!(paths.len(), 3);
+        assert_eq!(files.iter().map(|file| file.path.clone()).collect::<Vec<_>>(), paths);
+        assert!(files.iter().all(|file| file.documents.len() == 1 && file.skipped.is_none()));
     }
 
     #[test]

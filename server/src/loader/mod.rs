@@ -17,5 +17,5 @@ mod watcher;
 
 pub use config_file::{find_config_file, read_config_file, CONFIG_FILE_NAME};
 pub use disk::DiskView;
-pub use load::{load_bytes, load_file, load_files, load_files_with_errors};
+pub use load::{load_bytes, load_file, load_files, load_files_with_errors, walk_and_load};
 pub use walk::{check_readable, is_yaml_path, walk};

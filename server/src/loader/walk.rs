@@ -21,22 +21,29 @@ use crate::config::Config;
 /// every changed file (pre-commit) honours the excludes. A root that does not
 /// exist is logged and skipped; the CLI reports it before walking.
 pub fn walk(roots: &[PathBuf], config: &Config) -> Vec<PathBuf> {
-    let excludes = Arc::new(Excludes::new(&config.exclude));
     let mut paths = Vec::new();
+    walk_each(roots, config, &mut |path| paths.push(path));
+    paths.sort();
+    paths.dedup();
+    paths
+}
+
+/// `walk`, handing each path to `found` as the walk finds it (in walk order,
+/// a path twice where roots overlap), so that reading can start before the
+/// walk ends.
+pub(super) fn walk_each(roots: &[PathBuf], config: &Config, found: &mut dyn FnMut(PathBuf)) {
+    let excludes = Arc::new(Excludes::new(&config.exclude));
     for root in roots {
         match std::fs::metadata(root) {
-            Ok(metadata) if metadata.is_dir() => walk_folder(root, &excludes, &mut paths),
+            Ok(metadata) if metadata.is_dir() => walk_folder_toward(root, None, &excludes, found),
             Ok(_) => {
                 if !excludes.is_excluded(root, root) {
-                    paths.push(root.clone());
+                    found(root.clone());
                 }
             }
             Err(error) => tracing::warn!("cannot read `{}`: {error}", root.display()),
         }
     }
-    paths.sort();
-    paths.dedup();
-    paths
 }
 
 /// Whether a path given on the command line can be read at all, before it is
@@ -63,17 +70,13 @@ pub fn walk_under(root: &Path, start: &Path, config: &Config) -> Vec<PathBuf> {
     }
     let excludes = Arc::new(Excludes::new(&config.exclude));
     let mut paths = Vec::new();
-    walk_folder_toward(root, Some(start), &excludes, &mut paths);
+    walk_folder_toward(root, Some(start), &excludes, &mut |path| paths.push(path));
     paths.retain(|path| path.starts_with(start));
     paths
 }
 
-fn walk_folder(root: &Path, excludes: &Arc<Excludes>, paths: &mut Vec<PathBuf>) {
-    walk_folder_toward(root, None, excludes, paths);
-}
-
 /// Walks `root`, or only the way to `toward` and what is below it.
-fn walk_folder_toward(root: &Path, toward: Option<&Path>, excludes: &Arc<Excludes>, paths: &mut Vec<PathBuf>) {
+fn walk_folder_toward(root: &Path, toward: Option<&Path>, excludes: &Arc<Excludes>, found: &mut dyn FnMut(PathBuf)) {
     let toward = toward.map(Path::to_path_buf);
     let filter_excludes = Arc::clone(excludes);
     let filter_root = root.to_path_buf();
@@ -103,7 +106,7 @@ fn walk_folder_toward(root: &Path, toward: Option<&Path>, excludes: &Arc<Exclude
         // a file nor a folder here, so links (and link loops) are skipped.
         let is_file = entry.file_type().is_some_and(|file_type| file_type.is_file());
         if is_file && is_yaml_path(entry.path()) {
-            paths.push(entry.into_path());
+            found(entry.into_path());
         }
     }
 }

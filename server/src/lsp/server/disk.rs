@@ -62,11 +62,7 @@ impl Server {
         self.indexing.push((cancel.clone(), token));
         let spawned = std::thread::Builder::new().name("kube-lsp index".to_owned()).spawn(move || {
             let started = Instant::now();
-            let paths = loader::walk(&roots, &config);
-            if cancel.load(Ordering::Relaxed) {
-                return;
-            }
-            let files = loader::load_files(&paths, &config);
+            let (paths, files) = loader::walk_and_load(&roots, &config);
             if cancel.load(Ordering::Relaxed) {
                 return;
             }
