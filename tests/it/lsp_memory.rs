@@ -231,6 +231,29 @@ fn folders_are_read_in_the_background_and_reported_as_progress() {
 }
 
 #[test]
+fn a_file_opened_while_the_folder_is_read_gets_no_finding_the_read_would_clear() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    std::fs::write(folder.path().join("service.yaml"), SERVICE).expect("write");
+    // Enough other files that the read is likely still running at the open.
+    for number in 0..400 {
+        let text = format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{number}}}\ndata: {{a: b}}\n");
+        std::fs::write(folder.path().join(format!("config-{number}.yaml")), text).expect("write");
+    }
+    let mut client = Client::start();
+    client.request("initialize", initialize_params(&["utf-16"], &[folder.path()], Value::Null)).expect("initialize");
+    client.notify("initialized", json!({}));
+    let uri = file_uri(&folder.path().join("statefulset.yaml"));
+    client.open(&uri, 1, STATEFUL_SET);
+    // The first diagnostics of the open file already know the Service: none
+    // are published while the folder is read.
+    let first = client.diagnostics(&uri, |_| true);
+    let codes: Vec<&str> =
+        first["diagnostics"].as_array().into_iter().flatten().filter_map(|d| d["code"].as_str()).collect();
+    assert_eq!(codes, ["service-not-headless"], "{first}");
+    assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
+}
+
+#[test]
 fn requests_before_initialize_and_after_shutdown_are_refused() {
     let mut client = Client::start();
     let early = client.request("textDocument/hover", json!({}));

@@ -5,6 +5,7 @@
 //! Open buffers are never overwritten from disk here; what a file says is
 //! for `checks` to judge.
 
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -60,9 +61,17 @@ impl Server {
         let cancel = Arc::new(AtomicBool::new(false));
         let token = self.begin_progress("Reading the workspace", &roots);
         self.indexing.push((cancel.clone(), token));
+        let worker_cancel = cancel.clone();
         let spawned = std::thread::Builder::new().name("kube-lsp index".to_owned()).spawn(move || {
             let started = Instant::now();
-            let (paths, files) = loader::walk_and_load(&roots, &config);
+            let cancel = worker_cancel;
+            // A read that fails still reports back (with nothing read), or the
+            // main loop would wait for it, and hold diagnostics, forever.
+            let read = catch_unwind(AssertUnwindSafe(|| loader::walk_and_load(&roots, &config)));
+            let (paths, files) = read.unwrap_or_else(|panic| {
+                tracing::error!("reading {roots:?} panicked: {}", super::panic_message(&*panic));
+                (Vec::new(), Vec::new())
+            });
             if cancel.load(Ordering::Relaxed) {
                 return;
             }
@@ -72,6 +81,10 @@ impl Server {
         });
         if let Err(error) = spawned {
             tracing::error!("cannot start reading the workspace: {error}");
+            if let Some(position) = self.indexing.iter().position(|(job, _)| Arc::ptr_eq(job, &cancel)) {
+                let (_, token) = self.indexing.remove(position);
+                self.end_progress(token, 0);
+            }
         }
     }
 

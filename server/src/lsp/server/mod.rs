@@ -219,7 +219,7 @@ impl Server {
     /// The next event; publishes diagnostics first when the input is quiet,
     /// or when they have waited too long.
     fn next_event(&mut self) -> Option<Event> {
-        if self.dirty_since.is_some_and(|since| since.elapsed() >= PUBLISH_AFTER) {
+        if self.dirty_since.is_some_and(|since| since.elapsed() >= PUBLISH_AFTER) && self.may_publish() {
             self.publish_diagnostics();
         }
         if let Some(event) = self.queue.pop_front() {
@@ -236,7 +236,7 @@ impl Server {
         if let Ok(indexed) = self.index_receiver.try_recv() {
             return Some(Event::Indexed(indexed));
         }
-        if self.dirty_since.is_some() {
+        if self.dirty_since.is_some() && self.may_publish() {
             self.publish_diagnostics();
         }
         crossbeam_channel::select! {
@@ -246,6 +246,13 @@ impl Server {
             // Never disconnected either: `index_sender` lives as long as `self`.
             recv(self.index_receiver) -> indexed => indexed.ok().map(Event::Indexed),
         }
+    }
+
+    /// Diagnostics wait while folders are being read: until then a file's
+    /// Service may simply not be read yet, and `service-not-found` would
+    /// flash on a file opened early. Requests are answered meanwhile.
+    fn may_publish(&self) -> bool {
+        self.indexing.is_empty()
     }
 
     /// Takes every message already waiting into the queue, noting the
