@@ -161,6 +161,54 @@ impl Diagnostics {
         files.into_iter().filter(|file| self.assemble(snapshot, *file)).collect()
     }
 
+    /// The files whose findings differ between `self` and `other`.
+    pub fn files_differing_from(&self, other: &Diagnostics) -> Vec<FileId> {
+        let mut files: Vec<FileId> = self
+            .by_file
+            .keys()
+            .chain(other.by_file.keys())
+            .copied()
+            .filter(|file| self.by_file.get(file) != other.by_file.get(file))
+            .collect();
+        files.sort();
+        files.dedup();
+        files
+    }
+
+    /// The findings of `file` computed now, for a request while the kept
+    /// diagnostics are not up to date (a fresh analysis is running
+    /// elsewhere): its documents' units, the ties of its StatefulSets and of
+    /// those its Services govern. Service ports are left out (they need the
+    /// whole workspace's pod templates). The files those ties show findings
+    /// in are assembled too, so a Service's hover sees its StatefulSets'.
+    pub fn for_file(snapshot: &Snapshot, file: FileId) -> Diagnostics {
+        let mut diagnostics = Diagnostics::default();
+        let Some(source) = snapshot.file(file) else { return diagnostics };
+        let mut units = Vec::new();
+        for slot in &source.documents {
+            units.push(Unit::Document(file, slot.revision));
+        }
+        for object in snapshot.objects_in_file(file) {
+            if object.stateful_set().is_some() {
+                units.extend(object_key(snapshot, object.id).map(Unit::Tie));
+            } else if object.service().is_some() {
+                for governed in snapshot.governed_stateful_sets(&object) {
+                    units.extend(object_key(snapshot, governed.id).map(Unit::Tie));
+                }
+            }
+        }
+        let mut to_assemble = HashSet::new();
+        for unit in units {
+            let stored = diagnostics.compute(snapshot, unit);
+            diagnostics.replace(unit, stored, &mut to_assemble);
+        }
+        to_assemble.insert(file);
+        for file in to_assemble {
+            diagnostics.assemble(snapshot, file);
+        }
+        diagnostics
+    }
+
     /// How many rule units (documents, ties, Services' ports) the last
     /// update checked.
     pub fn last_checked(&self) -> usize {
@@ -574,6 +622,29 @@ spec: {clusterIP: None, selector: {app: zk}}
             ("/app/sets.yaml", "  selector: {matchLabels: {app: zk}}", "  selector: {matchLabels: {app: zk}\n  broken: ["),
             ("/app/more.yaml", "<remove>", ""),
         ]);
+    }
+
+    #[test]
+    fn a_file_checked_alone_has_the_findings_of_the_whole_analysis_but_ports() {
+        let mut workspace = Workspace::new(Config::default());
+        let sets = workspace.set_text("/app/sets.yaml".into(), SETS.to_owned(), Some(1));
+        let services = workspace.set_text(
+            "/app/services.yaml".into(),
+            SERVICES.replace("targetPort: redis", "targetPort: x"),
+            None,
+        );
+        let snapshot = workspace.snapshot();
+        let whole = Diagnostics::of(&snapshot);
+        for file in [sets, services] {
+            let expected: Vec<&Finding> =
+                whole.file(file).iter().filter(|finding| finding.code != Code::ServicePortMismatch).collect();
+            assert!(!expected.is_empty());
+            assert_eq!(Diagnostics::for_file(&snapshot, file).file(file).iter().collect::<Vec<_>>(), expected);
+        }
+        // A Service's file brings its StatefulSets' files along (hover on a
+        // Service shows each one's link).
+        assert_eq!(Diagnostics::for_file(&snapshot, services).file(sets), whole.file(sets));
+        assert!(whole.file(services).iter().any(|finding| finding.code == Code::ServicePortMismatch));
     }
 
     #[test]

@@ -13,7 +13,7 @@ mod symbols;
 
 pub use actions::code_actions;
 pub use completion::completions;
-pub use host::Host;
+pub use host::{Host, Update};
 pub use hover::hover;
 pub use navigation::{goto_definition, prepare_rename, references, rename};
 pub use symbols::{document_symbols, workspace_symbols};

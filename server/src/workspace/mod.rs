@@ -87,6 +87,11 @@ impl Workspace {
         self.changes = Changes { everything: true, files: Vec::new() };
     }
 
+    /// Whether the changes waiting reach every file.
+    pub fn has_everything_changed(&self) -> bool {
+        self.changes.everything
+    }
+
     /// What changed since the last call.
     pub fn take_changes(&mut self) -> Changes {
         std::mem::take(&mut self.changes)

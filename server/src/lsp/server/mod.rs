@@ -45,7 +45,7 @@ use super::documents::Documents;
 use super::handlers::{self, ClientSupport, Context};
 use super::settings::{self, Settings};
 use super::transport::INVALID_MESSAGE_METHOD;
-use crate::ide::Host;
+use crate::ide::{Diagnostics, Host, Update};
 use crate::loader::{DiskView, CONFIG_FILE_NAME};
 use crate::text::PositionEncoding;
 use crate::workspace::{FileId, Snapshot, SourceFile};
@@ -78,6 +78,7 @@ pub enum Exit {
 pub fn serve(connection: Connection, options: Options) -> anyhow::Result<Exit> {
     let (watch_sender, watch_receiver) = crossbeam_channel::unbounded();
     let (index_sender, index_receiver) = crossbeam_channel::unbounded();
+    let (fresh_sender, fresh_receiver) = crossbeam_channel::unbounded();
     let server = Server {
         sender: connection.sender,
         receiver: connection.receiver,
@@ -101,6 +102,8 @@ pub fn serve(connection: Connection, options: Options) -> anyhow::Result<Exit> {
         changed_while_reading: HashSet::new(),
         index_sender,
         index_receiver,
+        fresh_sender,
+        fresh_receiver,
         settings: Settings::default(),
         settings_from_initialization: false,
         shown_problems: Vec::new(),
@@ -123,6 +126,8 @@ enum Event {
     Message(Message),
     FilesChanged(Vec<PathBuf>),
     Indexed(Indexed),
+    /// A fresh analysis of every file, from its worker thread (`None`: it failed).
+    Fresh(u64, Option<Diagnostics>),
 }
 
 /// A request the server sent to the client, awaiting its answer.
@@ -169,6 +174,9 @@ struct Server {
     /// Kept so that the index channel never disconnects.
     index_sender: Sender<Indexed>,
     index_receiver: Receiver<Indexed>,
+    /// Fresh analyses from their worker threads; kept open the same way.
+    fresh_sender: Sender<(u64, Option<Diagnostics>)>,
+    fresh_receiver: Receiver<(u64, Option<Diagnostics>)>,
     settings: Settings,
     settings_from_initialization: bool,
     /// The configuration problems last shown, so that they are not shown
@@ -201,6 +209,9 @@ impl Server {
                     self.guarded("file changes", |server| server.on_files_changed(paths));
                 }
                 Event::Indexed(indexed) => self.guarded("files read", |server| server.on_indexed(indexed)),
+                Event::Fresh(ticket, diagnostics) => {
+                    self.guarded("the analysis", |server| server.on_fresh(ticket, diagnostics))
+                }
             }
         }
         tracing::info!("the client closed the connection");
@@ -236,6 +247,9 @@ impl Server {
         if let Ok(indexed) = self.index_receiver.try_recv() {
             return Some(Event::Indexed(indexed));
         }
+        if let Ok((ticket, diagnostics)) = self.fresh_receiver.try_recv() {
+            return Some(Event::Fresh(ticket, diagnostics));
+        }
         if self.dirty_since.is_some() && self.may_publish() {
             self.publish_diagnostics();
         }
@@ -245,6 +259,8 @@ impl Server {
             recv(self.watch_receiver) -> paths => Some(Event::FilesChanged(paths.unwrap_or_default())),
             // Never disconnected either: `index_sender` lives as long as `self`.
             recv(self.index_receiver) -> indexed => indexed.ok().map(Event::Indexed),
+            // Nor this: `fresh_sender` lives as long as `self`.
+            recv(self.fresh_receiver) -> fresh => fresh.ok().map(|(ticket, diagnostics)| Event::Fresh(ticket, diagnostics)),
         }
     }
 
@@ -252,7 +268,7 @@ impl Server {
     /// Service may simply not be read yet, and `service-not-found` would
     /// flash on a file opened early. Requests are answered meanwhile.
     fn may_publish(&self) -> bool {
-        self.indexing.is_empty()
+        self.indexing.is_empty() && !self.host.is_pending()
     }
 
     /// Takes every message already waiting into the queue, noting the
@@ -363,10 +379,14 @@ impl Server {
             return;
         }
         let snapshot = self.analysis();
+        // While a fresh analysis is out, the request's own file is checked
+        // now (its documents and ties), so that hover and fixes are right.
+        let for_file = self.host.is_pending().then(|| request_file(&request, &snapshot)).flatten();
+        let partial = for_file.map(|file| Diagnostics::for_file(&snapshot, file));
         let response = catch_unwind(AssertUnwindSafe(|| {
             let cx = Context {
                 snapshot,
-                diagnostics: self.host.diagnostics(),
+                diagnostics: partial.as_ref().unwrap_or(self.host.diagnostics()),
                 documents: &self.documents,
                 encoding: self.encoding,
                 client: self.client,
@@ -614,14 +634,21 @@ impl Server {
 
     // Diagnostics.
 
-    /// The latest snapshot, with the diagnostics brought up to it; the files
-    /// whose findings changed wait to be published.
+    /// The latest snapshot, with the diagnostics brought up to it (the
+    /// files whose findings changed wait to be published); a fresh analysis
+    /// of every file goes to a worker thread, and the diagnostics stay
+    /// behind until it is back (`on_fresh`).
     fn analysis(&mut self) -> Snapshot {
-        match catch_unwind(AssertUnwindSafe(|| self.host.update())) {
-            Ok((snapshot, changed)) => {
+        match catch_unwind(AssertUnwindSafe(|| self.host.begin_update())) {
+            Ok(Update::Current(snapshot, changed)) => {
                 self.unpublished.extend(changed);
                 snapshot
             }
+            Ok(Update::Fresh(snapshot, ticket)) => {
+                self.spawn_fresh(snapshot.clone(), ticket);
+                snapshot
+            }
+            Ok(Update::Pending(snapshot)) => snapshot,
             Err(panic) => {
                 tracing::error!("checking the workspace panicked: {}", panic_message(&*panic));
                 // The cache may be half updated: start it afresh next time.
@@ -631,10 +658,47 @@ impl Server {
         }
     }
 
+    fn spawn_fresh(&mut self, snapshot: Snapshot, ticket: u64) {
+        let sender = self.fresh_sender.clone();
+        let spawned = std::thread::Builder::new().name("kube-lsp analysis".to_owned()).spawn(move || {
+            let started = Instant::now();
+            let diagnostics = catch_unwind(AssertUnwindSafe(|| Diagnostics::of(&snapshot)));
+            if let Err(panic) = &diagnostics {
+                tracing::error!("checking the workspace panicked: {}", panic_message(&**panic));
+            }
+            tracing::debug!("checked every file in {:?}", started.elapsed());
+            // The main loop is gone when this fails; nothing to do.
+            let _ = sender.send((ticket, diagnostics.ok()));
+        });
+        if let Err(error) = spawned {
+            tracing::warn!("cannot start a thread for the analysis ({error}); running it here");
+            let diagnostics = Diagnostics::of(&self.host.workspace_mut().snapshot());
+            self.on_fresh(ticket, Some(diagnostics));
+        }
+    }
+
+    /// A fresh analysis is back: it replaces the diagnostics (unless a newer
+    /// one replaced it meanwhile), and the changes since are checked next.
+    fn on_fresh(&mut self, ticket: u64, diagnostics: Option<Diagnostics>) {
+        match diagnostics {
+            Some(diagnostics) => {
+                if let Some(changed) = self.host.finish_fresh(ticket, diagnostics) {
+                    self.unpublished.extend(changed);
+                    self.mark_dirty();
+                }
+            }
+            None => self.host.abandon_fresh(ticket),
+        }
+    }
+
     fn publish_diagnostics(&mut self) {
         self.dirty_since = None;
         let started = Instant::now();
         let snapshot = self.analysis();
+        if self.host.is_pending() {
+            // A fresh analysis just went out: publish when it is back.
+            return;
+        }
         let changed = std::mem::take(&mut self.unpublished);
         let sender = self.sender.clone();
         let send = |params: PublishDiagnosticsParams| match serde_json::to_value(params) {
@@ -695,6 +759,13 @@ fn server_capabilities(encoding: PositionEncoding) -> ServerCapabilities {
         }),
         ..ServerCapabilities::default()
     }
+}
+
+/// The file a request is about (`textDocument.uri`), if the workspace has it.
+fn request_file(request: &Request, snapshot: &Snapshot) -> Option<FileId> {
+    let uri = request.params.get("textDocument")?.get("uri")?.as_str()?;
+    let uri = lsp_types::Url::parse(uri).ok()?;
+    snapshot.file_id(&convert::uri_to_path(&uri))
 }
 
 fn parse_params<P: serde::de::DeserializeOwned>(notification: Notification) -> Option<P> {
