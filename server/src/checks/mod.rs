@@ -35,6 +35,18 @@ use crate::config::Level;
 use crate::syntax::TextRange;
 use crate::workspace::{FileId, ObjectId, Snapshot};
 
+/// `text` cut to at most `limit` characters, with `…` where it was cut, so
+/// that a message quoting user data (labels, names) stays within SPEC's
+/// length limits however long the data is.
+fn shortened(text: &str, limit: usize) -> String {
+    if text.chars().count() <= limit {
+        return text.to_owned();
+    }
+    let mut out: String = text.chars().take(limit.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
 /// Another place that explains a finding (LSP `relatedInformation`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Related {
@@ -233,6 +245,12 @@ spec:
   template: {metadata: {labels: {app: c}}}
 "#,
         );
+    }
+
+    #[test]
+    fn long_text_is_shortened_on_a_character_boundary() {
+        assert_eq!(shortened("app=redis", 20), "app=redis");
+        assert_eq!(shortened("café-crème", 5), "café…");
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub(super) const RULE: super::code::Rule = super::code::Rule {
     default_level: crate::config::Level::Error,
     other_default_level: None,
     summary: "a document is not valid YAML",
+    help: "fix the YAML at the marked place; the other documents of the file are still checked",
     check: super::code::Check::Document(check_document),
     fixes: None,
 };

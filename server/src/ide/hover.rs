@@ -276,34 +276,34 @@ spec:
         check(
             &BROKEN.replace("serviceName: redis", "serviceName: re$0dis"),
             expect![[r#"
-            range: "redis"
-            ### StatefulSet `redis` → Service `redis`
+                range: "redis"
+                ### StatefulSet `redis` → Service `redis`
 
-            **3 pods** (ordinals 0–2, would-be names: they do not resolve until the link below is fixed):
+                **3 pods** (ordinals 0–2, would-be names: they do not resolve until the link below is fixed):
 
-            - `redis-0.redis.default.svc.cluster.local`
-            - `redis-1.redis.default.svc.cluster.local`
-            - `redis-2.redis.default.svc.cluster.local`
+                - `redis-0.redis.default.svc.cluster.local`
+                - `redis-1.redis.default.svc.cluster.local`
+                - `redis-2.redis.default.svc.cluster.local`
 
-            Short forms: `redis-0.redis` from namespace `default`, `redis-0.redis.default` from any namespace.
+                Short forms: `redis-0.redis` from namespace `default`, `redis-0.redis.default` from any namespace.
 
-            Service DNS name: `redis.default.svc.cluster.local`
+                Service DNS name: `redis.default.svc.cluster.local`
 
-            SRV: `_redis._tcp.redis.default.svc.cluster.local`
+                SRV: `_redis._tcp.redis.default.svc.cluster.local`
 
-            Namespace `default` (from `metadata.namespace`).
+                Namespace `default` (from `metadata.namespace`).
 
-            Cluster domain `cluster.local` (the default; set `clusterDomain` if your cluster uses another).
+                Cluster domain `cluster.local` (the default; set `clusterDomain` if your cluster uses another).
 
-            **Link: broken.**
+                **Link: broken.**
 
-            - `service-not-headless`: Service `redis` is not headless: it has no `clusterIP: None`, so the API allocates it a cluster IP; pods of StatefulSet `redis` get no stable DNS names (`redis-0.redis.default.svc.cluster.local` will not resolve); set `clusterIP: None` on it
+                - `service-not-headless`: Service 'redis' is not headless: pods of StatefulSet 'redis' get no DNS names; it has no clusterIP: None
 
-            ---
+                ---
 
-            - Names resolve only for existing, Ready pods. Peer discovery at start-up needs `publishNotReadyAddresses: true` on the Service.
-            - `clusterIP` and `serviceName` cannot change on a deployed object: delete and recreate it to change them.
-        "#]],
+                - Names resolve only for existing, Ready pods. Peer discovery at start-up needs `publishNotReadyAddresses: true` on the Service.
+                - `clusterIP` and `serviceName` cannot change on a deployed object: delete and recreate it to change them.
+            "#]],
         );
     }
 
@@ -312,36 +312,36 @@ spec:
         check(
             &BROKEN.replacen("name: redis", "name: red$0is", 1),
             expect![[r#"
-            range: "redis"
-            ### Service `redis`
+                range: "redis"
+                ### Service `redis`
 
-            Service DNS name: `redis.default.svc.cluster.local`
+                Service DNS name: `redis.default.svc.cluster.local`
 
-            SRV: `_redis._tcp.redis.default.svc.cluster.local`
+                SRV: `_redis._tcp.redis.default.svc.cluster.local`
 
-            Namespace `default` (no `metadata.namespace`: the default namespace).
+                Namespace `default` (no `metadata.namespace`: the default namespace).
 
-            Cluster domain `cluster.local` (the default; set `clusterDomain` if your cluster uses another).
+                Cluster domain `cluster.local` (the default; set `clusterDomain` if your cluster uses another).
 
-            #### Governs StatefulSet `redis`
+                #### Governs StatefulSet `redis`
 
-            **3 pods** (ordinals 0–2, would-be names: they do not resolve until the link below is fixed):
+                **3 pods** (ordinals 0–2, would-be names: they do not resolve until the link below is fixed):
 
-            - `redis-0.redis.default.svc.cluster.local`
-            - `redis-1.redis.default.svc.cluster.local`
-            - `redis-2.redis.default.svc.cluster.local`
+                - `redis-0.redis.default.svc.cluster.local`
+                - `redis-1.redis.default.svc.cluster.local`
+                - `redis-2.redis.default.svc.cluster.local`
 
-            Short forms: `redis-0.redis` from namespace `default`, `redis-0.redis.default` from any namespace.
+                Short forms: `redis-0.redis` from namespace `default`, `redis-0.redis.default` from any namespace.
 
-            **Link: broken.**
+                **Link: broken.**
 
-            - `service-not-headless`: Service `redis` is not headless: it has no `clusterIP: None`, so the API allocates it a cluster IP; pods of StatefulSet `redis` get no stable DNS names (`redis-0.redis.default.svc.cluster.local` will not resolve); set `clusterIP: None` on it
+                - `service-not-headless`: Service 'redis' is not headless: pods of StatefulSet 'redis' get no DNS names; it has no clusterIP: None
 
-            ---
+                ---
 
-            - Names resolve only for existing, Ready pods. Peer discovery at start-up needs `publishNotReadyAddresses: true` on the Service.
-            - `clusterIP` and `serviceName` cannot change on a deployed object: delete and recreate it to change them.
-        "#]],
+                - Names resolve only for existing, Ready pods. Peer discovery at start-up needs `publishNotReadyAddresses: true` on the Service.
+                - `clusterIP` and `serviceName` cannot change on a deployed object: delete and recreate it to change them.
+            "#]],
         );
     }
 
