@@ -54,18 +54,6 @@ impl Fix {
     }
 }
 
-#[cfg(test)]
-mod title_tests {
-    use super::*;
-
-    #[test]
-    fn the_first_title_that_fits_wins_else_the_last() {
-        let long = "x".repeat(TITLE_LIMIT + 1);
-        assert_eq!(fitting_title([long.clone(), "short".to_owned(), "other".to_owned()]), "short");
-        assert_eq!(fitting_title([long.clone(), long.clone()]), long);
-    }
-}
-
 // Labels are a model type, so writing them as a value is said here, not in
 // `syntax`.
 impl Value {
@@ -309,4 +297,16 @@ pub fn merge(edits: Vec<FileEdit>) -> Vec<FileEdit> {
         }
     }
     merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_title_that_fits_wins_else_the_last() {
+        let long = "x".repeat(TITLE_LIMIT + 1);
+        assert_eq!(fitting_title([long.clone(), "short".to_owned(), "other".to_owned()]), "short");
+        assert_eq!(fitting_title([long.clone(), long.clone()]), long);
+    }
 }
