@@ -30,8 +30,9 @@ pub(super) fn finding_for(service: &ObjectView<'_>) -> Option<Finding> {
     let spec = service.service()?;
     let field = spec.cluster_ip.as_ref().filter(|field| field.is_scalar && !field.is_null())?;
     let value = field.text.as_str();
-    // Values are quoted with `'` and escaped, so that `"None "` shows its space.
-    let quoted = |value: &str| format!("'{}'", super::shortened(value, 40).escape_debug());
+    // Values are quoted with `'` and escaped, so that `"None "` shows its
+    // space, and cut so that two fit in SPEC's first sentence.
+    let quoted = |value: &str| format!("'{}'", super::shortened(value, 20).escape_debug());
     let message = if is_near_miss_none(value) {
         format!("clusterIP {} is not None: the value is case-sensitive and exact", quoted(value))
     } else if value != "None" && !value.is_empty() && !is_ip_address(value) {

@@ -81,9 +81,7 @@ fn annotation(line: &str) -> Option<(usize, usize, String)> {
     Some((column, carets, label))
 }
 
-/// SPEC's limits on a diagnostic's message: its first sentence and the whole.
-pub const FIRST_SENTENCE_LIMIT: usize = 100;
-pub const MESSAGE_LIMIT: usize = 200;
+use crate::checks::{FIRST_SENTENCE_LIMIT, MESSAGE_LIMIT};
 
 /// A message's first sentence: messages join their sentences with `; ` or
 /// `. ` (names hold dots, but never a dot and a space).

@@ -85,15 +85,20 @@ pub(super) fn check_stateful_set(snapshot: &Snapshot, stateful_set: ObjectView<'
         if snapshot.index.has_endpoints(service.namespace(), name) {
             return;
         }
-        format!("Service '{name}' has no selector: pods of StatefulSet '{set_name}' get no DNS records")
+        super::sentence_with_names(&[name, set_name], |names| {
+            format!("Service {} has no selector: pods of StatefulSet {} get no DNS records", names[0], names[1])
+        })
     } else if selects_pod(&spec.selector, &template_labels, &stateful_set) {
         return;
     } else {
         format!(
-            "Service '{name}' selects no pod of StatefulSet '{set_name}': they get no DNS records; \
-             it selects {}, the pods have {}",
-            super::shortened(&spec.selector.display(), 40),
-            super::shortened(&template_labels.display(), 40)
+            "{}; it selects {}, the pods have {}",
+            super::sentence_with_names(&[name, set_name], |names| format!(
+                "Service {} selects no pod of StatefulSet {}: they get no DNS records",
+                names[0], names[1]
+            )),
+            super::shortened(&spec.selector.display(), 35),
+            super::shortened(&template_labels.display(), 35)
         )
     };
     let service_range = match &spec.selector_field {

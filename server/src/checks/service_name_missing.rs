@@ -34,7 +34,9 @@ pub(super) fn check_stateful_set(_: &Snapshot, stateful_set: ObjectView<'_>, fin
         stateful_set.id.file,
         range,
         Code::ServiceNameMissing,
-        format!("StatefulSet '{}' has no serviceName: its pods get no stable DNS names", stateful_set.name()),
+        super::sentence_with_names(&[stateful_set.name()], |names| {
+            format!("StatefulSet {} has no serviceName: its pods get no stable DNS names", names[0])
+        }),
     );
     finding.stateful_set = Some(stateful_set.id);
     findings.push(finding);

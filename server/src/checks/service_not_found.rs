@@ -34,9 +34,10 @@ pub(super) fn check_stateful_set(snapshot: &Snapshot, stateful_set: ObjectView<'
         .filter_map(|service| snapshot.view(service))
         .collect();
     let hint = match elsewhere.first() {
-        Some(other) => {
-            format!("; a Service '{name}' exists in namespace '{}', not in the StatefulSet's", other.namespace())
-        }
+        Some(other) => format!(
+            "; a Service of that name exists in namespace '{}', not in the StatefulSet's",
+            super::shortened(other.namespace(), 24)
+        ),
         None => String::new(),
     };
     let mut finding = Finding::new(
@@ -44,8 +45,11 @@ pub(super) fn check_stateful_set(snapshot: &Snapshot, stateful_set: ObjectView<'
         stateful_set.absolute(field.value),
         Code::ServiceNotFound,
         format!(
-            "no Service '{name}' in namespace '{namespace}': pods of StatefulSet '{}' get no DNS names{hint}",
-            stateful_set.name()
+            "{}{hint}",
+            super::sentence_with_names(&[name, namespace, stateful_set.name()], |names| format!(
+                "no Service {} in namespace {}: pods of StatefulSet {} get no DNS names",
+                names[0], names[1], names[2]
+            ))
         ),
     );
     finding.related = elsewhere
@@ -53,7 +57,9 @@ pub(super) fn check_stateful_set(snapshot: &Snapshot, stateful_set: ObjectView<'
         .map(|other| Related {
             file: other.id.file,
             range: other.anchor_range(),
-            message: format!("Service '{name}' in namespace '{}'", other.namespace()),
+            message: super::sentence_with_names(&[name, other.namespace()], |names| {
+                format!("Service {} in namespace {}", names[0], names[1])
+            }),
         })
         .collect();
     finding.stateful_set = Some(stateful_set.id);

@@ -41,10 +41,10 @@ pub(super) fn check_stateful_set(snapshot: &Snapshot, stateful_set: ObjectView<'
     };
     // The same message on both sides: what is wrong and what it breaks first,
     // then the Service's value; how to fix it is the rule's help.
-    let message = format!(
-        "Service '{name}' is not headless: pods of StatefulSet '{}' get no DNS names; {why}",
-        stateful_set.name()
-    );
+    let sentence = super::sentence_with_names(&[name, stateful_set.name()], |names| {
+        format!("Service {} is not headless: pods of StatefulSet {} get no DNS names", names[0], names[1])
+    });
+    let message = format!("{sentence}; {why}");
     let set_place = Place { file: stateful_set.id.file, range: stateful_set.absolute(service_name_field.value) };
     let service_place = Place { file: service.id.file, range: service_side_range(&service, spec.cluster_ip.as_ref()) };
     findings.push(Finding::about_tie(

@@ -45,11 +45,9 @@ pub(super) fn check_service(service: ObjectView<'_>, candidates: &[&PodTemplate]
             service.id.file,
             service.absolute(field.value),
             Code::ServicePortMismatch,
-            format!(
-                "targetPort '{}' names no container port of the pods that Service '{}' selects",
-                super::shortened(target, 20),
-                service.name()
-            ),
+            super::sentence_with_names(&[target, service.name()], |names| {
+                format!("targetPort {} names no container port of the pods that Service {} selects", names[0], names[1])
+            }),
         );
         finding.service = Some(service.id);
         findings.push(finding);

@@ -190,7 +190,7 @@ spec:
   selector: {app: redis}
 "#,
             expect![[r#"
-                warning /app/redis.yaml:5:16 "redis": no Service 'redis' in namespace 'cache': pods of StatefulSet 'redis' get no DNS names; a Service 'redis' exists in namespace 'default', not in the StatefulSet's
+                warning /app/redis.yaml:5:16 "redis": no Service 'redis' in namespace 'cache': pods of StatefulSet 'redis' get no DNS names; a Service of that name exists in namespace 'default', not in the StatefulSet's
                   related /app/service.yaml:3:18 "redis": Service 'redis' in namespace 'default'
 
                 fix (preferred): Create headless Service 'redis'

@@ -37,7 +37,9 @@ pub(super) fn check_document(file_id: FileId, file: &SourceFile, document: &Docu
                 },
             };
         }
-        findings.push(Finding::new(file_id, range, Code::YamlSyntax, format!("invalid YAML: {}", error.message)));
+        // The parser's words, as plain text within SPEC's limits.
+        let message = super::shortened(&error.message.replace('`', "'"), super::FIRST_SENTENCE_LIMIT - 14);
+        findings.push(Finding::new(file_id, range, Code::YamlSyntax, format!("invalid YAML: {message}")));
     }
 }
 
