@@ -336,7 +336,7 @@ impl Diagnostics {
                 &b.message,
             ))
         });
-        findings.dedup();
+        let findings = one_per_place_and_code(findings);
         let changed = self.by_file.get(&file).map_or(!findings.is_empty(), |old| *old != findings);
         if findings.is_empty() {
             self.by_file.remove(&file);
@@ -502,6 +502,29 @@ fn resolve(snapshot: &Snapshot, stored: &Stored) -> Option<Finding> {
     })
 }
 
+/// One finding per range and code, the first in order: copies of one object
+/// (the same StatefulSet in three files, or two StatefulSets governed by one
+/// Service) each report at the Service's one place, and an editor would show
+/// the same line several times. The first keeps its message and fixes; the
+/// places the others point at are added to its related information, so none
+/// is lost. `findings` is sorted, so equal places are adjacent.
+fn one_per_place_and_code(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut kept: Vec<Finding> = Vec::with_capacity(findings.len());
+    for finding in findings {
+        match kept.last_mut() {
+            Some(last) if last.range == finding.range && last.code == finding.code => {
+                for related in finding.related {
+                    if !last.related.contains(&related) {
+                        last.related.push(related);
+                    }
+                }
+            }
+            _ => kept.push(finding),
+        }
+    }
+    kept
+}
+
 /// The files a stored finding is in or points into.
 fn stored_files(stored: &Stored) -> impl Iterator<Item = FileId> + '_ {
     std::iter::once(stored.at.file).chain(stored.related.iter().map(|(anchor, _)| anchor.file))
@@ -547,6 +570,40 @@ kind: Service
 metadata: {name: zk-hs, namespace: coord}
 spec: {clusterIP: None, selector: {app: zk}}
 ";
+
+    #[test]
+    fn copies_of_one_stateful_set_give_one_finding_at_the_service() {
+        let set = "\
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  serviceName: redis
+#              ^^^^^ error service-not-headless
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+";
+        let service = "\
+apiVersion: v1
+kind: Service
+metadata: {name: redis}
+#                ^^^^^ error service-not-headless
+spec: {selector: {app: redis}}
+";
+        let fixture =
+            format!("#- /a/redis.yaml\n{set}#- /b/redis.yaml\n{set}#- /c/redis.yaml\n{set}#- /svc.yaml\n{service}");
+        // One finding per copy on its `serviceName`, one (not three) on the Service.
+        crate::checks::fixture::check_findings(&fixture);
+        // The one on the Service points at every copy.
+        let parsed = crate::checks::fixture::parse(&fixture);
+        let (mut workspace, ids) = crate::checks::fixture::workspace(&parsed);
+        let snapshot = workspace.snapshot();
+        let diagnostics = Diagnostics::of(&snapshot);
+        let on_service = diagnostics.file(ids[3]);
+        assert_eq!(on_service.len(), 1, "{on_service:#?}");
+        let pointed: Vec<FileId> = on_service[0].related.iter().map(|related| related.file).collect();
+        assert_eq!(pointed, ids[..3].to_vec());
+    }
 
     /// Applies `edits` one by one; after each, the diagnostics kept up to
     /// date must equal a fresh check of the same workspace, and the files

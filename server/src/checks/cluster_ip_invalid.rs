@@ -14,6 +14,8 @@ pub(super) const RULE: super::code::Rule = super::code::Rule {
     default_level: crate::config::Level::Error,
     other_default_level: None,
     summary: "`clusterIP` is a near miss of `None` or not an IP address, or differs from `clusterIPs[0]`",
+    help: "write `None` exactly (capital N, no quotes or spaces) for a headless Service, or an IP address of the \
+           cluster's Service range equal to `clusterIPs[0]`, or leave `clusterIP` out",
     check: super::code::Check::Service(check_service),
     fixes: Some(fixes),
 };
@@ -28,18 +30,18 @@ pub(super) fn finding_for(service: &ObjectView<'_>) -> Option<Finding> {
     let spec = service.service()?;
     let field = spec.cluster_ip.as_ref().filter(|field| field.is_scalar && !field.is_null())?;
     let value = field.text.as_str();
+    // Values are quoted with `'` and escaped, so that `"None "` shows its
+    // space, and cut so that two fit in SPEC's first sentence.
+    let quoted = |value: &str| format!("'{}'", super::shortened(value, 20).escape_debug());
     let message = if is_near_miss_none(value) {
-        format!("`clusterIP: {value:?}` is not `None`: the value is case-sensitive and exact; write `None`")
+        format!("clusterIP {} is not None: the value is case-sensitive and exact", quoted(value))
     } else if value != "None" && !value.is_empty() && !is_ip_address(value) {
-        format!("`clusterIP` `{value}` is neither `None` nor an IP address: the API rejects it")
+        format!("clusterIP {} is neither None nor an IP address: the API rejects it", quoted(value))
     } else if let Some(first) = spec.cluster_ips.as_ref().and_then(|(_, items)| items.first()) {
         if first.text == value || value.is_empty() {
             return None;
         }
-        format!(
-            "`clusterIP` `{value}` and `clusterIPs[0]` `{}` differ: the API rejects it; make them equal",
-            first.text
-        )
+        format!("clusterIP {} and clusterIPs[0] {} differ: the API rejects it", quoted(value), quoted(&first.text))
     } else {
         return None;
     };
@@ -56,7 +58,11 @@ pub(super) fn fixes(snapshot: &Snapshot, finding: &Finding) -> Vec<Fix> {
     }
     let editor = DocumentEditor::of(&service);
     vec![Fix::new(
-        format!("Replace `{}` with `None`", field.text),
+        super::edit::fitting_title([
+            format!("Replace '{}' with None in Service '{}'", field.text.escape_debug(), service.name()),
+            format!("Replace '{}' with None", field.text.escape_debug()),
+            "Replace clusterIP with None".to_owned(),
+        ]),
         vec![super::FileEdit { file: service.id.file, edits: vec![editor.set_scalar(field, "None")] }],
     )
     .preferred()]
@@ -136,7 +142,7 @@ spec:
     #[test]
     fn fix_writes_none() {
         check_fix(
-            "with `None`",
+            "with None",
             r#"
 #- /app/service.yaml
 apiVersion: v1

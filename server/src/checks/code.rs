@@ -59,6 +59,11 @@ pub(crate) struct Rule {
     /// the README's table, the VS Code setting, SARIF's `shortDescription`
     /// and the label under the text output's carets.
     pub(crate) summary: &'static str,
+    /// How to fix a finding, in a sentence or two: the why-and-how that does
+    /// not fit a diagnostic's short message. The CLI prints it as a `help:`
+    /// line and the hover card shows it; it may quote code in backticks,
+    /// since both render them (a terminal as is, the hover as Markdown).
+    pub(crate) help: &'static str,
     /// The check, by what it reads.
     pub(crate) check: Check,
     /// The quick fixes for one of its findings, computed from the snapshot.
@@ -155,6 +160,11 @@ impl Code {
         self.rule().summary
     }
 
+    /// How to fix a finding of this code, for the CLI's `help:` line and hover.
+    pub fn help(self) -> &'static str {
+        self.rule().help
+    }
+
     /// The README section that explains the code (its heading is the code).
     pub fn url(self) -> String {
         format!("{README_URL}#{}", self.as_str())
@@ -189,6 +199,11 @@ mod tests {
             assert!(!rule.summary.ends_with('.'), "`{}`: the summary has no final stop", rule.name);
             assert!(!rule.summary.contains('\n') && rule.summary.len() <= 100, "`{}`: one short line", rule.name);
             assert_ne!(rule.other_default_level, Some(rule.default_level), "`{}`", rule.name);
+            assert!(
+                !rule.help.is_empty() && !rule.help.contains('\n') && !rule.help.ends_with('.'),
+                "`{}`: the help is one line without a final stop, like rustc's",
+                rule.name
+            );
         }
     }
 

@@ -26,6 +26,23 @@ pub struct Fix {
     pub is_preferred: bool,
 }
 
+/// SPEC's limit on a code action's title, in characters.
+pub(crate) const TITLE_LIMIT: usize = 80;
+
+/// The first title that fits SPEC's limit, else the last (the shortest the
+/// caller could word it). Callers list the most telling wording first: names
+/// are up to 63 characters, so a title that names two objects may not fit.
+pub(super) fn fitting_title(candidates: impl IntoIterator<Item = String>) -> String {
+    let mut last = String::new();
+    for candidate in candidates {
+        if candidate.chars().count() <= TITLE_LIMIT {
+            return candidate;
+        }
+        last = candidate;
+    }
+    last
+}
+
 impl Fix {
     pub fn new(title: String, edits: Vec<FileEdit>) -> Fix {
         Fix { title, edits, is_preferred: false }
@@ -280,4 +297,16 @@ pub fn merge(edits: Vec<FileEdit>) -> Vec<FileEdit> {
         }
     }
     merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_title_that_fits_wins_else_the_last() {
+        let long = "x".repeat(TITLE_LIMIT + 1);
+        assert_eq!(fitting_title([long.clone(), "short".to_owned(), "other".to_owned()]), "short");
+        assert_eq!(fitting_title([long.clone(), long.clone()]), long);
+    }
 }

@@ -81,6 +81,64 @@ fn annotation(line: &str) -> Option<(usize, usize, String)> {
     Some((column, carets, label))
 }
 
+use crate::checks::{FIRST_SENTENCE_LIMIT, MESSAGE_LIMIT};
+
+/// A message's first sentence: messages join their sentences with `; ` or
+/// `. ` (names hold dots, but never a dot and a space).
+pub fn first_sentence(message: &str) -> &str {
+    let end = ["; ", ". "].iter().filter_map(|stop| message.find(stop)).min().unwrap_or(message.len());
+    &message[..end]
+}
+
+/// Asserts SPEC's "Messages and titles" of a finding: its first sentence and
+/// whole message within the limits, plain text (editors show backticks raw),
+/// and so are the messages of its related places. Every fixture helper calls
+/// it, so every rule's every fixture holds its messages to the limits.
+#[track_caller]
+pub fn assert_message_within_limits(finding: &crate::checks::Finding) {
+    let message = finding.message.as_str();
+    let (first, whole) = (first_sentence(message).chars().count(), message.chars().count());
+    assert!(
+        first <= FIRST_SENTENCE_LIMIT && whole <= MESSAGE_LIMIT,
+        "`{}`: {whole} characters, {first} in the first sentence (SPEC: at most {MESSAGE_LIMIT}, and \
+         {FIRST_SENTENCE_LIMIT} in the first): {message:?}",
+        finding.code.as_str()
+    );
+    assert!(!message.contains('`'), "`{}`: Markdown backticks in {message:?}", finding.code.as_str());
+    for related in &finding.related {
+        let length = related.message.chars().count();
+        assert!(
+            length <= FIRST_SENTENCE_LIMIT && !related.message.contains('`'),
+            "`{}`: a related message is plain text of at most {FIRST_SENTENCE_LIMIT} characters: {:?}",
+            finding.code.as_str(),
+            related.message
+        );
+    }
+}
+
+/// Asserts SPEC's rule for a code action's title: plain text of at most
+/// `TITLE_LIMIT` characters.
+#[track_caller]
+pub fn assert_title_within_limits(title: &str) {
+    let limit = crate::checks::edit::TITLE_LIMIT;
+    let length = title.chars().count();
+    assert!(length <= limit, "a title of {length} characters (SPEC: at most {limit}): {title:?}");
+    assert!(!title.contains('`'), "Markdown backticks in a title: {title:?}");
+}
+
+/// Every finding of the snapshot and every fix offered for it, held to
+/// SPEC's limits.
+#[track_caller]
+pub fn assert_within_limits(snapshot: &Snapshot) {
+    let diagnostics = crate::checks::Diagnostics::of(snapshot);
+    for finding in diagnostics.all() {
+        assert_message_within_limits(finding);
+        for (_, fix) in crate::checks::fixes(snapshot, &diagnostics, finding.file, finding.range) {
+            assert_title_within_limits(&fix.title);
+        }
+    }
+}
+
 pub fn workspace(fixture: &Fixture) -> (Workspace, Vec<FileId>) {
     let mut workspace = Workspace::new(Config::default());
     let ids = fixture.files.iter().map(|(path, text)| workspace.set_text(path.clone(), text.clone(), None)).collect();
@@ -105,6 +163,7 @@ pub fn check_findings(fixture: &str) {
     let fixture = parse(fixture);
     let (mut workspace, ids) = workspace(&fixture);
     let snapshot = workspace.snapshot();
+    assert_within_limits(&snapshot);
     let mut actual: Vec<String> = crate::checks::check(&snapshot)
         .iter()
         .map(|finding| {
@@ -132,6 +191,7 @@ pub fn check_fix(title: &str, before: &str, after: &str) {
     let (mut workspace, ids) = workspace(&fixture);
     let (cursor_file, cursor) = fixture.cursor.expect("a `$0` cursor in the fixture");
     let snapshot = workspace.snapshot();
+    assert_within_limits(&snapshot);
     let diagnostics = crate::checks::Diagnostics::of(&snapshot);
     let fixes = crate::checks::fixes(&snapshot, &diagnostics, ids[cursor_file], TextRange::empty(cursor));
     let titles: Vec<&str> = fixes.iter().map(|(_, fix)| fix.title.as_str()).collect();
@@ -165,5 +225,7 @@ pub fn cursor_snapshot(fixture: &str) -> (Snapshot, FileId, usize) {
     let fixture = parse(fixture);
     let (mut workspace, ids) = workspace(&fixture);
     let (file, offset) = fixture.cursor.expect("a `$0` cursor in the fixture");
-    (workspace.snapshot(), ids[file], offset)
+    let snapshot = workspace.snapshot();
+    assert_within_limits(&snapshot);
+    (snapshot, ids[file], offset)
 }

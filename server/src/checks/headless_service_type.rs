@@ -11,6 +11,8 @@ pub(super) const RULE: super::code::Rule = super::code::Rule {
     default_level: crate::config::Level::Error,
     other_default_level: None,
     summary: "a headless Service has a `type` other than `ClusterIP`",
+    help: "remove `type` (it defaults to `ClusterIP`) or set `type: ClusterIP`; expose the pods outside the cluster \
+           through a separate Service",
     check: super::code::Check::Service(check_service),
     fixes: None,
 };
@@ -26,9 +28,8 @@ pub(super) fn check_service(_: &Snapshot, service: ObjectView<'_>, findings: &mu
         service.absolute(type_field.value),
         Code::HeadlessServiceType,
         format!(
-            "a headless Service (`clusterIP: None`) must have `type: ClusterIP`, not `{}`: the API rejects it; \
-             remove `type` or use a separate Service for external access",
-            spec.service_type()
+            "a headless Service cannot have type {}: the API rejects it; remove type",
+            super::shortened(spec.service_type(), 40)
         ),
     );
     finding.service = Some(service.id);

@@ -35,6 +35,44 @@ use crate::config::Level;
 use crate::syntax::TextRange;
 use crate::workspace::{FileId, ObjectId, Snapshot};
 
+/// `text` cut to at most `limit` characters, with `…` where it was cut, so
+/// that a message quoting user data (labels, names) stays within SPEC's
+/// length limits however long the data is.
+fn shortened(text: &str, limit: usize) -> String {
+    if text.chars().count() <= limit {
+        return text.to_owned();
+    }
+    let mut out: String = text.chars().take(limit.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// SPEC's limits on a diagnostic's message: its first sentence, and the whole.
+pub(crate) const FIRST_SENTENCE_LIMIT: usize = 100;
+// Rules bound each part they add after the first sentence, so only the
+// tests need the whole message's limit.
+#[cfg(test)]
+pub(crate) const MESSAGE_LIMIT: usize = 200;
+
+/// A message's first sentence, built by `build` from `names` quoted with `'`:
+/// with the names whole where it fits SPEC's limit, else with each cut to an
+/// equal share of what is left (names are up to 63 characters, and the
+/// finding's range and related places show them whole).
+fn sentence_with_names(names: &[&str], build: impl Fn(&[String]) -> String) -> String {
+    let quoted =
+        |limit: usize| -> Vec<String> { names.iter().map(|name| format!("'{}'", shortened(name, limit))).collect() };
+    let whole = build(&quoted(usize::MAX));
+    let length = whole.chars().count();
+    if length <= FIRST_SENTENCE_LIMIT || names.is_empty() {
+        return whole;
+    }
+    let names_length: usize = names.iter().map(|name| name.chars().count() + 2).sum();
+    let rest = length - names_length;
+    let share = FIRST_SENTENCE_LIMIT.saturating_sub(rest) / names.len();
+    // Two quotes a name; keep a few characters of each however tight it is.
+    build(&quoted(share.saturating_sub(2).max(4)))
+}
+
 /// Another place that explains a finding (LSP `relatedInformation`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Related {
@@ -232,6 +270,101 @@ spec:
   selector: {matchLabels: {app: c}}
   template: {metadata: {labels: {app: c}}}
 "#,
+        );
+    }
+
+    #[test]
+    fn long_text_is_shortened_on_a_character_boundary() {
+        assert_eq!(shortened("app=redis", 20), "app=redis");
+        assert_eq!(shortened("café-crème", 5), "café…");
+    }
+
+    #[test]
+    fn long_names_are_cut_to_keep_a_sentence_within_the_limit() {
+        let build = |names: &[String]| {
+            format!("Service {} is not headless: pods of StatefulSet {} get no DNS names", names[0], names[1])
+        };
+        assert_eq!(
+            sentence_with_names(&["redis", "cache"], build),
+            "Service 'redis' is not headless: pods of StatefulSet 'cache' get no DNS names"
+        );
+        let long = "a".repeat(63);
+        let sentence = sentence_with_names(&[&long, &long], build);
+        assert!(sentence.chars().count() <= FIRST_SENTENCE_LIMIT, "{sentence}");
+        assert!(sentence.contains("'aaaa") && sentence.contains("…'"), "{sentence}");
+    }
+
+    /// Names are up to 63 characters; the messages that quote them stay
+    /// within SPEC's limits at that length too.
+    #[test]
+    fn messages_stay_within_the_limits_with_the_longest_names() {
+        let set = "s".repeat(63);
+        let service = "v".repeat(63);
+        let namespace = "n".repeat(63);
+        let fixture = format!(
+            r#"
+#- /app/sets.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {{name: {set}, namespace: {namespace}}}
+spec:
+  serviceName: {service}
+  selector: {{matchLabels: {{app: {set}}}}}
+  template:
+    metadata: {{labels: {{app: {set}, tier: {service}}}}}
+    spec: {{containers: [{{name: c, ports: [{{name: peers, containerPort: 1}}]}}]}}
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: {service}, namespace: {namespace}}}
+spec:
+  clusterIP: {service}
+  selector: {{app: {set}, other: {service}}}
+  ports: [{{name: x, port: 1, targetPort: abcdefghijklmno}}]
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {{name: {set}, namespace: {service}}}
+spec:
+  serviceName: {service}
+  selector: {{matchLabels: {{app: {set}}}}}
+  template: {{metadata: {{labels: {{app: {set}}}}}}}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {{name: {set}, namespace: {set}}}
+spec:
+  selector: {{matchLabels: {{app: {set}}}}}
+  template: {{metadata: {{labels: {{app: {set}}}}}}}
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: {service}, namespace: {set}}}
+spec:
+  clusterIP: None
+  selector: {{app: {set}}}
+  ports: [{{name: x, port: 1, targetPort: abcdefghijklmno}}]
+"#
+        );
+        let parsed = fixture::parse(&fixture);
+        let (mut workspace, _) = fixture::workspace(&parsed);
+        let snapshot = workspace.snapshot();
+        // The assertion under test: every message and title within the limits.
+        fixture::assert_within_limits(&snapshot);
+        let mut codes: Vec<&str> = check(&snapshot).iter().map(|finding| finding.code.as_str()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(
+            codes,
+            [
+                "cluster-ip-invalid",
+                "selector-mismatch",
+                "service-name-missing",
+                "service-not-found",
+                "service-not-headless",
+                "service-port-mismatch",
+                "statefulset-name-too-long"
+            ]
         );
     }
 

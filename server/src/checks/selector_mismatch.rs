@@ -14,6 +14,8 @@ pub(super) const RULE: super::code::Rule = super::code::Rule {
     default_level: crate::config::Level::Warning,
     other_default_level: None,
     summary: "the governing Service's selector is empty or selects none of the StatefulSet's pods",
+    help: "make the Service's `selector` a subset of the pod template's labels (`spec.template.metadata.labels`); the \
+           quick fix sets it to the StatefulSet's `spec.selector.matchLabels`",
     check: super::code::Check::Tie(check_stateful_set),
     fixes: Some(fixes),
 };
@@ -76,41 +78,41 @@ pub(super) fn check_stateful_set(snapshot: &Snapshot, stateful_set: ObjectView<'
     let template_labels =
         stateful_set.object.pod_template.as_ref().map(|template| template.labels.clone()).unwrap_or_default();
     let name = service.name();
-    let why = if spec.selector.is_empty() {
+    let set_name = stateful_set.name();
+    // What is wrong and what it breaks, then (shortened: labels can be long)
+    // what each side says.
+    let message = if spec.selector.is_empty() {
         if snapshot.index.has_endpoints(service.namespace(), name) {
             return;
         }
-        format!("Service `{name}` has no selector, so it selects no pods")
+        super::sentence_with_names(&[name, set_name], |names| {
+            format!("Service {} has no selector: pods of StatefulSet {} get no DNS records", names[0], names[1])
+        })
     } else if selects_pod(&spec.selector, &template_labels, &stateful_set) {
         return;
     } else {
         format!(
-            "Service `{name}` selects `{}` but the pods of StatefulSet `{}` are labelled `{}`",
-            spec.selector.display(),
-            stateful_set.name(),
-            template_labels.display()
+            "{}; it selects {}, the pods have {}",
+            super::sentence_with_names(&[name, set_name], |names| format!(
+                "Service {} selects no pod of StatefulSet {}: they get no DNS records",
+                names[0], names[1]
+            )),
+            super::shortened(&spec.selector.display(), 35),
+            super::shortened(&template_labels.display(), 35)
         )
     };
-    let consequence = format!(
-        "no DNS records are made for the pods (`{}-0.{name}.{}.svc.{}` will not resolve); \
-         make the selector match the pod template labels",
-        stateful_set.name(),
-        stateful_set.namespace(),
-        snapshot.config.cluster_domain
-    );
     let service_range = match &spec.selector_field {
         Some(field) => service.absolute(field.key),
         None => service.anchor_range(),
     };
     let set_place = Place { file: stateful_set.id.file, range: stateful_set.absolute(service_name_field.value) };
     let service_place = Place { file: service.id.file, range: service_range };
-    let message = format!("{why}: {consequence}");
     findings.push(Finding::about_tie(
         Code::SelectorMismatch,
         set_place,
         message.clone(),
         service_place,
-        format!("the selector of Service `{name}`"),
+        format!("the selector of Service '{name}'"),
         stateful_set.id,
         service.id,
     ));
@@ -119,7 +121,7 @@ pub(super) fn check_stateful_set(snapshot: &Snapshot, stateful_set: ObjectView<'
         service_place,
         message,
         set_place,
-        format!("StatefulSet `{}` names this Service", stateful_set.name()),
+        format!("StatefulSet '{set_name}' names this Service"),
         stateful_set.id,
         service.id,
     ));
@@ -143,7 +145,11 @@ pub(super) fn fixes(snapshot: &Snapshot, finding: &Finding) -> Vec<Fix> {
     };
     let Some(edit) = edit else { return Vec::new() };
     vec![Fix::new(
-        format!("Set the selector of Service `{}` to `{}`", service.name(), labels.display()),
+        super::edit::fitting_title([
+            format!("Set the selector of Service '{}' to {}", service.name(), labels.display()),
+            format!("Set the selector of Service '{}' to the pods' labels", service.name()),
+            "Set the selector of the Service to the pods' labels".to_owned(),
+        ]),
         vec![FileEdit { file: service.id.file, edits: vec![edit] }],
     )
     .preferred()]

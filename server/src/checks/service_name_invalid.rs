@@ -11,6 +11,8 @@ pub(super) const RULE: super::code::Rule = super::code::Rule {
     default_level: crate::config::Level::Error,
     other_default_level: Some(crate::config::Level::Warning),
     summary: "`spec.serviceName` is not a DNS-1123 label (error) or not a DNS-1035 label (warning)",
+    help: "use lower-case letters, digits and `-`, starting with a letter and ending with a letter or digit, at most \
+           63 characters; names starting with a digit need `RelaxedServiceNameValidation` (beta in Kubernetes 1.36)",
     check: super::code::Check::StatefulSet(check_stateful_set),
     fixes: None,
 };
@@ -26,18 +28,18 @@ pub(super) fn check_stateful_set(_: &Snapshot, stateful_set: ObjectView<'_>, fin
     let (level, message) = if !is_dns1123_label(name) {
         (
             Level::Error,
-            format!(
-                "`serviceName` `{name}` is not a DNS-1123 label (lower-case letters, digits and `-`, \
-                 starting and ending with a letter or digit, at most 63 characters): the API rejects it"
-            ),
+            // The name is not quoted: the range shows it, and an invalid one
+            // can be of any length.
+            "serviceName is not a DNS-1123 label: the API rejects the StatefulSet; use lower-case letters, digits \
+             and '-'"
+                .to_owned(),
         )
     } else if !is_dns1035_label(name) {
         (
             Level::Warning,
-            format!(
-                "`serviceName` `{name}` starts with a digit: a Service of that name cannot be created \
-                 before Kubernetes 1.35, so the pods get no DNS names; start it with a letter"
-            ),
+            "serviceName starts with a digit: most clusters cannot create a Service of that name; \
+             the pods then get no DNS names"
+                .to_owned(),
         )
     } else {
         return;

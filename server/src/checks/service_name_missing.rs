@@ -1,7 +1,7 @@
 //! `service-name-missing`: a StatefulSet without `spec.serviceName`. Optional
 //! since Kubernetes 1.33, but then its pods get no per-pod DNS names.
 
-use super::edit::{insert_generated_service, merge, DocumentEditor, FileEdit, Fix, Value};
+use super::edit::{fitting_title, insert_generated_service, merge, DocumentEditor, FileEdit, Fix, Value};
 use super::{Code, Finding};
 use crate::model::names::is_dns1035_label;
 use crate::workspace::{ObjectView, Snapshot};
@@ -13,12 +13,14 @@ pub(super) const RULE: super::code::Rule = super::code::Rule {
     default_level: crate::config::Level::Information,
     other_default_level: None,
     summary: "a StatefulSet has no (or an empty) `spec.serviceName`, so its pods get no per-pod DNS names",
+    help: "add a headless Service (`clusterIP: None`) that selects the pods and name it in `spec.serviceName`; the \
+           quick fix does both",
     check: super::code::Check::StatefulSet(check_stateful_set),
     fixes: Some(fixes),
 };
 
 /// The findings of this rule about one StatefulSet.
-pub(super) fn check_stateful_set(snapshot: &Snapshot, stateful_set: ObjectView<'_>, findings: &mut Vec<Finding>) {
+pub(super) fn check_stateful_set(_: &Snapshot, stateful_set: ObjectView<'_>, findings: &mut Vec<Finding>) {
     let Some(set) = stateful_set.stateful_set() else { return };
     if set.service_name().is_some() {
         return;
@@ -32,14 +34,9 @@ pub(super) fn check_stateful_set(snapshot: &Snapshot, stateful_set: ObjectView<'
         stateful_set.id.file,
         range,
         Code::ServiceNameMissing,
-        format!(
-            "StatefulSet `{}` has no `spec.serviceName`: its pods get no stable DNS names \
-             (`{}-0.<service>.{}.svc.{}`); add a headless Service and name it in `serviceName`",
-            stateful_set.name(),
-            stateful_set.name(),
-            stateful_set.namespace(),
-            snapshot.config.cluster_domain
-        ),
+        super::sentence_with_names(&[stateful_set.name()], |names| {
+            format!("StatefulSet {} has no serviceName: its pods get no stable DNS names", names[0])
+        }),
     );
     finding.stateful_set = Some(stateful_set.id);
     findings.push(finding);
@@ -95,18 +92,24 @@ pub(super) fn fixes(snapshot: &Snapshot, finding: &Finding) -> Vec<Fix> {
     let mut fixes = Vec::new();
     if exists {
         fixes.push(Fix::new(
-            format!("Set `serviceName: {name}` (the headless Service that selects these pods)"),
+            fitting_title([
+                format!("Set serviceName of '{}' to headless Service '{name}'", stateful_set.name()),
+                format!("Set serviceName to headless Service '{name}'"),
+                "Set serviceName to the headless Service that selects the pods".to_owned(),
+            ]),
             vec![FileEdit { file: stateful_set.id.file, edits: vec![set_name] }],
         ));
     } else {
         for publish in [false, true] {
             let mut edits = vec![FileEdit { file: stateful_set.id.file, edits: vec![set_name.clone()] }];
             edits.push(insert_generated_service(&stateful_set, &name, publish));
-            let suffix = if publish { " for peer discovery (publishNotReadyAddresses: true)" } else { "" };
-            fixes.push(Fix::new(
-                format!("Set `serviceName: {name}` and create its headless Service{suffix}"),
-                merge(edits),
-            ));
+            let suffix = if publish { " for peer discovery" } else { "" };
+            let title = fitting_title([
+                format!("Set serviceName of '{}' to a new headless Service '{name}'{suffix}", stateful_set.name()),
+                format!("Set serviceName to a new headless Service '{name}'{suffix}"),
+                format!("Set serviceName and create its headless Service{suffix}"),
+            ]);
+            fixes.push(Fix::new(title, merge(edits)));
         }
     }
     if let Some(first) = fixes.first_mut() {
@@ -158,7 +161,7 @@ spec:
     #[test]
     fn fix_adds_the_name_and_the_service() {
         check_fix(
-            "and create its headless Service",
+            "to a new headless Service",
             r#"
 #- /app/web.yaml
 apiVersion: apps/v1
@@ -222,7 +225,7 @@ spec:
     #[test]
     fn fix_points_at_an_existing_headless_service() {
         check_fix(
-            "Set `serviceName: web-peers`",
+            "to headless Service 'web-peers'",
             r#"
 #- /app/web.yaml
 apiVersion: v1

@@ -12,6 +12,8 @@ pub(super) const RULE: super::code::Rule = super::code::Rule {
     default_level: crate::config::Level::Warning,
     other_default_level: None,
     summary: "no Service named by `spec.serviceName` exists in the StatefulSet's namespace",
+    help: "create a headless Service (`clusterIP: None`) of that name that selects the pods, in the StatefulSet's \
+           own namespace, or correct `spec.serviceName`",
     check: super::code::Check::Tie(check_stateful_set),
     fixes: Some(fixes),
 };
@@ -33,21 +35,21 @@ pub(super) fn check_stateful_set(snapshot: &Snapshot, stateful_set: ObjectView<'
         .collect();
     let hint = match elsewhere.first() {
         Some(other) => format!(
-            "; a Service `{name}` exists in namespace `{}`, but a StatefulSet's governing Service must be in its own namespace",
-            other.namespace()
+            "; a Service of that name exists in namespace '{}', not in the StatefulSet's",
+            super::shortened(other.namespace(), 24)
         ),
-        None => "; create a headless Service (`clusterIP: None`) of that name".to_owned(),
+        None => String::new(),
     };
     let mut finding = Finding::new(
         stateful_set.id.file,
         stateful_set.absolute(field.value),
         Code::ServiceNotFound,
         format!(
-            "no Service `{name}` in namespace `{namespace}`: pods of StatefulSet `{}` get no DNS names \
-             (`{}-0.{name}.{namespace}.svc.{}` will not resolve){hint}",
-            stateful_set.name(),
-            stateful_set.name(),
-            snapshot.config.cluster_domain
+            "{}{hint}",
+            super::sentence_with_names(&[name, namespace, stateful_set.name()], |names| format!(
+                "no Service {} in namespace {}: pods of StatefulSet {} get no DNS names",
+                names[0], names[1], names[2]
+            ))
         ),
     );
     finding.related = elsewhere
@@ -55,7 +57,9 @@ pub(super) fn check_stateful_set(snapshot: &Snapshot, stateful_set: ObjectView<'
         .map(|other| Related {
             file: other.id.file,
             range: other.anchor_range(),
-            message: format!("Service `{name}` in namespace `{}`", other.namespace()),
+            message: super::sentence_with_names(&[name, other.namespace()], |names| {
+                format!("Service {} in namespace {}", names[0], names[1])
+            }),
         })
         .collect();
     finding.stateful_set = Some(stateful_set.id);
@@ -68,9 +72,12 @@ pub(super) fn fixes(snapshot: &Snapshot, finding: &Finding) -> Vec<Fix> {
     [false, true]
         .into_iter()
         .map(|publish| {
-            let suffix = if publish { " for peer discovery (publishNotReadyAddresses: true)" } else { "" };
+            let suffix = if publish { " for peer discovery" } else { "" };
             let fix = Fix::new(
-                format!("Create headless Service `{name}`{suffix}"),
+                super::edit::fitting_title([
+                    format!("Create headless Service '{name}'{suffix}"),
+                    format!("Create the headless Service{suffix}"),
+                ]),
                 vec![insert_generated_service(&stateful_set, name, publish)],
             );
             if publish {
@@ -245,7 +252,7 @@ spec:
         let snapshot = workspace.snapshot();
         let diagnostics = crate::checks::Diagnostics::of(&snapshot);
         let fixes = crate::checks::fixes(&snapshot, &diagnostics, ids[0], crate::syntax::TextRange::empty(cursor));
-        let (_, fix) = fixes.iter().find(|(_, fix)| fix.title == "Create headless Service `web`").expect("the fix");
+        let (_, fix) = fixes.iter().find(|(_, fix)| fix.title == "Create headless Service 'web'").expect("the fix");
         let source = snapshot.file(ids[0]).expect("file");
         let after = crate::text::apply_edits(&source.text, &fix.edits[0].edits);
         assert!(

@@ -1,7 +1,7 @@
 //! `service-not-headless`: the governing Service exists but has a cluster IP,
 //! so the pods get no per-pod DNS records. Shown on both sides of the tie.
 
-use super::edit::{generated_service, merge, quote, DocumentEditor, FileEdit, Fix, Value};
+use super::edit::{fitting_title, generated_service, merge, quote, DocumentEditor, FileEdit, Fix, Value};
 use super::{Code, Finding, Place};
 use crate::model::Field;
 use crate::workspace::{ObjectView, Snapshot};
@@ -13,6 +13,8 @@ pub(super) const RULE: super::code::Rule = super::code::Rule {
     default_level: crate::config::Level::Error,
     other_default_level: None,
     summary: "the governing Service exists but is not headless (`clusterIP: None`)",
+    help: "set `clusterIP: None` on the Service (a deployed Service must be deleted and recreated: `clusterIP` \
+           cannot change), or create a separate headless Service and point `serviceName` at it",
     check: super::code::Check::Tie(check_stateful_set),
     fixes: Some(fixes),
 };
@@ -30,26 +32,27 @@ pub(super) fn check_stateful_set(snapshot: &Snapshot, stateful_set: ObjectView<'
     let name = service.name();
     let why = match &spec.cluster_ip {
         Some(field) if crate::model::names::is_near_miss_none(&field.text) => {
-            format!("its `clusterIP` is `{}`, not `None` (the value is case-sensitive)", field.text)
+            format!("its clusterIP is '{}', not None (case-sensitive)", field.text.escape_debug())
         }
-        Some(field) if !field.is_null() && !field.text.is_empty() => format!("it has `clusterIP: {}`", field.text),
-        _ => "it has no `clusterIP: None`, so the API allocates it a cluster IP".to_owned(),
+        Some(field) if !field.is_null() && !field.text.is_empty() => {
+            format!("its clusterIP is {}", super::shortened(&field.text, 45))
+        }
+        _ => "it has no clusterIP: None".to_owned(),
     };
-    let consequence = format!(
-        "pods of StatefulSet `{}` get no stable DNS names (`{}-0.{name}.{}.svc.{}` will not resolve)",
-        stateful_set.name(),
-        stateful_set.name(),
-        stateful_set.namespace(),
-        snapshot.config.cluster_domain
-    );
+    // The same message on both sides: what is wrong and what it breaks first,
+    // then the Service's value; how to fix it is the rule's help.
+    let sentence = super::sentence_with_names(&[name, stateful_set.name()], |names| {
+        format!("Service {} is not headless: pods of StatefulSet {} get no DNS names", names[0], names[1])
+    });
+    let message = format!("{sentence}; {why}");
     let set_place = Place { file: stateful_set.id.file, range: stateful_set.absolute(service_name_field.value) };
     let service_place = Place { file: service.id.file, range: service_side_range(&service, spec.cluster_ip.as_ref()) };
     findings.push(Finding::about_tie(
         Code::ServiceNotHeadless,
         set_place,
-        format!("Service `{name}` is not headless: {why}; {consequence}; set `clusterIP: None` on it"),
+        message.clone(),
         service_place,
-        format!("Service `{name}` is not headless"),
+        format!("Service '{name}' is not headless"),
         stateful_set.id,
         service.id,
     ));
@@ -60,13 +63,9 @@ pub(super) fn check_stateful_set(snapshot: &Snapshot, stateful_set: ObjectView<'
     findings.push(Finding::about_tie(
         Code::ServiceNotHeadless,
         service_place,
-        format!(
-            "Service `{name}` governs StatefulSet `{}` but is not headless: {why}; {consequence}; \
-             set `clusterIP: None`",
-            stateful_set.name()
-        ),
+        message,
         set_place,
-        format!("StatefulSet `{}` names this Service", stateful_set.name()),
+        format!("StatefulSet '{}' names this Service", stateful_set.name()),
         stateful_set.id,
         service.id,
     ));
@@ -121,10 +120,14 @@ pub(super) fn fixes(snapshot: &Snapshot, finding: &Finding) -> Vec<Fix> {
     if let Some(edit) = make_headless(&service) {
         fixes.push(
             Fix::new(
-                format!(
-                    "Set `clusterIP: None` on Service `{name}` (a deployed Service must be deleted and recreated: \
-                     `clusterIP` cannot change)"
-                ),
+                // The migration a deployed Service needs does not fit a title
+                // (LSP code actions have no description): hover and the
+                // README give the commands; the title warns.
+                fitting_title([
+                    format!("Set clusterIP: None on Service '{name}' (recreate it if deployed)"),
+                    format!("Set clusterIP: None on Service '{name}'"),
+                    "Set clusterIP: None on the Service (recreate it if deployed)".to_owned(),
+                ]),
                 vec![edit],
             )
             .preferred(),
@@ -144,11 +147,23 @@ pub(super) fn fixes(snapshot: &Snapshot, finding: &Finding) -> Vec<Fix> {
                 let body = generated_service(&editor, &stateful_set, &headless_name, publish);
                 edits.push(editor.insert_document_before(&body));
             }
-            let suffix = if publish { " for peer discovery (publishNotReadyAddresses: true)" } else { "" };
+            let suffix = if publish { " for peer discovery" } else { "" };
+            let set_name = stateful_set.name();
             let title = if exists {
-                format!("Point `serviceName` at the existing headless Service `{headless_name}`")
+                fitting_title([
+                    format!("Point serviceName of '{set_name}' at headless Service '{headless_name}'"),
+                    format!("Point serviceName at headless Service '{headless_name}'"),
+                    "Point serviceName at the existing headless Service".to_owned(),
+                ])
             } else {
-                format!("Create a separate headless Service `{headless_name}`{suffix} and point `serviceName` at it")
+                fitting_title([
+                    format!(
+                        "Create headless Service '{headless_name}'{suffix}, point serviceName of '{set_name}' at it"
+                    ),
+                    format!("Create headless Service '{headless_name}'{suffix}, point serviceName at it"),
+                    format!("Point serviceName at a new headless Service '{headless_name}'{suffix}"),
+                    format!("Point serviceName at a new headless Service{suffix}"),
+                ])
             };
             fixes.push(Fix::new(title, merge(vec![FileEdit { file: stateful_set.id.file, edits }])));
         }
@@ -389,7 +404,7 @@ spec:
     #[test]
     fn fix_creates_a_separate_headless_service() {
         check_fix(
-            "separate headless Service `redis-headless` and",
+            "Create headless Service 'redis-headless', point",
             r#"
 #- /app/all.yaml
 apiVersion: v1

@@ -14,6 +14,7 @@ pub(super) const RULE: super::code::Rule = super::code::Rule {
     default_level: crate::config::Level::Warning,
     other_default_level: None,
     summary: "a Service port's named `targetPort` matches no named `containerPort` of the pod template",
+    help: "name a `containerPort` of the pod template as the `targetPort` says, or use the port number",
     check: super::code::Check::Ports(check_service),
     fixes: None,
 };
@@ -44,11 +45,9 @@ pub(super) fn check_service(service: ObjectView<'_>, candidates: &[&PodTemplate]
             service.id.file,
             service.absolute(field.value),
             Code::ServicePortMismatch,
-            format!(
-                "`targetPort: {target}` names no container port of the pods Service `{}` selects: \
-                 name a `containerPort` `{target}` or use a port number",
-                service.name()
-            ),
+            super::sentence_with_names(&[target, service.name()], |names| {
+                format!("targetPort {} names no container port of the pods that Service {} selects", names[0], names[1])
+            }),
         );
         finding.service = Some(service.id);
         findings.push(finding);

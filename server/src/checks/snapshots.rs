@@ -19,12 +19,6 @@ use crate::syntax::TextRange;
 use crate::text::{apply_edits, line_col_chars};
 use crate::workspace::{FileId, Snapshot};
 
-/// SPEC's limits on a message: its first sentence and the whole of it.
-const FIRST_SENTENCE_LIMIT: usize = 100;
-const MESSAGE_LIMIT: usize = 200;
-/// SPEC's limit on a code action's title.
-const TITLE_LIMIT: usize = 80;
-
 #[test]
 fn every_rule_has_a_snapshot_of_its_messages_and_fixes() {
     let mut fixable = Vec::new();
@@ -84,11 +78,9 @@ spec:
           ports: [{name: http, containerPort: 80}]
 "#,
             expect![[r#"
-                information /app/web.yaml:3:18 "web": StatefulSet `web` has no `spec.serviceName`: its pods get no stable DNS names (`web-0.<service>.default.svc.cluster.local`); add a headless Service and name it in `serviceName`
-                  FIXME: 176 characters, 123 in the first sentence (SPEC: at most 200, and 100 in the first)
+                information /app/web.yaml:3:18 "web": StatefulSet 'web' has no serviceName: its pods get no stable DNS names
 
-                fix (preferred): Set `serviceName: web` and create its headless Service
-                  FIXME: Markdown backticks (SPEC: plain text, at most 80 characters)
+                fix (preferred): Set serviceName of 'web' to a new headless Service 'web'
                 #- /app/web.yaml
                 apiVersion: v1
                 kind: Service
@@ -117,8 +109,7 @@ spec:
                           image: nginx
                           ports: [{name: http, containerPort: 80}]
 
-                fix: Set `serviceName: web` and create its headless Service for peer discovery (publishNotReadyAddresses: true)
-                  FIXME: Markdown backticks, 106 characters (SPEC: plain text, at most 80 characters)
+                fix: Set serviceName of 'web' to a new headless Service 'web' for peer discovery
                 #- /app/web.yaml
                 apiVersion: v1
                 kind: Service
@@ -169,10 +160,8 @@ spec:
   template: {metadata: {labels: {app: etcd}}}
 "#,
             expect![[r#"
-                error /app/sets.yaml:5:16 "Redis_Peers": `serviceName` `Redis_Peers` is not a DNS-1123 label (lower-case letters, digits and `-`, starting and ending with a letter or digit, at most 63 characters): the API rejects it
-                  FIXME: 175 characters, 175 in the first sentence (SPEC: at most 200, and 100 in the first)
-                warning /app/sets.yaml:13:16 "1etcd": `serviceName` `1etcd` starts with a digit: a Service of that name cannot be created before Kubernetes 1.35, so the pods get no DNS names; start it with a letter
-                  FIXME: 160 characters, 136 in the first sentence (SPEC: at most 200, and 100 in the first)
+                error /app/sets.yaml:5:16 "Redis_Peers": serviceName is not a DNS-1123 label: the API rejects the StatefulSet; use lower-case letters, digits and '-'
+                warning /app/sets.yaml:13:16 "1etcd": serviceName starts with a digit: most clusters cannot create a Service of that name; the pods then get no DNS names
                 no fix
             "#]],
         ),
@@ -201,12 +190,10 @@ spec:
   selector: {app: redis}
 "#,
             expect![[r#"
-                warning /app/redis.yaml:5:16 "redis": no Service `redis` in namespace `cache`: pods of StatefulSet `redis` get no DNS names (`redis-0.redis.cache.svc.cluster.local` will not resolve); a Service `redis` exists in namespace `default`, but a StatefulSet's governing Service must be in its own namespace
-                  FIXME: 261 characters, 144 in the first sentence (SPEC: at most 200, and 100 in the first)
-                  related /app/service.yaml:3:18 "redis": Service `redis` in namespace `default`
+                warning /app/redis.yaml:5:16 "redis": no Service 'redis' in namespace 'cache': pods of StatefulSet 'redis' get no DNS names; a Service of that name exists in namespace 'default', not in the StatefulSet's
+                  related /app/service.yaml:3:18 "redis": Service 'redis' in namespace 'default'
 
-                fix (preferred): Create headless Service `redis`
-                  FIXME: Markdown backticks (SPEC: plain text, at most 80 characters)
+                fix (preferred): Create headless Service 'redis'
                 #- /app/redis.yaml
                 apiVersion: v1
                 kind: Service
@@ -235,8 +222,7 @@ spec:
                           image: redis:7
                           ports: [{name: redis, containerPort: 6379}]
 
-                fix: Create headless Service `redis` for peer discovery (publishNotReadyAddresses: true)
-                  FIXME: Markdown backticks, 83 characters (SPEC: plain text, at most 80 characters)
+                fix: Create headless Service 'redis' for peer discovery
                 #- /app/redis.yaml
                 apiVersion: v1
                 kind: Service
@@ -296,15 +282,12 @@ spec:
     - {name: redis, port: 6379}
 "#,
             expect![[r#"
-                error /app/redis.yaml:5:16 "redis": Service `redis` is not headless: it has no `clusterIP: None`, so the API allocates it a cluster IP; pods of StatefulSet `redis` get no stable DNS names (`redis-0.redis.default.svc.cluster.local` will not resolve); set `clusterIP: None` on it
-                  FIXME: 241 characters, 98 in the first sentence (SPEC: at most 200, and 100 in the first)
-                  related /app/service.yaml:4:9 "redis": Service `redis` is not headless
-                error /app/service.yaml:4:9 "redis": Service `redis` governs StatefulSet `redis` but is not headless: it has no `clusterIP: None`, so the API allocates it a cluster IP; pods of StatefulSet `redis` get no stable DNS names (`redis-0.redis.default.svc.cluster.local` will not resolve); set `clusterIP: None`
-                  FIXME: 267 characters, 130 in the first sentence (SPEC: at most 200, and 100 in the first)
-                  related /app/redis.yaml:5:16 "redis": StatefulSet `redis` names this Service
+                error /app/redis.yaml:5:16 "redis": Service 'redis' is not headless: pods of StatefulSet 'redis' get no DNS names; it has no clusterIP: None
+                  related /app/service.yaml:4:9 "redis": Service 'redis' is not headless
+                error /app/service.yaml:4:9 "redis": Service 'redis' is not headless: pods of StatefulSet 'redis' get no DNS names; it has no clusterIP: None
+                  related /app/redis.yaml:5:16 "redis": StatefulSet 'redis' names this Service
 
-                fix (preferred): Set `clusterIP: None` on Service `redis` (a deployed Service must be deleted and recreated: `clusterIP` cannot change)
-                  FIXME: Markdown backticks, 118 characters (SPEC: plain text, at most 80 characters)
+                fix (preferred): Set clusterIP: None on Service 'redis' (recreate it if deployed)
                 #- /app/service.yaml
                 apiVersion: v1
                 kind: Service
@@ -317,8 +300,7 @@ spec:
                   ports:
                     - {name: redis, port: 6379}
 
-                fix: Create a separate headless Service `redis-headless` and point `serviceName` at it
-                  FIXME: Markdown backticks, 81 characters (SPEC: plain text, at most 80 characters)
+                fix: Create headless Service 'redis-headless', point serviceName of 'redis' at it
                 #- /app/redis.yaml
                 apiVersion: v1
                 kind: Service
@@ -347,8 +329,7 @@ spec:
                           image: redis:7
                           ports: [{name: redis, containerPort: 6379}]
 
-                fix: Create a separate headless Service `redis-headless` for peer discovery (publishNotReadyAddresses: true) and point `serviceName` at it
-                  FIXME: Markdown backticks, 133 characters (SPEC: plain text, at most 80 characters)
+                fix: Point serviceName at a new headless Service 'redis-headless' for peer discovery
                 #- /app/redis.yaml
                 apiVersion: v1
                 kind: Service
@@ -390,10 +371,9 @@ spec:
   selector: {app: redis}
 "#,
             expect![[r#"
-                error /app/service.yaml:5:14 "none": `clusterIP: "none"` is not `None`: the value is case-sensitive and exact; write `None`
+                error /app/service.yaml:5:14 "none": clusterIP 'none' is not None: the value is case-sensitive and exact
 
-                fix (preferred): Replace `none` with `None`
-                  FIXME: Markdown backticks (SPEC: plain text, at most 80 characters)
+                fix (preferred): Replace 'none' with None in Service 'redis'
                 #- /app/service.yaml
                 apiVersion: v1
                 kind: Service
@@ -415,8 +395,7 @@ spec:
   selector: {app: redis}
 "#,
             expect![[r#"
-                error /app/service.yaml:6:9 "NodePort": a headless Service (`clusterIP: None`) must have `type: ClusterIP`, not `NodePort`: the API rejects it; remove `type` or use a separate Service for external access
-                  FIXME: 163 characters, 102 in the first sentence (SPEC: at most 200, and 100 in the first)
+                error /app/service.yaml:6:9 "NodePort": a headless Service cannot have type NodePort: the API rejects it; remove type
                 no fix
             "#]],
         ),
@@ -439,15 +418,12 @@ spec:
   selector: {app: redis-cache}
 "#,
             expect![[r#"
-                warning /app/redis.yaml:5:16 "redis": Service `redis` selects `app=redis-cache` but the pods of StatefulSet `redis` are labelled `app=redis, tier=cache`: no DNS records are made for the pods (`redis-0.redis.default.svc.cluster.local` will not resolve); make the selector match the pod template labels
-                  FIXME: 262 characters, 213 in the first sentence (SPEC: at most 200, and 100 in the first)
-                  related /app/service.yaml:6:3 "selector": the selector of Service `redis`
-                warning /app/service.yaml:6:3 "selector": Service `redis` selects `app=redis-cache` but the pods of StatefulSet `redis` are labelled `app=redis, tier=cache`: no DNS records are made for the pods (`redis-0.redis.default.svc.cluster.local` will not resolve); make the selector match the pod template labels
-                  FIXME: 262 characters, 213 in the first sentence (SPEC: at most 200, and 100 in the first)
-                  related /app/redis.yaml:5:16 "redis": StatefulSet `redis` names this Service
+                warning /app/redis.yaml:5:16 "redis": Service 'redis' selects no pod of StatefulSet 'redis': they get no DNS records; it selects app=redis-cache, the pods have app=redis, tier=cache
+                  related /app/service.yaml:6:3 "selector": the selector of Service 'redis'
+                warning /app/service.yaml:6:3 "selector": Service 'redis' selects no pod of StatefulSet 'redis': they get no DNS records; it selects app=redis-cache, the pods have app=redis, tier=cache
+                  related /app/redis.yaml:5:16 "redis": StatefulSet 'redis' names this Service
 
-                fix (preferred): Set the selector of Service `redis` to `app=redis`
-                  FIXME: Markdown backticks (SPEC: plain text, at most 80 characters)
+                fix (preferred): Set the selector of Service 'redis' to app=redis
                 #- /app/service.yaml
                 apiVersion: v1
                 kind: Service
@@ -468,7 +444,7 @@ spec:
   template: {metadata: {labels: {app: cache}}}
 "#,
             expect![[r#"
-                error /app/redis.yaml:5:3 "selector": `spec.selector` does not match the pod template labels `app=cache`: the API rejects the StatefulSet; make `matchLabels` a subset of `spec.template.metadata.labels`
+                error /app/redis.yaml:5:3 "selector": spec.selector does not match the pod template labels: the API rejects the StatefulSet; the template has app=cache
                 no fix
             "#]],
         ),
@@ -483,8 +459,7 @@ spec:
   template: {metadata: {labels: {app: redis}}}
 "#,
             expect![[r#"
-                error /app/redis.yaml:3:18 "Redis.Cache": StatefulSet name `Redis.Cache` is not a DNS-1123 label (use lower-case letters, digits and `-`, starting and ending with a letter or digit): the API rejects it, and pod names and DNS names are built from it
-                  FIXME: 206 characters, 206 in the first sentence (SPEC: at most 200, and 100 in the first)
+                error /app/redis.yaml:3:18 "Redis.Cache": the StatefulSet name is not a DNS-1123 label: the API rejects it; use lower-case letters, digits and '-', starting and ending with a letter or digit
                 no fix
             "#]],
         ),
@@ -499,8 +474,7 @@ spec:
   template: {metadata: {labels: {app: redis}}}
 "#,
             expect![[r#"
-                warning /app/redis.yaml:3:18 "redis-cluster-for-the-payments-team-in-europe-west-one": StatefulSet name `redis-cluster-for-the-payments-team-in-europe-west-one` has 54 characters: the pods' `controller-revision-hash` label (name + hash) passes 63 characters, so pods usually fail to be created; use at most 52
-                  FIXME: 222 characters, 206 in the first sentence (SPEC: at most 200, and 100 in the first)
+                warning /app/redis.yaml:3:18 "redis-cluster-for-the-payments-team-in-europe-west-one": the StatefulSet name has 54 characters: its pods usually fail to be created; use at most 52
                 no fix
             "#]],
         ),
@@ -532,8 +506,7 @@ spec:
     - {name: admin, port: 81, targetPort: admin}
 "#,
             expect![[r#"
-                warning /app/service.yaml:9:43 "admin": `targetPort: admin` names no container port of the pods Service `redis` selects: name a `containerPort` `admin` or use a port number
-                  FIXME: 132 characters, 132 in the first sentence (SPEC: at most 200, and 100 in the first)
+                warning /app/service.yaml:9:43 "admin": targetPort 'admin' names no container port of the pods that Service 'redis' selects
                 no fix
             "#]],
         ),
@@ -559,7 +532,7 @@ fn render(rule: &Rule, fixture: &str) -> (String, bool) {
             place(&snapshot, finding.file, finding.range),
             finding.message
         ));
-        out.push_str(&over_the_limits(&finding.message));
+        fixture::assert_message_within_limits(finding);
         for related in &finding.related {
             out.push_str(&format!(
                 "  related {}: {}\n",
@@ -582,7 +555,7 @@ fn render(rule: &Rule, fixture: &str) -> (String, bool) {
     for fix in &offered {
         let preferred = if fix.is_preferred { " (preferred)" } else { "" };
         out.push_str(&format!("\nfix{preferred}: {}\n", fix.title));
-        out.push_str(&title_over_the_limits(&fix.title));
+        fixture::assert_title_within_limits(&fix.title);
         out.push_str(&applied(&fixture, &snapshot, rule, fix));
     }
     (out, !offered.is_empty())
@@ -613,36 +586,4 @@ fn place(snapshot: &Snapshot, file: FileId, range: TextRange) -> String {
     let (line, column) = line_col_chars(&source.line_index, &source.text, range.start);
     let covered = source.text.get(range.start..range.end).unwrap_or_default();
     format!("{}:{line}:{column} {covered:?}", source.path.display())
-}
-
-/// A FIXME line when a message passes SPEC's limits, so that the snapshot
-/// shows what is still to shorten.
-fn over_the_limits(message: &str) -> String {
-    // Messages join their sentences with `; ` (or `. `); names hold dots.
-    let end = ["; ", ". "].iter().filter_map(|stop| message.find(stop)).min().unwrap_or(message.len());
-    let first_sentence = &message[..end];
-    let (first, whole) = (first_sentence.chars().count(), message.chars().count());
-    if first <= FIRST_SENTENCE_LIMIT && whole <= MESSAGE_LIMIT {
-        return String::new();
-    }
-    format!(
-        "  FIXME: {whole} characters, {first} in the first sentence \
-         (SPEC: at most {MESSAGE_LIMIT}, and {FIRST_SENTENCE_LIMIT} in the first)\n"
-    )
-}
-
-/// A FIXME line when a fix's title is not what SPEC asks for.
-fn title_over_the_limits(title: &str) -> String {
-    let length = title.chars().count();
-    let mut problems = Vec::new();
-    if title.contains('`') {
-        problems.push("Markdown backticks".to_owned());
-    }
-    if length > TITLE_LIMIT {
-        problems.push(format!("{length} characters"));
-    }
-    if problems.is_empty() {
-        return String::new();
-    }
-    format!("  FIXME: {} (SPEC: plain text, at most {TITLE_LIMIT} characters)\n", problems.join(", "))
 }

@@ -12,6 +12,8 @@ pub(super) const RULE: super::code::Rule = super::code::Rule {
     default_level: crate::config::Level::Error,
     other_default_level: None,
     summary: "the StatefulSet name is not a DNS-1123 label",
+    help: "use lower-case letters, digits and `-`, starting and ending with a letter or digit, at most 52 characters \
+           (pod names and their DNS names are built from it)",
     check: super::code::Check::StatefulSet(check_stateful_set),
     fixes: None,
 };
@@ -25,13 +27,15 @@ pub(super) fn check_stateful_set(_: &Snapshot, stateful_set: ObjectView<'_>, fin
     let detail = if name.len() > 63 {
         format!("it has {} characters, at most 63 are allowed", name.len())
     } else {
-        "use lower-case letters, digits and `-`, starting and ending with a letter or digit".to_owned()
+        "use lower-case letters, digits and '-', starting and ending with a letter or digit".to_owned()
     };
     let mut finding = Finding::new(
         stateful_set.id.file,
         stateful_set.absolute(field.value),
         Code::StatefulSetNameInvalid,
-        format!("StatefulSet name `{name}` is not a DNS-1123 label ({detail}): the API rejects it, and pod names and DNS names are built from it"),
+        // The name is not quoted: the range shows it, and an invalid one can
+        // be of any length.
+        format!("the StatefulSet name is not a DNS-1123 label: the API rejects it; {detail}"),
     );
     finding.stateful_set = Some(stateful_set.id);
     findings.push(finding);

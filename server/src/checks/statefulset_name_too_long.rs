@@ -14,6 +14,8 @@ pub(super) const RULE: super::code::Rule = super::code::Rule {
     default_level: crate::config::Level::Warning,
     other_default_level: None,
     summary: "the StatefulSet name has 53 to 63 characters: its pods usually fail to be created",
+    help: "use at most 52 characters: the controller labels each pod with `controller-revision-hash`, the name plus \
+           `-` and a 10-character hash, and a label value has at most 63",
     check: super::code::Check::StatefulSet(check_stateful_set),
     fixes: None,
 };
@@ -29,8 +31,7 @@ pub(super) fn check_stateful_set(_: &Snapshot, stateful_set: ObjectView<'_>, fin
         stateful_set.absolute(field.value),
         Code::StatefulSetNameTooLong,
         format!(
-            "StatefulSet name `{name}` has {} characters: the pods' `controller-revision-hash` label \
-             (name + hash) passes 63 characters, so pods usually fail to be created; use at most 52",
+            "the StatefulSet name has {} characters: its pods usually fail to be created; use at most 52",
             name.len()
         ),
     );

@@ -12,6 +12,8 @@ pub(super) const RULE: super::code::Rule = super::code::Rule {
     default_level: crate::config::Level::Error,
     other_default_level: None,
     summary: "the StatefulSet's `spec.selector` does not match its own template labels, or is empty",
+    help: "set `spec.selector.matchLabels` to a subset of `spec.template.metadata.labels` (the selector cannot change \
+           on a deployed StatefulSet)",
     check: super::code::Check::StatefulSet(check_stateful_set),
     fixes: None,
 };
@@ -23,15 +25,16 @@ pub(super) fn check_stateful_set(_: &Snapshot, stateful_set: ObjectView<'_>, fin
     let (range, message) = match (&set.selector_field, &set.selector) {
         (Some(field), Some(selector)) => {
             if selector.is_empty() {
-                (field.key, "`spec.selector` is empty: the API rejects a StatefulSet without a selector; set `matchLabels` to the pod template labels".to_owned())
+                (field.key, "spec.selector is empty: the API rejects the StatefulSet".to_owned())
             } else if selector.matches_labels(&template_labels) {
                 return;
             } else {
                 (
                     field.key,
                     format!(
-                        "`spec.selector` does not match the pod template labels `{}`: the API rejects the StatefulSet; make `matchLabels` a subset of `spec.template.metadata.labels`",
-                        template_labels.display()
+                        "spec.selector does not match the pod template labels: the API rejects the StatefulSet; \
+                         the template has {}",
+                        super::shortened(&template_labels.display(), 60)
                     ),
                 )
             }
@@ -42,7 +45,7 @@ pub(super) fn check_stateful_set(_: &Snapshot, stateful_set: ObjectView<'_>, fin
                 || stateful_set.object.name.as_ref().map_or(stateful_set.object.kind.value, |name| name.value),
                 |spec| spec.key,
             );
-            (range, "the StatefulSet has no `spec.selector`: the API rejects it (required since `apps/v1beta2`); set `matchLabels` to the pod template labels".to_owned())
+            (range, "the StatefulSet has no spec.selector: the API rejects it (required since apps/v1beta2)".to_owned())
         }
     };
     let mut finding =

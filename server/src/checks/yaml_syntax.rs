@@ -11,6 +11,7 @@ pub(super) const RULE: super::code::Rule = super::code::Rule {
     default_level: crate::config::Level::Error,
     other_default_level: None,
     summary: "a document is not valid YAML",
+    help: "fix the YAML at the marked place; the other documents of the file are still checked",
     check: super::code::Check::Document(check_document),
     fixes: None,
 };
@@ -36,7 +37,9 @@ pub(super) fn check_document(file_id: FileId, file: &SourceFile, document: &Docu
                 },
             };
         }
-        findings.push(Finding::new(file_id, range, Code::YamlSyntax, format!("invalid YAML: {}", error.message)));
+        // The parser's words, as plain text within SPEC's limits.
+        let message = super::shortened(&error.message.replace('`', "'"), super::FIRST_SENTENCE_LIMIT - 14);
+        findings.push(Finding::new(file_id, range, Code::YamlSyntax, format!("invalid YAML: {message}")));
     }
 }
 

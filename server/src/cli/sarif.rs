@@ -51,6 +51,8 @@ struct Driver {
 struct Rule {
     id: &'static str,
     short_description: Text,
+    /// How to fix a finding: code scanning shows it beside the result.
+    help: Text,
     help_uri: String,
     default_configuration: RuleConfiguration,
 }
@@ -128,6 +130,7 @@ pub fn write(report: &Report<'_>, config: &Config, out: &mut dyn Write) -> anyho
             Rule {
                 id: code.as_str(),
                 short_description: Text { text: code.summary().to_owned() },
+                help: Text { text: code.help().to_owned() },
                 help_uri: code.url(),
                 default_configuration: RuleConfiguration { level: sarif_level(level), enabled: level != Level::Off },
             }

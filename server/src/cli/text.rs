@@ -1,5 +1,5 @@
-//! `--format text`: rustc-style annotated snippets (annotate-snippets), then
-//! a summary line. Colour only when asked for (a terminal without
+//! `--format text`: rustc-style annotated snippets (annotate-snippets), each
+//! with its rule's `help:` line, then a summary line. Colour only when asked for (a terminal without
 //! `NO_COLOR`); the decision is the caller's.
 
 use std::io::Write;
@@ -31,6 +31,9 @@ pub fn write(report: &Report<'_>, colour: bool, out: &mut dyn Write) -> anyhow::
                     .annotation(AnnotationKind::Context.span(span).label(*message)),
             );
         }
+        // The message says what is wrong in one short sentence; how to fix
+        // it is the rule's help, as rustc's `help:` lines are.
+        group = group.element(SnippetLevel::HELP.message(code.help()));
         writeln!(out, "{}\n", renderer.render(&[group]))?;
     }
     writeln!(out, "{}", summary(report))?;
@@ -147,12 +150,16 @@ mod tests {
               |
             2 | metadata: {note: "café", name: redis}
               |                                ^^^^^ the governing Service exists but is not headless (`clusterIP: None`)
+              |
+              = help: set `clusterIP: None` on the Service (a deployed Service must be deleted and recreated: `clusterIP` cannot change), or create a separate headless Service and point `serviceName` at it
 
             hint[statefulset-name-too-long]: statefulset-name-too-long here
              --> k8s/set.yaml:1:1
               |
             1 | kind: StatefulSet
               | ^ the StatefulSet name has 53 to 63 characters: its pods usually fail to be created
+              |
+              = help: use at most 52 characters: the controller labels each pod with `controller-revision-hash`, the name plus `-` and a 10-character hash, and a label value has at most 63
 
             error[service-not-headless]: service-not-headless here
              --> k8s/set.yaml:3:16
@@ -164,6 +171,8 @@ mod tests {
               |
             2 | metadata: {note: "café", name: redis}
               |                                ----- the Service `redis`
+              |
+              = help: set `clusterIP: None` on the Service (a deployed Service must be deleted and recreated: `clusterIP` cannot change), or create a separate headless Service and point `serviceName` at it
 
             1 error, 1 warning, 1 hint in 2 files
         "#]]
@@ -188,6 +197,8 @@ mod tests {
             3 | /     app: redis
             4 | |     tier: cache
               | |_______________^ the governing Service's selector is empty or selects none of the StatefulSet's pods
+              |
+              = help: make the Service's `selector` a subset of the pod template's labels (`spec.template.metadata.labels`); the quick fix sets it to the StatefulSet's `spec.selector.matchLabels`
 
             1 info in 2 files
         "#]]

@@ -60,7 +60,8 @@ fn cluster_domain_source(snapshot: &Snapshot) -> &'static str {
     }
 }
 
-/// The pods' DNS names, listed or abbreviated.
+/// The pods' DNS names, listed or abbreviated, each with its short forms:
+/// a table, since three names a row read better aligned than in a sentence.
 fn pod_names(snapshot: &Snapshot, stateful_set: &ObjectView<'_>, service_name: &str, healthy: bool, out: &mut String) {
     let Some(set) = stateful_set.stateful_set() else { return };
     let name = stateful_set.name();
@@ -68,7 +69,10 @@ fn pod_names(snapshot: &Snapshot, stateful_set: &ObjectView<'_>, service_name: &
     let domain = &snapshot.config.cluster_domain;
     let first = set.first_ordinal();
     let count = set.replica_count();
-    let fqdn = |ordinal: i64| format!("`{name}-{ordinal}.{service_name}.{namespace}.svc.{domain}`");
+    let row = |ordinal: i64| {
+        let pod = format!("{name}-{ordinal}.{service_name}");
+        format!("| `{pod}.{namespace}.svc.{domain}` | `{pod}` | `{pod}.{namespace}` |")
+    };
     if count == 0 {
         let _ = writeln!(out, "No pods: `replicas` is 0.\n");
         return;
@@ -76,17 +80,18 @@ fn pod_names(snapshot: &Snapshot, stateful_set: &ObjectView<'_>, service_name: &
     let plural = if count == 1 { "" } else { "s" };
     let would_be = if healthy { "" } else { ", would-be names: they do not resolve until the link below is fixed" };
     let _ = writeln!(out, "**{count} pod{plural}** (ordinals {first}–{}{would_be}):\n", first + count - 1);
+    let _ = writeln!(out, "| pod | in namespace `{namespace}` | from any namespace |\n| --- | --- | --- |");
     if count <= LIST_ALL_UP_TO {
         for ordinal in first..first + count {
-            let _ = writeln!(out, "- {}", fqdn(ordinal));
+            let _ = writeln!(out, "{}", row(ordinal));
         }
     } else {
         for ordinal in first..first + 3 {
-            let _ = writeln!(out, "- {}", fqdn(ordinal));
+            let _ = writeln!(out, "{}", row(ordinal));
         }
-        let _ = writeln!(out, "- …");
+        let _ = writeln!(out, "| … | | |");
         for ordinal in first + count - 2..first + count {
-            let _ = writeln!(out, "- {}", fqdn(ordinal));
+            let _ = writeln!(out, "{}", row(ordinal));
         }
         let _ = writeln!(
             out,
@@ -94,10 +99,7 @@ fn pod_names(snapshot: &Snapshot, stateful_set: &ObjectView<'_>, service_name: &
             first + count - 1
         );
     }
-    let _ = writeln!(
-        out,
-        "\nShort forms: `{name}-{first}.{service_name}` from namespace `{namespace}`, `{name}-{first}.{service_name}.{namespace}` from any namespace.\n"
-    );
+    let _ = writeln!(out);
 }
 
 fn service_names(snapshot: &Snapshot, service: &ObjectView<'_>, out: &mut String) {
@@ -121,19 +123,106 @@ fn service_names(snapshot: &Snapshot, service: &ObjectView<'_>, out: &mut String
     let _ = writeln!(out);
 }
 
+/// The link's state, one line per broken rule: which rule, and what fixes
+/// it. Not the diagnostic's message: the editor shows that already.
 fn health(findings: &[Finding], out: &mut String) {
     if findings.is_empty() {
         let _ = writeln!(out, "**Link: healthy.** The Service is headless and selects the pods.\n");
         return;
     }
-    let _ = writeln!(out, "**Link: broken.**\n");
     for finding in findings {
-        let _ = writeln!(out, "- `{}`: {}", finding.code.as_str(), finding.message);
+        let _ = writeln!(out, "**Link: broken** (`{}`): {}.\n", finding.code.as_str(), finding.code.help());
     }
-    let _ = writeln!(out);
 }
 
-fn caveats(service: Option<&ObjectView<'_>>, out: &mut String) {
+/// Whether fixing these findings changes a field that cannot change on a
+/// deployed object: `clusterIP` (`service-not-headless`) on the Service,
+/// `serviceName` on the StatefulSet (`service-name-*`, and the separate
+/// headless Service that `service-not-headless` also offers).
+fn needs_migration(findings: &[Finding]) -> (bool, Option<Replacement>) {
+    let service = findings.iter().any(|finding| finding.code == Code::ServiceNotHeadless);
+    let stateful_set =
+        if findings.iter().any(|finding| matches!(finding.code, Code::ServiceNameMissing | Code::ServiceNameInvalid)) {
+            Some(Replacement::Needed)
+        } else if service {
+            Some(Replacement::ForTheAlternative)
+        } else {
+            None
+        };
+    (service, stateful_set)
+}
+
+/// Why a StatefulSet would be replaced: its fix sets `serviceName`, or the
+/// fix that does (a separate headless Service) is the second choice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Replacement {
+    Needed,
+    ForTheAlternative,
+}
+
+/// The commands that recreate a deployed Service, whose `clusterIP` cannot
+/// change, from its file.
+fn service_migration(snapshot: &Snapshot, service: &ObjectView<'_>, out: &mut String) {
+    let name = shell_word(service.name());
+    let namespace = shell_word(service.namespace());
+    let _ = writeln!(
+        out,
+        "If Service `{}` is deployed, `clusterIP` cannot change: delete and recreate it.\n",
+        service.name()
+    );
+    let _ = writeln!(
+        out,
+        "```sh\nkubectl delete service {name} -n {namespace}\nkubectl apply -f {}\n```\n",
+        file_argument(snapshot, service)
+    );
+}
+
+/// The commands that replace a deployed StatefulSet, whose `serviceName`
+/// cannot change, without deleting its pods, then restart the pods so that
+/// they get the names of the new Service.
+fn stateful_set_migration(
+    snapshot: &Snapshot,
+    stateful_set: &ObjectView<'_>,
+    replacement: Replacement,
+    out: &mut String,
+) {
+    let name = shell_word(stateful_set.name());
+    let namespace = shell_word(stateful_set.namespace());
+    let lead = match replacement {
+        Replacement::Needed => format!("If StatefulSet `{}` is deployed, `serviceName`", stateful_set.name()),
+        Replacement::ForTheAlternative => {
+            format!(
+                "With a separate headless Service instead: on a deployed StatefulSet `{}`, `serviceName`",
+                stateful_set.name()
+            )
+        }
+    };
+    let _ = writeln!(out, "{lead} cannot change: replace it, keeping its pods, then restart them.\n");
+    let _ = writeln!(
+        out,
+        "```sh\nkubectl delete statefulset {name} -n {namespace} --cascade=orphan\nkubectl apply -f {}\n\
+         kubectl rollout restart statefulset {name} -n {namespace}\n```\n",
+        file_argument(snapshot, stateful_set)
+    );
+}
+
+/// The path of an object's file, for `kubectl apply -f`.
+fn file_argument(snapshot: &Snapshot, object: &ObjectView<'_>) -> String {
+    let path = snapshot.file(object.id.file).map(|file| file.path.display().to_string()).unwrap_or_default();
+    shell_word(&path)
+}
+
+/// A word a POSIX shell reads back as `text`: as is when it holds only
+/// characters no shell treats specially, else in single quotes.
+fn shell_word(text: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ':' | '=' | '@' | '+' | ',');
+    if !text.is_empty() && text.chars().all(plain) {
+        return text.to_owned();
+    }
+    format!("'{}'", text.replace('\'', "'\\''"))
+}
+
+fn caveats(service: Option<&ObjectView<'_>>, migration_shown: bool, out: &mut String) {
     let publishes =
         service.and_then(|service| service.service()).is_some_and(|spec| spec.publishes_not_ready_addresses());
     let _ = writeln!(out, "---\n");
@@ -145,10 +234,13 @@ fn caveats(service: Option<&ObjectView<'_>>, out: &mut String) {
             "- Names resolve only for existing, Ready pods. Peer discovery at start-up needs `publishNotReadyAddresses: true` on the Service."
         );
     }
-    let _ = writeln!(
-        out,
-        "- `clusterIP` and `serviceName` cannot change on a deployed object: delete and recreate it to change them."
-    );
+    // The commands above say it where a fix needs it.
+    if !migration_shown {
+        let _ = writeln!(
+            out,
+            "- `clusterIP` and `serviceName` cannot change on a deployed object: delete and recreate it to change them."
+        );
+    }
 }
 
 /// The tie findings of one StatefulSet shown on it (not those about the
@@ -202,7 +294,14 @@ fn stateful_set_card(snapshot: &Snapshot, diagnostics: &Diagnostics, stateful_se
     let _ =
         writeln!(out, "Cluster domain `{}` ({}).\n", snapshot.config.cluster_domain, cluster_domain_source(snapshot));
     health(&findings, &mut out);
-    caveats(service.as_ref(), &mut out);
+    let (recreate_service, replace_stateful_set) = needs_migration(&findings);
+    if let Some(service) = service.as_ref().filter(|_| recreate_service) {
+        service_migration(snapshot, service, &mut out);
+    }
+    if let Some(replacement) = replace_stateful_set {
+        stateful_set_migration(snapshot, stateful_set, replacement, &mut out);
+    }
+    caveats(service.as_ref(), recreate_service || replace_stateful_set.is_some(), &mut out);
     out
 }
 
@@ -219,13 +318,26 @@ fn service_card(snapshot: &Snapshot, diagnostics: &Diagnostics, service: &Object
     if governed.is_empty() {
         let _ = writeln!(out, "Governs no StatefulSet in the workspace.\n");
     }
+    let mut recreate_service = false;
+    let mut replacements = Vec::new();
     for stateful_set in &governed {
         let _ = writeln!(out, "#### Governs StatefulSet `{}`\n", stateful_set.name());
         let findings = link_findings(diagnostics, stateful_set);
         pod_names(snapshot, stateful_set, name, findings.is_empty(), &mut out);
         health(&findings, &mut out);
+        let (service_needs_it, replacement) = needs_migration(&findings);
+        recreate_service |= service_needs_it;
+        replacements.extend(replacement.map(|replacement| (stateful_set, replacement)));
     }
-    caveats(Some(service), &mut out);
+    // The Service's commands once, however many StatefulSets it governs, and
+    // first: recreating it is the preferred fix.
+    if recreate_service {
+        service_migration(snapshot, service, &mut out);
+    }
+    for (stateful_set, replacement) in &replacements {
+        stateful_set_migration(snapshot, stateful_set, *replacement, &mut out);
+    }
+    caveats(Some(service), recreate_service || !replacements.is_empty(), &mut out);
     out
 }
 
@@ -276,34 +388,46 @@ spec:
         check(
             &BROKEN.replace("serviceName: redis", "serviceName: re$0dis"),
             expect![[r#"
-            range: "redis"
-            ### StatefulSet `redis` → Service `redis`
+                range: "redis"
+                ### StatefulSet `redis` → Service `redis`
 
-            **3 pods** (ordinals 0–2, would-be names: they do not resolve until the link below is fixed):
+                **3 pods** (ordinals 0–2, would-be names: they do not resolve until the link below is fixed):
 
-            - `redis-0.redis.default.svc.cluster.local`
-            - `redis-1.redis.default.svc.cluster.local`
-            - `redis-2.redis.default.svc.cluster.local`
+                | pod | in namespace `default` | from any namespace |
+                | --- | --- | --- |
+                | `redis-0.redis.default.svc.cluster.local` | `redis-0.redis` | `redis-0.redis.default` |
+                | `redis-1.redis.default.svc.cluster.local` | `redis-1.redis` | `redis-1.redis.default` |
+                | `redis-2.redis.default.svc.cluster.local` | `redis-2.redis` | `redis-2.redis.default` |
 
-            Short forms: `redis-0.redis` from namespace `default`, `redis-0.redis.default` from any namespace.
+                Service DNS name: `redis.default.svc.cluster.local`
 
-            Service DNS name: `redis.default.svc.cluster.local`
+                SRV: `_redis._tcp.redis.default.svc.cluster.local`
 
-            SRV: `_redis._tcp.redis.default.svc.cluster.local`
+                Namespace `default` (from `metadata.namespace`).
 
-            Namespace `default` (from `metadata.namespace`).
+                Cluster domain `cluster.local` (the default; set `clusterDomain` if your cluster uses another).
 
-            Cluster domain `cluster.local` (the default; set `clusterDomain` if your cluster uses another).
+                **Link: broken** (`service-not-headless`): set `clusterIP: None` on the Service (a deployed Service must be deleted and recreated: `clusterIP` cannot change), or create a separate headless Service and point `serviceName` at it.
 
-            **Link: broken.**
+                If Service `redis` is deployed, `clusterIP` cannot change: delete and recreate it.
 
-            - `service-not-headless`: Service `redis` is not headless: it has no `clusterIP: None`, so the API allocates it a cluster IP; pods of StatefulSet `redis` get no stable DNS names (`redis-0.redis.default.svc.cluster.local` will not resolve); set `clusterIP: None` on it
+                ```sh
+                kubectl delete service redis -n default
+                kubectl apply -f /app/redis.yaml
+                ```
 
-            ---
+                With a separate headless Service instead: on a deployed StatefulSet `redis`, `serviceName` cannot change: replace it, keeping its pods, then restart them.
 
-            - Names resolve only for existing, Ready pods. Peer discovery at start-up needs `publishNotReadyAddresses: true` on the Service.
-            - `clusterIP` and `serviceName` cannot change on a deployed object: delete and recreate it to change them.
-        "#]],
+                ```sh
+                kubectl delete statefulset redis -n default --cascade=orphan
+                kubectl apply -f /app/redis.yaml
+                kubectl rollout restart statefulset redis -n default
+                ```
+
+                ---
+
+                - Names resolve only for existing, Ready pods. Peer discovery at start-up needs `publishNotReadyAddresses: true` on the Service.
+            "#]],
         );
     }
 
@@ -312,36 +436,48 @@ spec:
         check(
             &BROKEN.replacen("name: redis", "name: red$0is", 1),
             expect![[r#"
-            range: "redis"
-            ### Service `redis`
+                range: "redis"
+                ### Service `redis`
 
-            Service DNS name: `redis.default.svc.cluster.local`
+                Service DNS name: `redis.default.svc.cluster.local`
 
-            SRV: `_redis._tcp.redis.default.svc.cluster.local`
+                SRV: `_redis._tcp.redis.default.svc.cluster.local`
 
-            Namespace `default` (no `metadata.namespace`: the default namespace).
+                Namespace `default` (no `metadata.namespace`: the default namespace).
 
-            Cluster domain `cluster.local` (the default; set `clusterDomain` if your cluster uses another).
+                Cluster domain `cluster.local` (the default; set `clusterDomain` if your cluster uses another).
 
-            #### Governs StatefulSet `redis`
+                #### Governs StatefulSet `redis`
 
-            **3 pods** (ordinals 0–2, would-be names: they do not resolve until the link below is fixed):
+                **3 pods** (ordinals 0–2, would-be names: they do not resolve until the link below is fixed):
 
-            - `redis-0.redis.default.svc.cluster.local`
-            - `redis-1.redis.default.svc.cluster.local`
-            - `redis-2.redis.default.svc.cluster.local`
+                | pod | in namespace `default` | from any namespace |
+                | --- | --- | --- |
+                | `redis-0.redis.default.svc.cluster.local` | `redis-0.redis` | `redis-0.redis.default` |
+                | `redis-1.redis.default.svc.cluster.local` | `redis-1.redis` | `redis-1.redis.default` |
+                | `redis-2.redis.default.svc.cluster.local` | `redis-2.redis` | `redis-2.redis.default` |
 
-            Short forms: `redis-0.redis` from namespace `default`, `redis-0.redis.default` from any namespace.
+                **Link: broken** (`service-not-headless`): set `clusterIP: None` on the Service (a deployed Service must be deleted and recreated: `clusterIP` cannot change), or create a separate headless Service and point `serviceName` at it.
 
-            **Link: broken.**
+                If Service `redis` is deployed, `clusterIP` cannot change: delete and recreate it.
 
-            - `service-not-headless`: Service `redis` is not headless: it has no `clusterIP: None`, so the API allocates it a cluster IP; pods of StatefulSet `redis` get no stable DNS names (`redis-0.redis.default.svc.cluster.local` will not resolve); set `clusterIP: None` on it
+                ```sh
+                kubectl delete service redis -n default
+                kubectl apply -f /app/redis.yaml
+                ```
 
-            ---
+                With a separate headless Service instead: on a deployed StatefulSet `redis`, `serviceName` cannot change: replace it, keeping its pods, then restart them.
 
-            - Names resolve only for existing, Ready pods. Peer discovery at start-up needs `publishNotReadyAddresses: true` on the Service.
-            - `clusterIP` and `serviceName` cannot change on a deployed object: delete and recreate it to change them.
-        "#]],
+                ```sh
+                kubectl delete statefulset redis -n default --cascade=orphan
+                kubectl apply -f /app/redis.yaml
+                kubectl rollout restart statefulset redis -n default
+                ```
+
+                ---
+
+                - Names resolve only for existing, Ready pods. Peer discovery at start-up needs `publishNotReadyAddresses: true` on the Service.
+            "#]],
         );
     }
 
@@ -374,16 +510,16 @@ spec:
 
                 **100 pods** (ordinals 5–104):
 
-                - `web-5.web.shop.svc.cluster.local`
-                - `web-6.web.shop.svc.cluster.local`
-                - `web-7.web.shop.svc.cluster.local`
-                - …
-                - `web-103.web.shop.svc.cluster.local`
-                - `web-104.web.shop.svc.cluster.local`
+                | pod | in namespace `shop` | from any namespace |
+                | --- | --- | --- |
+                | `web-5.web.shop.svc.cluster.local` | `web-5.web` | `web-5.web.shop` |
+                | `web-6.web.shop.svc.cluster.local` | `web-6.web` | `web-6.web.shop` |
+                | `web-7.web.shop.svc.cluster.local` | `web-7.web` | `web-7.web.shop` |
+                | … | | |
+                | `web-103.web.shop.svc.cluster.local` | `web-103.web` | `web-103.web.shop` |
+                | `web-104.web.shop.svc.cluster.local` | `web-104.web` | `web-104.web.shop` |
 
                 Pattern: `web-<ordinal>.web.shop.svc.cluster.local`, ordinal 5 to 104
-
-                Short forms: `web-5.web` from namespace `shop`, `web-5.web.shop` from any namespace.
 
                 Service DNS name: `web.shop.svc.cluster.local`
 
@@ -399,6 +535,65 @@ spec:
                 - `clusterIP` and `serviceName` cannot change on a deployed object: delete and recreate it to change them.
             "#]],
         );
+    }
+
+    #[test]
+    fn the_card_does_not_repeat_a_diagnostic_message() {
+        let (snapshot, file, offset) = cursor_snapshot(&BROKEN.replace("serviceName: redis", "serviceName: re$0dis"));
+        let diagnostics = crate::checks::Diagnostics::of(&snapshot);
+        let markdown = super::hover(&snapshot, &diagnostics, file, offset).expect("a hover").markdown;
+        let messages: Vec<&str> = diagnostics.all().map(|finding| finding.message.as_str()).collect();
+        assert!(!messages.is_empty());
+        for message in messages {
+            assert!(!markdown.contains(message), "the card repeats {message:?}:\n{markdown}");
+        }
+    }
+
+    #[test]
+    fn a_missing_service_name_shows_how_to_replace_a_deployed_stateful_set() {
+        check(
+            r#"
+#- /app/my web.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: w$0eb, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template: {metadata: {labels: {app: web}}}
+"#,
+            expect![[r#"
+                range: "web"
+                ### StatefulSet `web`
+
+                No `serviceName`: the pods get no per-pod DNS names.
+
+                Namespace `shop` (from `metadata.namespace`).
+
+                Cluster domain `cluster.local` (the default; set `clusterDomain` if your cluster uses another).
+
+                **Link: broken** (`service-name-missing`): add a headless Service (`clusterIP: None`) that selects the pods and name it in `spec.serviceName`; the quick fix does both.
+
+                If StatefulSet `web` is deployed, `serviceName` cannot change: replace it, keeping its pods, then restart them.
+
+                ```sh
+                kubectl delete statefulset web -n shop --cascade=orphan
+                kubectl apply -f '/app/my web.yaml'
+                kubectl rollout restart statefulset web -n shop
+                ```
+
+                ---
+
+                - Names resolve only for existing, Ready pods. Peer discovery at start-up needs `publishNotReadyAddresses: true` on the Service.
+            "#]],
+        );
+    }
+
+    #[test]
+    fn shell_words_are_quoted_only_when_needed() {
+        assert_eq!(super::shell_word("k8s/redis.yaml"), "k8s/redis.yaml");
+        assert_eq!(super::shell_word("my web.yaml"), "'my web.yaml'");
+        assert_eq!(super::shell_word("it's"), "'it'\\''s'");
+        assert_eq!(super::shell_word(""), "''");
     }
 
     #[test]
