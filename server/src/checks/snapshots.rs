@@ -171,7 +171,7 @@ spec:
             expect![[r#"
                 error /app/sets.yaml:5:16 "Redis_Peers": `serviceName` `Redis_Peers` is not a DNS-1123 label (lower-case letters, digits and `-`, starting and ending with a letter or digit, at most 63 characters): the API rejects it
                   FIXME: 175 characters, 175 in the first sentence (SPEC: at most 200, and 100 in the first)
-                warning /app/sets.yaml:13:16 "1etcd": `serviceName` `1etcd` starts with a digit: a Service of that name cannot be created before Kubernetes 1.35, so the pods get no DNS names; start it with a letter
+                warning /app/sets.yaml:13:16 "1etcd": `serviceName` `1etcd` starts with a digit: a Service of that name cannot be created before Kubernetes 1.36, so the pods get no DNS names; start it with a letter
                   FIXME: 160 characters, 136 in the first sentence (SPEC: at most 200, and 100 in the first)
                 no fix
             "#]],
