@@ -664,6 +664,57 @@ fn initialization_options_and_configuration_changes_change_the_diagnostics() {
     assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
 }
 
+/// The severity of each diagnostic of `code` in a publication.
+fn severities_of(published: &Value, code: &str) -> Vec<i64> {
+    published["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|diagnostic| diagnostic["code"] == code)
+        .filter_map(|diagnostic| diagnostic["severity"].as_i64())
+        .collect()
+}
+
+#[test]
+fn the_kubernetes_version_setting_changes_the_service_name_finding() {
+    // A Service name with a leading digit: refused before 1.36, accepted by
+    // default on 1.36 (beta) and always from 1.37 (GA).
+    let text = broken_pair()
+        .replace("redis", "1redis")
+        .replace("  selector:\n    app: 1redis", "  clusterIP: None\n  selector:\n    app: 1redis");
+    let (mut client, _) = Client::initialized(initialize_params(&["utf-8"], &[], json!({})));
+    let uri = "untitled:version.yaml";
+    client.open(uri, 1, &text);
+    let published = client.diagnostics(uri, has_code("service-name-invalid"));
+    assert_eq!(severities_of(&published, "service-name-invalid"), [2], "unset: a warning, as for 1.33");
+    assert_eq!(codes(published["diagnostics"].as_array().expect("a list")), ["service-name-invalid"]);
+
+    let configure = |client: &mut Client, version: Value| {
+        client.notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": {"kubeLsp": {"kubernetesVersion": version}}}),
+        );
+    };
+    configure(&mut client, json!("v1.36.2"));
+    let published = client.diagnostics(uri, |diagnostics| {
+        diagnostics.iter().any(|diagnostic| diagnostic["code"] == "service-name-invalid" && diagnostic["severity"] == 3)
+    });
+    assert_eq!(severities_of(&published, "service-name-invalid"), [3], "information on 1.36");
+
+    configure(&mut client, json!("1.37"));
+    let published = client.diagnostics(uri, is_clean);
+    assert_eq!(severities_of(&published, "service-name-invalid"), Vec::<i64>::new(), "none from 1.37");
+
+    // A bad value is shown as a settings problem and leaves the version unset.
+    configure(&mut client, json!("latest"));
+    let message = client.notification("a warning", |notification| notification.method == "window/showMessage");
+    let shown = message.params["message"].as_str().expect("a message");
+    assert!(shown.contains("`kubernetesVersion` must be a Kubernetes release"), "{shown}");
+    let published = client.diagnostics(uri, has_code("service-name-invalid"));
+    assert_eq!(severities_of(&published, "service-name-invalid"), [2]);
+    assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
+}
+
 #[test]
 fn the_configuration_file_is_read_and_editor_settings_override_it() {
     let folder = tempfile::tempdir().expect("temp dir");

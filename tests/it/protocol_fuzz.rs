@@ -237,6 +237,7 @@ const KEYS: &[&str] = &[
     "clusterDomain",
     "defaultNamespace",
     "exclude",
+    "kubernetesVersion",
     "changes",
     "type",
     "id",

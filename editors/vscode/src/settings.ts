@@ -16,7 +16,14 @@
 export const SECTION = "kubeLsp";
 
 /** The settings the server understands (the keys of its settings.json, less `codes`). */
-export const SERVER_KEYS = ["clusterDomain", "defaultNamespace", "rules", "maxFileSize", "exclude"] as const;
+export const SERVER_KEYS = [
+  "clusterDomain",
+  "defaultNamespace",
+  "rules",
+  "maxFileSize",
+  "exclude",
+  "kubernetesVersion",
+] as const;
 
 /** Settings that only the extension reads. */
 export const CLIENT_ONLY_KEYS = ["server.path", "trace.server"] as const;
@@ -33,6 +40,8 @@ export interface ServerSettings {
   rules?: Record<string, Severity>;
   maxFileSize?: number;
   exclude?: string[];
+  /** `null` unsets a version that the workspace's `.kube-lsp.yaml` sets. */
+  kubernetesVersion?: string | null;
 }
 
 export interface KubeLspOptions {
@@ -108,6 +117,16 @@ export function toServerSettings(section: Record<string, unknown> | undefined): 
     out.exclude = section.exclude
       .map(nonEmptyString)
       .filter((glob): glob is string => glob !== undefined);
+  }
+  // The server validates the release and reports a bad one; only its type
+  // is checked here.
+  if (section.kubernetesVersion === null) {
+    out.kubernetesVersion = null;
+  } else {
+    const kubernetesVersion = nonEmptyString(section.kubernetesVersion);
+    if (kubernetesVersion !== undefined) {
+      out.kubernetesVersion = kubernetesVersion;
+    }
   }
   return out;
 }

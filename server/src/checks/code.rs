@@ -53,7 +53,8 @@ pub(crate) struct Rule {
     pub(crate) default_level: Level,
     /// A second level that some of its findings have by default
     /// (`service-name-invalid` only warns about names that newer clusters
-    /// accept); the rule sets it on those findings itself.
+    /// accept, `hostname-override` is an error beside `setHostnameAsFQDN`);
+    /// the rule sets it on those findings itself.
     pub(crate) other_default_level: Option<Level>,
     /// When the rule reports, as one lower-case clause without a final stop:
     /// the README's table, the VS Code setting, SARIF's `shortDescription`
@@ -115,6 +116,9 @@ rules! {
     StatefulSetNameInvalid => statefulset_name_invalid,
     StatefulSetNameTooLong => statefulset_name_too_long,
     ServicePortMismatch => service_port_mismatch,
+    HostnameOverride => hostname_override,
+    TemplateHostnameIgnored => template_hostname_ignored,
+    MaxUnavailableOrdered => max_unavailable_ordered,
 }
 
 // Each rule file declares the code it is listed under, so that `Code::rule`
@@ -150,7 +154,8 @@ impl Code {
     }
 
     /// The level a finding of this code has unless configured otherwise.
-    /// `service-name-invalid` reports some findings as warnings; see its rule.
+    /// Some rules report some findings at their `other_default_level`, or
+    /// at a level that follows `kubernetesVersion`; see each rule.
     pub fn default_level(self) -> Level {
         self.rule().default_level
     }

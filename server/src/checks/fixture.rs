@@ -140,7 +140,11 @@ pub fn assert_within_limits(snapshot: &Snapshot) {
 }
 
 pub fn workspace(fixture: &Fixture) -> (Workspace, Vec<FileId>) {
-    let mut workspace = Workspace::new(Config::default());
+    workspace_with(Config::default(), fixture)
+}
+
+pub fn workspace_with(config: Config, fixture: &Fixture) -> (Workspace, Vec<FileId>) {
+    let mut workspace = Workspace::new(config);
     let ids = fixture.files.iter().map(|(path, text)| workspace.set_text(path.clone(), text.clone(), None)).collect();
     (workspace, ids)
 }
@@ -160,8 +164,14 @@ fn describe(snapshot: &Snapshot, file: FileId, range: TextRange, label: &str) ->
 /// Asserts that the findings are exactly the annotated ones.
 #[track_caller]
 pub fn check_findings(fixture: &str) {
+    check_findings_with(Config::default(), fixture);
+}
+
+/// `check_findings` under a configuration other than the defaults.
+#[track_caller]
+pub fn check_findings_with(config: Config, fixture: &str) {
     let fixture = parse(fixture);
-    let (mut workspace, ids) = workspace(&fixture);
+    let (mut workspace, ids) = workspace_with(config, &fixture);
     let snapshot = workspace.snapshot();
     assert_within_limits(&snapshot);
     let mut actual: Vec<String> = crate::checks::check(&snapshot)

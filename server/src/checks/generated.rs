@@ -67,6 +67,8 @@ fn the_shared_settings_file_is_generated_from_the_rules_and_the_defaults() {
         rules: Ordered<'a, &'static str>,
         max_file_size: u64,
         exclude: &'a [String],
+        /// `null` when unset, as the VS Code setting's default is.
+        kubernetes_version: Option<String>,
         codes: Vec<&'static str>,
     }
     let defaults = Config::default();
@@ -76,6 +78,7 @@ fn the_shared_settings_file_is_generated_from_the_rules_and_the_defaults() {
         rules: Ordered(defaults.rules.iter().map(|(code, level)| (code.as_str(), level.as_str())).collect()),
         max_file_size: defaults.max_file_size,
         exclude: &defaults.exclude,
+        kubernetes_version: defaults.kubernetes_version.map(|version| version.to_string()),
         codes: RULES.iter().map(|rule| rule.name).collect(),
     };
     let text = serde_json::to_string_pretty(&shared).expect("serialisable") + "\n";

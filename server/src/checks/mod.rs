@@ -16,6 +16,8 @@ mod snapshots;
 
 mod cluster_ip_invalid;
 mod headless_service_type;
+mod hostname_override;
+mod max_unavailable_ordered;
 mod selector_mismatch;
 mod service_name_invalid;
 mod service_name_missing;
@@ -25,6 +27,7 @@ mod service_port_mismatch;
 mod statefulset_name_invalid;
 mod statefulset_name_too_long;
 mod statefulset_selector_mismatch;
+mod template_hostname_ignored;
 mod yaml_syntax;
 
 pub use analysis::Diagnostics;

@@ -161,7 +161,7 @@ spec:
 "#,
             expect![[r#"
                 error /app/sets.yaml:5:16 "Redis_Peers": serviceName is not a DNS-1123 label: the API rejects the StatefulSet; use lower-case letters, digits and '-'
-                warning /app/sets.yaml:13:16 "1etcd": serviceName starts with a digit: most clusters cannot create a Service of that name; the pods then get no DNS names
+                warning /app/sets.yaml:13:16 "1etcd": serviceName starts with a digit: clusters before 1.36 cannot create a Service of that name; the pods then get no DNS names
                 no fix
             "#]],
         ),
@@ -507,6 +507,94 @@ spec:
 "#,
             expect![[r#"
                 warning /app/service.yaml:9:43 "admin": targetPort 'admin' names no container port of the pods that Service 'redis' selects
+                no fix
+            "#]],
+        ),
+        Code::HostnameOverride => (
+            r#"
+#- /app/redis.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  serviceName: redis
+  selector: {matchLabels: {app: redis}}
+  template:
+    metadata: {labels: {app: redis}}
+    spec:
+      hostnameOverride: redis.example.com
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: etcd}
+spec:
+  serviceName: redis
+  selector: {matchLabels: {app: redis}}
+  template:
+    metadata: {labels: {app: redis}}
+    spec:
+      hostnameOverride: etcd
+      setHostnameAsFQDN: true
+#- /app/service.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: redis}
+spec: {clusterIP: None, selector: {app: redis}}
+"#,
+            expect![[r#"
+                warning /app/redis.yaml:10:25 "redis.example.com": hostnameOverride gives every pod of StatefulSet 'redis' the hostname 'redis.example.com'; software that takes its identity from hostname or hostname -f breaks: remove it
+                error /app/redis.yaml:21:25 "etcd": hostnameOverride cannot be combined with setHostnameAsFQDN: true: the API rejects it; remove hostnameOverride
+                no fix
+            "#]],
+        ),
+        Code::TemplateHostnameIgnored => (
+            r#"
+#- /app/redis.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  serviceName: redis
+  selector: {matchLabels: {app: redis}}
+  template:
+    metadata: {labels: {app: redis}}
+    spec:
+      hostname: redis
+      subdomain: redis-peers
+#- /app/service.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: redis}
+spec: {clusterIP: None, selector: {app: redis}}
+"#,
+            expect![[r#"
+                information /app/redis.yaml:10:17 "redis": hostname 'redis' is ignored: the controller gives each pod its pod name (redis-0, ...) as hostname; remove it
+                information /app/redis.yaml:11:18 "redis-peers": subdomain 'redis-peers' is ignored: the controller sets it to serviceName 'redis'; remove it, or name that Service in serviceName
+                no fix
+            "#]],
+        ),
+        Code::MaxUnavailableOrdered => (
+            r#"
+#- /app/redis.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  serviceName: redis
+  replicas: 5
+  selector: {matchLabels: {app: redis}}
+  updateStrategy:
+    rollingUpdate:
+      maxUnavailable: 40%
+  template: {metadata: {labels: {app: redis}}}
+#- /app/service.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: redis}
+spec: {clusterIP: None, selector: {app: redis}}
+"#,
+            expect![[r#"
+                information /app/redis.yaml:10:23 "40%": maxUnavailable 40% (2 of 5 pods) may not be honoured under the default OrderedReady policy; expect one pod at a time, or recreate the StatefulSet with podManagementPolicy: Parallel
                 no fix
             "#]],
         ),

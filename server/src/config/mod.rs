@@ -45,6 +45,54 @@ pub const DEFAULT_CLUSTER_DOMAIN: &str = "cluster.local";
 pub const DEFAULT_NAMESPACE: &str = "default";
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 
+/// A Kubernetes release, by its minor version: every release so far is 1.x,
+/// and what the version-bound rules ask is only "from which 1.x on".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct KubernetesVersion {
+    pub minor: u32,
+}
+
+impl KubernetesVersion {
+    /// The oldest release still supported upstream. An unset
+    /// `kubernetesVersion` warns as for it.
+    pub const OLDEST_SUPPORTED: KubernetesVersion = KubernetesVersion { minor: 33 };
+
+    /// `1.34`, `v1.34`, `1.34.2` or a vendor build such as `v1.34.2-gke.1`
+    /// or `1.34+k3s1` (what `kubectl version` prints): the minor version.
+    /// Anything else, a major version other than 1 included, is `None`.
+    pub fn parse(text: &str) -> Option<KubernetesVersion> {
+        let text = text.trim();
+        let text = text.strip_prefix(['v', 'V']).unwrap_or(text);
+        let rest = text.strip_prefix("1.")?;
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let (minor, suffix) = rest.split_at(digits);
+        // A patch version or a build suffix may follow; more digits glued to
+        // something else (`1.34x`) are not a version.
+        if minor.is_empty() || !(suffix.is_empty() || suffix.starts_with(['.', '-', '+'])) {
+            return None;
+        }
+        if let Some(patch) = suffix.strip_prefix('.') {
+            let patch_digits = patch.bytes().take_while(u8::is_ascii_digit).count();
+            if patch_digits == 0 || !(patch[patch_digits..].is_empty() || patch[patch_digits..].starts_with(['-', '+']))
+            {
+                return None;
+            }
+        }
+        minor.parse().ok().map(|minor| KubernetesVersion { minor })
+    }
+
+    /// Whether this release is 1.`minor` or newer.
+    pub fn is_at_least(self, minor: u32) -> bool {
+        self.minor >= minor
+    }
+}
+
+impl std::fmt::Display for KubernetesVersion {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(formatter, "1.{}", self.minor)
+    }
+}
+
 /// The settings that change what the engine reports.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
@@ -56,6 +104,9 @@ pub struct Config {
     /// Globs of files not to read, matched against paths relative to a
     /// workspace folder (and against the whole path).
     pub exclude: Vec<String>,
+    /// The cluster's release, for the version-bound rules; `None` makes no
+    /// assumption (see `Config::assumed_kubernetes_version`).
+    pub kubernetes_version: Option<KubernetesVersion>,
 }
 
 impl Default for Config {
@@ -66,11 +117,18 @@ impl Default for Config {
             rules: BTreeMap::new(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             exclude: Vec::new(),
+            kubernetes_version: None,
         }
     }
 }
 
 impl Config {
+    /// The release the version-bound rules judge for: the configured one, or
+    /// with none the oldest supported release, where the most still breaks.
+    pub fn assumed_kubernetes_version(&self) -> KubernetesVersion {
+        self.kubernetes_version.unwrap_or(KubernetesVersion::OLDEST_SUPPORTED)
+    }
+
     /// Applies the keys present in `settings` (the inside of `kubeLsp`, or a
     /// `.kube-lsp.yaml` read as JSON) over `self`. Unknown keys and values of
     /// the wrong type are reported, not fatal: the rest still applies.
@@ -108,6 +166,25 @@ impl Config {
                         }
                     }
                     None => problems.push("`exclude` must be a list of glob strings".to_owned()),
+                },
+                // `null` (or an empty string) unsets a version that a lower
+                // layer, such as `.kube-lsp.yaml`, set.
+                "kubernetesVersion" => match value {
+                    Value::Null => self.kubernetes_version = None,
+                    Value::String(text) if text.trim().is_empty() => self.kubernetes_version = None,
+                    Value::String(text) => match KubernetesVersion::parse(text) {
+                        Some(version) => self.kubernetes_version = Some(version),
+                        None => problems.push(format!(
+                            "`kubernetesVersion` must be a Kubernetes release such as \"1.34\", not `{}`",
+                            text.trim()
+                        )),
+                    },
+                    // YAML reads an unquoted `1.30` as the number 1.3, so a
+                    // number cannot say which release was meant.
+                    Value::Number(number) => problems.push(format!(
+                        "`kubernetesVersion` must be a string such as \"1.34\", not the number `{number}` (quote it)"
+                    )),
+                    _ => problems.push("`kubernetesVersion` must be a string such as \"1.34\"".to_owned()),
                 },
                 "rules" => match value.as_object() {
                     Some(rules) => {
@@ -189,6 +266,45 @@ mod tests {
     }
 
     #[test]
+    fn kubernetes_versions_are_read_to_their_minor_version() {
+        for (text, minor) in
+            [("1.34", 34), ("v1.34", 34), ("1.34.2", 34), (" V1.36.0-gke.1014001 ", 36), ("1.35+k3s1", 35), ("1.9", 9)]
+        {
+            assert_eq!(KubernetesVersion::parse(text), Some(KubernetesVersion { minor }), "{text:?}");
+        }
+        for text in ["", "1", "1.", "2.0", "34", "1.34x", "1.34.", "1.34.x", "v", "latest", "1.99999999999"] {
+            assert_eq!(KubernetesVersion::parse(text), None, "{text:?}");
+        }
+        assert_eq!(KubernetesVersion { minor: 34 }.to_string(), "1.34");
+        assert!(KubernetesVersion { minor: 36 }.is_at_least(36));
+        assert!(!KubernetesVersion { minor: 35 }.is_at_least(36));
+    }
+
+    #[test]
+    fn a_kubernetes_version_is_set_unset_or_a_problem() {
+        let mut config = Config::default();
+        assert_eq!(config.assumed_kubernetes_version(), KubernetesVersion::OLDEST_SUPPORTED);
+        assert!(config.apply(&json!({"kubernetesVersion": "v1.36.1"}), &[]).is_empty());
+        assert_eq!(config.kubernetes_version, Some(KubernetesVersion { minor: 36 }));
+        assert_eq!(config.assumed_kubernetes_version(), KubernetesVersion { minor: 36 });
+
+        // A bad value is reported and keeps the version set before it.
+        let problems = config.apply(&json!({"kubernetesVersion": "latest"}), &[]);
+        assert_eq!(problems, ["`kubernetesVersion` must be a Kubernetes release such as \"1.34\", not `latest`"]);
+        let problems = config.apply(&json!({"kubernetesVersion": 1.3}), &[]);
+        assert_eq!(
+            problems,
+            ["`kubernetesVersion` must be a string such as \"1.34\", not the number `1.3` (quote it)"]
+        );
+        assert_eq!(config.apply(&json!({"kubernetesVersion": ["1.34"]}), &[]).len(), 1);
+        assert_eq!(config.kubernetes_version, Some(KubernetesVersion { minor: 36 }));
+
+        // `null` unsets it, as an editor does over a configuration file.
+        assert!(config.apply(&json!({"kubernetesVersion": null}), &[]).is_empty());
+        assert_eq!(config, Config::default());
+    }
+
+    #[test]
     fn the_shared_settings_file_matches_the_defaults() {
         let shared: Value = serde_json::from_str(SETTINGS_JSON).expect("settings.json is valid JSON");
         let defaults = Config::default();
@@ -197,5 +313,7 @@ mod tests {
         assert_eq!(shared["maxFileSize"], json!(defaults.max_file_size));
         assert_eq!(shared["rules"], json!({}));
         assert_eq!(shared["exclude"], json!([]));
+        assert_eq!(shared.get("kubernetesVersion"), Some(&Value::Null), "unset: listed as null");
+        assert_eq!(defaults.kubernetes_version, None);
     }
 }

@@ -56,6 +56,19 @@ impl Field {
         }
     }
 
+    /// A plain `true` or `false` (in the core schema's spellings); quoted
+    /// scalars are strings.
+    pub fn as_bool(&self) -> Option<bool> {
+        if !self.is_scalar || self.style != ScalarStyle::Plain {
+            return None;
+        }
+        match self.text.as_str() {
+            "true" | "True" | "TRUE" => Some(true),
+            "false" | "False" | "FALSE" => Some(false),
+            _ => None,
+        }
+    }
+
     /// The value as a non-empty string, `None` for null or a collection.
     pub fn as_str(&self) -> Option<&str> {
         (self.is_scalar && !self.is_null()).then_some(self.text.as_str())

@@ -12,7 +12,8 @@ pub fn is_dns1123_label(name: &str) -> bool {
 }
 
 /// A DNS-1035 label: a DNS-1123 label that starts with a letter. Service names
-/// must be one (before Kubernetes 1.35 relaxed it).
+/// must be one until `RelaxedServiceNameValidation` (beta in Kubernetes 1.36,
+/// GA in 1.37) relaxes them to DNS-1123 labels.
 pub fn is_dns1035_label(name: &str) -> bool {
     is_dns1123_label(name) && name.as_bytes().first().is_some_and(u8::is_ascii_lowercase)
 }

@@ -1,12 +1,13 @@
-//! The pod template of any workload (and a bare Pod): labels and container
-//! ports. It does not know which Services select the pods.
+//! The pod template of any workload (and a bare Pod): labels, container
+//! ports and the fields that name the pod's host. It does not know which
+//! Services select the pods.
 
 use super::field::Field;
 use super::object::{field, labels_at};
 use super::selector::Labels;
 use crate::syntax::{Document, NodeId};
 
-/// A pod template: its labels and containers' ports.
+/// A pod template: its labels, containers' ports and host naming.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PodTemplate {
     /// `template.metadata.labels`, key and value, where present.
@@ -15,6 +16,15 @@ pub struct PodTemplate {
     pub ports: Vec<ContainerPort>,
     /// `template.spec.containers`, where present.
     pub containers_field: Option<Field>,
+    /// `spec.hostname` and `spec.subdomain`, which a StatefulSet's
+    /// controller overwrites on every pod.
+    pub hostname: Option<Field>,
+    pub subdomain: Option<Field>,
+    /// `spec.hostnameOverride` (alpha in Kubernetes 1.34, beta in 1.35),
+    /// which the controller leaves as it is.
+    pub hostname_override: Option<Field>,
+    /// `spec.setHostnameAsFQDN`.
+    pub set_hostname_as_fqdn: Option<Field>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,5 +77,9 @@ fn read_pod_template(document: &Document, template: NodeId) -> PodTemplate {
         labels: labels_at(document, template, &["metadata", "labels"]),
         ports,
         containers_field,
+        hostname: field(document, template, &["spec", "hostname"]),
+        subdomain: field(document, template, &["spec", "subdomain"]),
+        hostname_override: field(document, template, &["spec", "hostnameOverride"]),
+        set_hostname_as_fqdn: field(document, template, &["spec", "setHostnameAsFQDN"]),
     }
 }

@@ -1,5 +1,6 @@
-//! A StatefulSet's `spec`: `serviceName`, `replicas`, `ordinals.start` and its
-//! selector. It does not know the Service it names.
+//! A StatefulSet's `spec`: `serviceName`, `replicas`, `ordinals.start`, its
+//! selector, `podManagementPolicy` and its update strategy. It does not know
+//! the Service it names.
 
 use super::field::Field;
 use super::object::{field, read_labels};
@@ -16,6 +17,13 @@ pub struct StatefulSet {
     /// `spec.selector`, with its key and value.
     pub selector_field: Option<Field>,
     pub selector: Option<LabelSelector>,
+    /// `spec.podManagementPolicy`; absent means `OrderedReady`.
+    pub pod_management_policy: Option<Field>,
+    /// `spec.updateStrategy.type`; absent means `RollingUpdate`.
+    pub update_strategy_type: Option<Field>,
+    /// `spec.updateStrategy.rollingUpdate.maxUnavailable`: a number or a
+    /// percentage (`"50%"`).
+    pub max_unavailable: Option<Field>,
 }
 
 impl StatefulSet {
@@ -46,6 +54,9 @@ pub(super) fn read_stateful_set(document: &Document, node: NodeId, api_version: 
         ordinals_start: field(document, node, &["spec", "ordinals", "start"]),
         selector_field,
         selector,
+        pod_management_policy: field(document, node, &["spec", "podManagementPolicy"]),
+        update_strategy_type: field(document, node, &["spec", "updateStrategy", "type"]),
+        max_unavailable: field(document, node, &["spec", "updateStrategy", "rollingUpdate", "maxUnavailable"]),
     }
 }
 

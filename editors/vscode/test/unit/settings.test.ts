@@ -25,6 +25,7 @@ describe("settings → server options", () => {
       rules: { "yaml-syntax": "off", "selector-mismatch": "error" },
       maxFileSize: 1024,
       exclude: ["charts/**", "**/generated/*.yaml"],
+      kubernetesVersion: " v1.34 ",
       server: { path: "/opt/kube-lsp" },
       trace: { server: "verbose" },
       "server.path": "/opt/kube-lsp",
@@ -37,6 +38,7 @@ describe("settings → server options", () => {
         rules: { "yaml-syntax": "off", "selector-mismatch": "error" },
         maxFileSize: 1024,
         exclude: ["charts/**", "**/generated/*.yaml"],
+        kubernetesVersion: "v1.34",
       },
     });
   });
@@ -55,9 +57,14 @@ describe("settings → server options", () => {
         rules: ["yaml-syntax"],
         maxFileSize: -1,
         exclude: "charts/**",
+        kubernetesVersion: 1.34,
       }),
       {},
     );
+    // `null` is sent: it unsets a version set by `.kube-lsp.yaml`; a blank
+    // string is dropped like the other blank strings.
+    assert.deepEqual(toServerSettings({ kubernetesVersion: null }), { kubernetesVersion: null });
+    assert.deepEqual(toServerSettings({ kubernetesVersion: "  " }), {});
     assert.deepEqual(
       toServerSettings({
         clusterDomain: " cluster.local ",
@@ -110,6 +117,7 @@ describe("only the settings the user set are sent", () => {
       rules: { "yaml-syntax": "off" },
       maxFileSize: 10485760,
       exclude: [],
+      kubernetesVersion: null,
     };
     const section = userSetSection(
       (key) => inspected[key],
