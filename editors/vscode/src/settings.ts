@@ -16,7 +16,15 @@
 export const SECTION = "kubeLsp";
 
 /** The settings the server understands (the keys of its settings.json, less `codes`). */
-export const SERVER_KEYS = ["clusterDomain", "defaultNamespace", "rules", "maxFileSize", "exclude"] as const;
+export const SERVER_KEYS = [
+  "clusterDomain",
+  "defaultNamespace",
+  "rules",
+  "maxFileSize",
+  "exclude",
+  "inlayHints",
+  "codeLens",
+] as const;
 
 /** Settings that only the extension reads. */
 export const CLIENT_ONLY_KEYS = ["server.path", "trace.server"] as const;
@@ -33,6 +41,8 @@ export interface ServerSettings {
   rules?: Record<string, Severity>;
   maxFileSize?: number;
   exclude?: string[];
+  inlayHints?: boolean;
+  codeLens?: boolean;
 }
 
 export interface KubeLspOptions {
@@ -108,6 +118,12 @@ export function toServerSettings(section: Record<string, unknown> | undefined): 
     out.exclude = section.exclude
       .map(nonEmptyString)
       .filter((glob): glob is string => glob !== undefined);
+  }
+  if (typeof section.inlayHints === "boolean") {
+    out.inlayHints = section.inlayHints;
+  }
+  if (typeof section.codeLens === "boolean") {
+    out.codeLens = section.codeLens;
   }
   return out;
 }

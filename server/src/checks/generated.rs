@@ -67,6 +67,8 @@ fn the_shared_settings_file_is_generated_from_the_rules_and_the_defaults() {
         rules: Ordered<'a, &'static str>,
         max_file_size: u64,
         exclude: &'a [String],
+        inlay_hints: bool,
+        code_lens: bool,
         codes: Vec<&'static str>,
     }
     let defaults = Config::default();
@@ -76,6 +78,8 @@ fn the_shared_settings_file_is_generated_from_the_rules_and_the_defaults() {
         rules: Ordered(defaults.rules.iter().map(|(code, level)| (code.as_str(), level.as_str())).collect()),
         max_file_size: defaults.max_file_size,
         exclude: &defaults.exclude,
+        inlay_hints: defaults.inlay_hints,
+        code_lens: defaults.code_lens,
         codes: RULES.iter().map(|rule| rule.name).collect(),
     };
     let text = serde_json::to_string_pretty(&shared).expect("serialisable") + "\n";

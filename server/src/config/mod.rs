@@ -56,6 +56,10 @@ pub struct Config {
     /// Globs of files not to read, matched against paths relative to a
     /// workspace folder (and against the whole path).
     pub exclude: Vec<String>,
+    /// Whether the language server answers `textDocument/inlayHint`.
+    pub inlay_hints: bool,
+    /// Whether the language server answers `textDocument/codeLens`.
+    pub code_lens: bool,
 }
 
 impl Default for Config {
@@ -66,6 +70,8 @@ impl Default for Config {
             rules: BTreeMap::new(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             exclude: Vec::new(),
+            inlay_hints: true,
+            code_lens: true,
         }
     }
 }
@@ -108,6 +114,14 @@ impl Config {
                         }
                     }
                     None => problems.push("`exclude` must be a list of glob strings".to_owned()),
+                },
+                "inlayHints" => match value.as_bool() {
+                    Some(enabled) => self.inlay_hints = enabled,
+                    None => problems.push("`inlayHints` must be `true` or `false`".to_owned()),
+                },
+                "codeLens" => match value.as_bool() {
+                    Some(enabled) => self.code_lens = enabled,
+                    None => problems.push("`codeLens` must be `true` or `false`".to_owned()),
                 },
                 "rules" => match value.as_object() {
                     Some(rules) => {
@@ -158,6 +172,8 @@ mod tests {
                 "rules": {"yaml-syntax": "off", "service-not-found": "error", "nope": "error", "selector-mismatch": "loud"},
                 "maxFileSize": 1024,
                 "exclude": ["charts/**"],
+                "inlayHints": false,
+                "codeLens": false,
                 "colour": "blue",
                 "server": {"path": "/bin/kube-lsp"}
             }),
@@ -170,6 +186,7 @@ mod tests {
         assert_eq!(config.rules.get("selector-mismatch"), None);
         assert_eq!(config.max_file_size, 1024);
         assert_eq!(config.exclude, vec!["charts/**".to_owned()]);
+        assert!(!config.inlay_hints && !config.code_lens);
         assert_eq!(
             problems,
             vec![
@@ -183,9 +200,9 @@ mod tests {
     #[test]
     fn wrong_types_keep_the_defaults() {
         let mut config = Config::default();
-        let problems = config.apply(&json!({"clusterDomain": 3, "maxFileSize": "big"}), &[]);
+        let problems = config.apply(&json!({"clusterDomain": 3, "maxFileSize": "big", "inlayHints": "no"}), &[]);
         assert_eq!(config, Config::default());
-        assert_eq!(problems.len(), 2);
+        assert_eq!(problems.len(), 3);
     }
 
     #[test]
@@ -197,5 +214,7 @@ mod tests {
         assert_eq!(shared["maxFileSize"], json!(defaults.max_file_size));
         assert_eq!(shared["rules"], json!({}));
         assert_eq!(shared["exclude"], json!([]));
+        assert_eq!(shared["inlayHints"], json!(defaults.inlay_hints));
+        assert_eq!(shared["codeLens"], json!(defaults.code_lens));
     }
 }

@@ -16,7 +16,8 @@ use crate::loader;
 
 /// Keys of the `kubeLsp` section, to recognise a section sent without its
 /// `kubeLsp` wrapper.
-const SECTION_KEYS: [&str; 5] = ["clusterDomain", "defaultNamespace", "rules", "maxFileSize", "exclude"];
+const SECTION_KEYS: [&str; 7] =
+    ["clusterDomain", "defaultNamespace", "rules", "maxFileSize", "exclude", "inlayHints", "codeLens"];
 
 pub(crate) const SECTION: &str = "kubeLsp";
 

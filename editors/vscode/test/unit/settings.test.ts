@@ -25,6 +25,8 @@ describe("settings → server options", () => {
       rules: { "yaml-syntax": "off", "selector-mismatch": "error" },
       maxFileSize: 1024,
       exclude: ["charts/**", "**/generated/*.yaml"],
+      inlayHints: false,
+      codeLens: false,
       server: { path: "/opt/kube-lsp" },
       trace: { server: "verbose" },
       "server.path": "/opt/kube-lsp",
@@ -37,6 +39,8 @@ describe("settings → server options", () => {
         rules: { "yaml-syntax": "off", "selector-mismatch": "error" },
         maxFileSize: 1024,
         exclude: ["charts/**", "**/generated/*.yaml"],
+        inlayHints: false,
+        codeLens: false,
       },
     });
   });
@@ -55,6 +59,8 @@ describe("settings → server options", () => {
         rules: ["yaml-syntax"],
         maxFileSize: -1,
         exclude: "charts/**",
+        inlayHints: "false",
+        codeLens: 0,
       }),
       {},
     );
