@@ -109,6 +109,7 @@ describe("only the settings the user set are sent", () => {
       clusterDomain: { globalValue: "user.example", workspaceValue: "ws.example" },
       defaultNamespace: {},
       rules: { workspaceValue: { "yaml-syntax": "off" } },
+      inlayHints: { globalValue: false },
     };
     const effective: Record<ServerKey, unknown> = {
       clusterDomain: "ws.example",
@@ -116,14 +117,16 @@ describe("only the settings the user set are sent", () => {
       rules: { "yaml-syntax": "off" },
       maxFileSize: 10485760,
       exclude: [],
+      inlayHints: false,
+      codeLens: true,
     };
     const section = userSetSection(
       (key) => inspected[key],
       (key) => effective[key],
     );
-    assert.deepEqual(section, { clusterDomain: "ws.example", rules: { "yaml-syntax": "off" } });
+    assert.deepEqual(section, { clusterDomain: "ws.example", rules: { "yaml-syntax": "off" }, inlayHints: false });
     assert.deepEqual(initializationOptions(section), {
-      kubeLsp: { clusterDomain: "ws.example", rules: { "yaml-syntax": "off" } },
+      kubeLsp: { clusterDomain: "ws.example", rules: { "yaml-syntax": "off" }, inlayHints: false },
     });
   });
 });
