@@ -301,4 +301,34 @@ spec:
             "#]],
         );
     }
+
+    #[test]
+    fn a_kustomize_patch_gets_no_hints() {
+        // A patch is a partial object: its `serviceName` names a Service the
+        // build has, not one of the patch's own namespace.
+        check(
+            r#"
+#- /app/kustomization.yaml
+resources: [set.yaml]
+patchesStrategicMerge: [patch.yaml]
+#- /app/patch.yaml
+$0apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  serviceName: redis
+  replicas: 3
+  ordinals: {start: 1}
+"#,
+            expect![[r#"
+                apiVersion: apps/v1
+                kind: StatefulSet
+                metadata: {name: redis}
+                spec:
+                  serviceName: redis
+                  replicas: 3
+                  ordinals: {start: 1}
+            "#]],
+        );
+    }
 }
