@@ -10,7 +10,8 @@
 //!
 //! - `files`: a 5 MiB file in a folder of its own: `didOpen` → its
 //!   diagnostics; a keystroke → the diagnostics of its version; hovers while
-//!   keys are held down (a change every 30 ms). With
+//!   keys are held down (a change every 30 ms); inlay hints and code lenses
+//!   for one screen in the middle of it (kube-lsp only). With
 //!   `KUBE_LSP_BENCH_OTHER_SERVER` (a command) the same for another server
 //!   (`benches/yamlls.sh` runs yaml-language-server that way).
 //! - `workspaces`: 100, 1,000 and 10,000 files: `initialized` → the first
@@ -57,6 +58,8 @@ const SEED: u64 = 20_261_128;
 const STORM_INTERVAL: Duration = Duration::from_millis(30);
 /// A hover every this many keystrokes of a storm.
 const HOVER_EVERY: usize = 3;
+/// One screen of an editor, for the inlay hints and code lenses asked for it.
+const SCREEN_LINES: usize = 60;
 /// How often a user asks for a hover or a code action while the index runs.
 const REQUEST_INTERVAL: Duration = Duration::from_millis(20);
 
@@ -181,6 +184,10 @@ fn files_part(dir: &Path, settings: &Settings) -> Table {
             t95,
         );
 
+        if targeted {
+            views(&mut client, &path, &text, settings.keystrokes, &mut table);
+        }
+
         let storm = client.storm(&path, &text, &keystroke, hover_at, settings.storm_keystrokes);
         eprintln!("  {}: hovers during a storm: {}", server.name, storm.summary());
         let target = if targeted { Target::Millis(20.0) } else { Target::None };
@@ -197,6 +204,62 @@ fn files_part(dir: &Path, settings: &Settings) -> Table {
         client.server.shut_down();
     }
     table
+}
+
+/// Inlay hints and code lenses for one screen in the middle of the file, as
+/// an editor asks for them when it scrolls there: `textDocument/inlayHint`
+/// for the screen's range, `textDocument/codeLens` (the protocol gives it no
+/// range: the whole document's lens places) and `codeLens/resolve` for each
+/// lens on the screen. Each request is awaited before the next is sent.
+fn views(client: &mut Client, path: &Path, text: &str, count: usize, table: &mut Table) {
+    let uri = file_uri(path);
+    // The screen opens at the first StatefulSet past the middle, a few lines
+    // above it: the middle itself may fall in a ConfigMap's long literal
+    // block, which has nothing to hint.
+    let stateful_set = offset_after(text, "\nkind: StatefulSet", text.len() / 2);
+    let start = text[..stateful_set].match_indices('\n').rev().nth(10).map_or(0, |(at, _)| at + 1);
+    let end = text[start..].match_indices('\n').nth(SCREEN_LINES - 1).map_or(text.len(), |(at, _)| start + at);
+    let range = json!({"start": position(text, start), "end": position(text, end)});
+    let (first_line, last_line) = (range["start"]["line"].clone(), range["end"]["line"].clone());
+    let document = json!({"textDocument": {"uri": uri}});
+    let mut hint_params = document.clone();
+    hint_params["range"] = range;
+
+    let (hint_times, hints) = client.timed_requests("textDocument/inlayHint", &[hint_params], count);
+    let (lens_times, lenses) = client.timed_requests("textDocument/codeLens", &[document], count);
+    let all_lenses = lenses.as_array().cloned().unwrap_or_default();
+    let on_screen: Vec<Value> = all_lenses
+        .iter()
+        .filter(|lens| {
+            let line = lens["range"]["start"]["line"].as_u64();
+            line >= first_line.as_u64() && line <= last_line.as_u64()
+        })
+        .cloned()
+        .collect();
+    let (resolve_times, _) = client.timed_requests("codeLens/resolve", &on_screen, count);
+    let hint_count = hints.as_array().map_or(0, Vec::len);
+    eprintln!(
+        "  kube-lsp: inlay hints p50 {:?} ({hint_count} hints), code lens p50 {:?} ({} lenses), resolve p50 {:?} ({} on screen)",
+        percentile(&hint_times, 0.5),
+        percentile(&lens_times, 0.5),
+        all_lenses.len(),
+        percentile(&resolve_times, 0.5),
+        on_screen.len()
+    );
+    for (figure, times) in [
+        ("inlayHint for one screen", &hint_times),
+        ("codeLens (the whole document's places)", &lens_times),
+        ("codeLens/resolve of a lens on the screen", &resolve_times),
+    ] {
+        table.spread(format!("kube-lsp: {figure}, p50"), times, 0.5, Target::None);
+        table.spread(format!("kube-lsp: {figure}, p95"), times, 0.95, Target::Millis(1.0));
+    }
+    table.note(format!(
+        "views: one screen ({SCREEN_LINES} lines) at the first StatefulSet past the middle of the file: {hint_count} inlay hints; {} code lenses \
+         in the document, {} of them on the screen and resolved one by one; each request awaited before the next",
+        all_lenses.len(),
+        on_screen.len()
+    ));
 }
 
 /// What one workspace measured.
@@ -715,6 +778,30 @@ impl Client {
         }
         self.server.clear_seen();
         times
+    }
+
+    /// `count` requests of `method`, one after another and each awaited, with
+    /// the params taken in turn from `params`; each timed to its answer (two
+    /// first ones warm up). Returns the times and the last answer's result.
+    fn timed_requests(&mut self, method: &str, params: &[Value], count: usize) -> (Vec<Duration>, Value) {
+        let warm_up = 2;
+        let mut times = Vec::with_capacity(count);
+        let mut last = Value::Null;
+        if params.is_empty() {
+            return (times, last);
+        }
+        for number in 0..warm_up + count {
+            let sent = Instant::now();
+            let id = self.server.send_request(method, params[number % params.len()].clone());
+            let received = self.server.response_timed(id);
+            assert!(received.message.get("error").is_none(), "`{method}` answered {}", received.message);
+            if number >= warm_up {
+                times.push(received.at - sent);
+            }
+            last = received.message["result"].clone();
+        }
+        self.server.clear_seen();
+        (times, last)
     }
 
     /// A key held down: a keystroke every `STORM_INTERVAL` without waiting

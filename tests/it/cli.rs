@@ -479,3 +479,41 @@ fn a_file_named_explicitly_is_read_whatever_its_extension() {
     let run = run_in(dir.path(), &["check", "--format", "json", "manifests"], None);
     assert_eq!(run.stdout, "[]\n", "a folder yields only its YAML files");
 }
+
+#[test]
+fn namespace_flag_is_the_namespace_of_objects_that_name_none() {
+    let dir = copy_case("namespace");
+    // Without `-n` the Service falls in `default` and the StatefulSet in
+    // `yb` names a Service that is not there: the false alarm of a chart
+    // rendered with `helm template -n yb`.
+    let run = run_in(dir.path(), &["check", "manifests"], None);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.stderr, "");
+    assert_golden("namespace", "expected.text", &run.stdout);
+    assert!(run.stdout.contains("warning[service-not-found]"), "{}", run.stdout);
+
+    for flag in ["-n", "--namespace"] {
+        let run = run_in(dir.path(), &["check", flag, "yb", "manifests"], None);
+        assert_eq!((run.code, run.stdout.as_str(), run.stderr.as_str()), (0, "no findings in 1 file\n", ""), "{flag}");
+    }
+    // The same for a stream on stdin.
+    let stream = fs::read(dir.path().join("manifests/yb.yaml")).expect("read fixture");
+    let run = run_in(dir.path(), &["check", "--format", "json", "-n", "yb", "-"], Some(&stream));
+    assert_eq!((run.code, run.stdout.as_str()), (0, "[]\n"), "{}", run.stderr);
+
+    // It overrides the configured `defaultNamespace` for the run.
+    write(&dir.path().join(".kube-lsp.yaml"), "defaultNamespace: elsewhere\n");
+    let run = run_in(dir.path(), &["check", "--format", "json", "manifests"], None);
+    assert_eq!(codes(&json(&run.stdout)), ["manifests/yb.yaml service-not-found"], "{}", run.stdout);
+    let run = run_in(dir.path(), &["check", "--format", "json", "-n", "yb", "manifests"], None);
+    assert_eq!((run.code, run.stdout.as_str()), (0, "[]\n"), "{}", run.stderr);
+
+    // A namespace given explicitly is kept: `-n` names the Service's
+    // namespace only, so a StatefulSet in `yb` still misses it under `-n other`.
+    let run = run_in(dir.path(), &["check", "--format", "json", "-n", "other", "manifests"], None);
+    assert_eq!(codes(&json(&run.stdout)), ["manifests/yb.yaml service-not-found"], "{}", run.stdout);
+
+    let run = run_in(dir.path(), &["check", "-n", " ", "manifests"], None);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("`--namespace` needs a namespace name"), "{}", run.stderr);
+}

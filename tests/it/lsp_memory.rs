@@ -1006,3 +1006,134 @@ fn open_buffers_over_max_file_size_are_not_analysed() {
     }
     assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
 }
+
+// Inlay hints, code lens and highlights.
+
+/// A client that can be asked to refresh its hints and lenses.
+fn refreshing_params() -> Value {
+    let mut params = initialize_params(&["utf-16"], &[], Value::Null);
+    params["capabilities"]["workspace"]["inlayHint"] = json!({"refreshSupport": true});
+    params["capabilities"]["workspace"]["codeLens"] = json!({"refreshSupport": true});
+    params
+}
+
+/// Each hint as `text before it⟨label⟩`, the last word of the line up to it.
+fn hints_of(text: &str, hints: &Value) -> Vec<String> {
+    hints
+        .as_array()
+        .expect("a list of hints")
+        .iter()
+        .map(|hint| {
+            let at = offset(text, &hint["position"], Encoding::Utf16);
+            let line_start = text[..at].rfind('\n').map_or(0, |newline| newline + 1);
+            assert_eq!(hint["paddingLeft"], true, "{hint}");
+            format!("{}⟨{}⟩", text[line_start..at].trim(), hint["label"].as_str().unwrap_or("?"))
+        })
+        .collect()
+}
+
+#[test]
+fn inlay_hints_are_answered_for_the_range_and_switched_off_by_the_setting() {
+    let (mut client, result) = Client::initialized(refreshing_params());
+    assert_eq!(result["capabilities"]["inlayHintProvider"], true);
+    let uri = "untitled:hints.yaml";
+    let text = broken_pair();
+    client.open(uri, 1, &text);
+    let whole = range_of(&text, 0, text.len(), Encoding::Utf16);
+    let hints = client.request("textDocument/inlayHint", json!({"textDocument": {"uri": uri}, "range": whole}));
+    assert_eq!(
+        hints_of(&text, &hints.expect("hints")),
+        ["serviceName: redis⟨not headless⟩", "name: redis⟨governs redis⟩"]
+    );
+
+    // The Service's document alone: the StatefulSet's hint is outside.
+    let service_start = nth_offset(&text, "---\n", 0) + 4;
+    let service_only = range_of(&text, service_start, text.len(), Encoding::Utf16);
+    let hints = client.request("textDocument/inlayHint", json!({"textDocument": {"uri": uri}, "range": service_only}));
+    assert_eq!(hints_of(&text, &hints.expect("hints")), ["name: redis⟨governs redis⟩"]);
+
+    // Making the Service headless changes the StatefulSet's hint.
+    let fixed = text.replace(
+        "spec:\n  selector:\n    app: redis\n  ports",
+        "spec:\n  clusterIP: None\n  selector:\n    app: redis\n  ports",
+    );
+    assert_ne!(fixed, text);
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": fixed}]}),
+    );
+    let whole = range_of(&fixed, 0, fixed.len(), Encoding::Utf16);
+    let hints = client.request("textDocument/inlayHint", json!({"textDocument": {"uri": uri}, "range": whole}));
+    assert_eq!(
+        hints_of(&fixed, &hints.expect("hints")),
+        ["serviceName: redis⟨headless · redis-0…redis-2⟩", "name: redis⟨governs redis⟩"]
+    );
+
+    client.notify("workspace/didChangeConfiguration", json!({"settings": {"kubeLsp": {"inlayHints": false}}}));
+    let hints = client.request("textDocument/inlayHint", json!({"textDocument": {"uri": uri}, "range": whole}));
+    assert_eq!(hints.expect("an answer"), Value::Null);
+    // The client is asked to drop the hints it shows.
+    assert!(client.server_requests.iter().any(|request| request.method == "workspace/inlayHint/refresh"));
+    assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
+}
+
+#[test]
+fn code_lenses_resolve_to_the_references_view_and_are_switched_off_by_the_setting() {
+    let (mut client, result) = Client::initialized(initialize_params(&["utf-16"], &[], Value::Null));
+    assert_eq!(result["capabilities"]["codeLensProvider"]["resolveProvider"], true);
+    let uri = "untitled:lens.yaml";
+    let text = broken_pair();
+    client.open(uri, 1, &text);
+    let lenses = client.request("textDocument/codeLens", json!({"textDocument": {"uri": uri}})).expect("lenses");
+    let lenses = lenses.as_array().expect("a list of lenses").clone();
+    let named: Vec<&str> = lenses.iter().map(|lens| text_at(&text, &lens["range"], Encoding::Utf16)).collect();
+    assert_eq!(named, ["redis", "redis"]);
+    assert!(lenses.iter().all(|lens| lens["command"].is_null()), "resolved later: {lenses:?}");
+
+    let service_name_value = nth_offset(&text, "serviceName: redis", 0) + "serviceName: ".len();
+    let service_name = nth_offset(&text, "name: redis\nspec:\n  selector", 0) + "name: ".len();
+    let expected_targets = [
+        range_of(&text, service_name, service_name + 5, Encoding::Utf16),
+        range_of(&text, service_name_value, service_name_value + 5, Encoding::Utf16),
+    ];
+    for (lens, target) in lenses.iter().zip(expected_targets) {
+        let resolved = client.request("codeLens/resolve", lens.clone()).expect("a resolved lens");
+        let command = &resolved["command"];
+        assert_eq!(command["title"], "1 reference", "{resolved}");
+        assert_eq!(command["command"], "editor.action.showReferences");
+        assert_eq!(command["arguments"][0], uri);
+        assert_eq!(command["arguments"][1], lens["range"]["start"]);
+        assert_eq!(command["arguments"][2], json!([{"uri": uri, "range": target}]));
+    }
+    let stale = client.request("codeLens/resolve", json!({"range": lenses[0]["range"], "data": 999_999}));
+    assert_eq!(stale.expect_err("no such file").code, REQUEST_FAILED);
+
+    client.notify("workspace/didChangeConfiguration", json!({"settings": {"kubeLsp": {"codeLens": false}}}));
+    let lenses = client.request("textDocument/codeLens", json!({"textDocument": {"uri": uri}}));
+    assert_eq!(lenses.expect("an answer"), Value::Null);
+    assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
+}
+
+#[test]
+fn document_highlight_marks_the_service_and_the_service_names_naming_it() {
+    let (mut client, result) = Client::initialized(initialize_params(&["utf-16"], &[], Value::Null));
+    assert_eq!(result["capabilities"]["documentHighlightProvider"], true);
+    let uri = "untitled:highlight.yaml";
+    let text = broken_pair();
+    client.open(uri, 1, &text);
+    let service_name_value = nth_offset(&text, "serviceName: redis", 0) + "serviceName: ".len();
+    let service_name = nth_offset(&text, "name: redis\nspec:\n  selector", 0) + "name: ".len();
+    let expected = json!([
+        {"range": range_of(&text, service_name_value, service_name_value + 5, Encoding::Utf16), "kind": 2},
+        {"range": range_of(&text, service_name, service_name + 5, Encoding::Utf16), "kind": 3},
+    ]);
+    for at in [service_name_value + 2, service_name + 2] {
+        let params = json!({"textDocument": {"uri": uri}, "position": position(&text, at, Encoding::Utf16)});
+        assert_eq!(client.request("textDocument/documentHighlight", params).expect("highlights"), expected);
+    }
+    // The `redis` of the container's image names no tie.
+    let image = nth_offset(&text, "image: redis", 0) + "image: ".len() + 1;
+    let params = json!({"textDocument": {"uri": uri}, "position": position(&text, image, Encoding::Utf16)});
+    assert_eq!(client.request("textDocument/documentHighlight", params).expect("an answer"), json!([]));
+    assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
+}

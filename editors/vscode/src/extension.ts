@@ -10,6 +10,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from "vscode-languageclient/node";
+import { SHOW_REFERENCES, showReferencesArguments } from "./lens";
 import { parseServerLogLine, serverLogFilter } from "./log";
 import { resolveServer, SERVER_PATH_SETTING } from "./resolve";
 import {
@@ -56,6 +57,27 @@ function currentSection(): Record<string, unknown> {
     (key: ServerKey) => config.inspect(key),
     (key: ServerKey) => config.get(key),
   );
+}
+
+/**
+ * A lens whose command opens the references view, with its JSON arguments
+ * turned into the `Uri`, `Position` and `Location` objects that
+ * `editor.action.showReferences` requires.
+ */
+function withEditorArguments(lens: vscode.CodeLens): vscode.CodeLens {
+  const command = lens.command;
+  if (command?.command !== SHOW_REFERENCES) {
+    return lens;
+  }
+  const args = showReferencesArguments(command.arguments, {
+    uri: (value) => vscode.Uri.parse(value),
+    position: (line, character) => new vscode.Position(line, character),
+    location: (uri, start, end) => new vscode.Location(uri, new vscode.Range(start, end)),
+  });
+  if (args !== undefined) {
+    lens.command = { ...command, arguments: args };
+  }
+  return lens;
 }
 
 function pipeLines(input: Readable, channel: vscode.LogOutputChannel): void {
@@ -122,6 +144,16 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
       stderr: pipeLines,
     },
     middleware: {
+      // The server resolves each lens's command as VS Code shows it; a lens
+      // that comes resolved is converted the same way.
+      provideCodeLenses: async (document, token, next) => {
+        const lenses = await next(document, token);
+        return lenses?.map(withEditorArguments);
+      },
+      resolveCodeLens: async (lens, token, next) => {
+        const resolved = await next(lens, token);
+        return resolved ? withEditorArguments(resolved) : resolved;
+      },
       workspace: {
         // If the server pulls `workspace/configuration` for the `kubeLsp`
         // section, it gets the same object as in initializationOptions.

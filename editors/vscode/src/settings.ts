@@ -23,6 +23,8 @@ export const SERVER_KEYS = [
   "maxFileSize",
   "exclude",
   "kubernetesVersion",
+  "inlayHints",
+  "codeLens",
 ] as const;
 
 /** Settings that only the extension reads. */
@@ -42,6 +44,8 @@ export interface ServerSettings {
   exclude?: string[];
   /** `null` unsets a version that the workspace's `.kube-lsp.yaml` sets. */
   kubernetesVersion?: string | null;
+  inlayHints?: boolean;
+  codeLens?: boolean;
 }
 
 export interface KubeLspOptions {
@@ -127,6 +131,12 @@ export function toServerSettings(section: Record<string, unknown> | undefined): 
     if (kubernetesVersion !== undefined) {
       out.kubernetesVersion = kubernetesVersion;
     }
+  }
+  if (typeof section.inlayHints === "boolean") {
+    out.inlayHints = section.inlayHints;
+  }
+  if (typeof section.codeLens === "boolean") {
+    out.codeLens = section.codeLens;
   }
   return out;
 }

@@ -69,6 +69,8 @@ fn the_shared_settings_file_is_generated_from_the_rules_and_the_defaults() {
         exclude: &'a [String],
         /// `null` when unset, as the VS Code setting's default is.
         kubernetes_version: Option<String>,
+        inlay_hints: bool,
+        code_lens: bool,
         codes: Vec<&'static str>,
     }
     let defaults = Config::default();
@@ -79,6 +81,8 @@ fn the_shared_settings_file_is_generated_from_the_rules_and_the_defaults() {
         max_file_size: defaults.max_file_size,
         exclude: &defaults.exclude,
         kubernetes_version: defaults.kubernetes_version.map(|version| version.to_string()),
+        inlay_hints: defaults.inlay_hints,
+        code_lens: defaults.code_lens,
         codes: RULES.iter().map(|rule| rule.name).collect(),
     };
     let text = serde_json::to_string_pretty(&shared).expect("serialisable") + "\n";

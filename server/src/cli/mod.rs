@@ -67,6 +67,12 @@ pub struct CheckArgs {
     /// The file name to report for the stream read from stdin (`-`).
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<PathBuf>,
+
+    /// The namespace of objects that name none, for every input, as
+    /// `kubectl apply -n` and `helm template -n` give it (overrides
+    /// `defaultNamespace`; a kustomization's `namespace` still applies).
+    #[arg(short = 'n', long, value_name = "NS")]
+    pub namespace: Option<String>,
 }
 
 /// The end of `kube-lsp check --help`: every rule, its default level and
@@ -139,7 +145,19 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> anyhow::Result<i32> {
         return Ok(EXIT_ERROR);
     }
 
-    let Some(config) = read_config(args, io)? else { return Ok(EXIT_ERROR) };
+    let Some(mut config) = read_config(args, io)? else { return Ok(EXIT_ERROR) };
+    if let Some(namespace) = &args.namespace {
+        // An empty name would make every unnamed object's namespace `""`,
+        // which no object can be in: a usage error, not a silent default.
+        let namespace = namespace.trim();
+        if namespace.is_empty() {
+            writeln!(io.stderr, "error: `--namespace` needs a namespace name")?;
+            return Ok(EXIT_ERROR);
+        }
+        // The manifests are applied into this namespace, so it wins over
+        // the configured default for this run.
+        namespace.clone_into(&mut config.default_namespace);
+    }
 
     let roots: Vec<PathBuf> = args.paths.iter().filter(|path| !is_stdin(path)).cloned().collect();
     let mut missing = false;

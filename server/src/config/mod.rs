@@ -107,6 +107,10 @@ pub struct Config {
     /// The cluster's release, for the version-bound rules; `None` makes no
     /// assumption (see `Config::assumed_kubernetes_version`).
     pub kubernetes_version: Option<KubernetesVersion>,
+    /// Whether the language server answers `textDocument/inlayHint`.
+    pub inlay_hints: bool,
+    /// Whether the language server answers `textDocument/codeLens`.
+    pub code_lens: bool,
 }
 
 impl Default for Config {
@@ -118,6 +122,8 @@ impl Default for Config {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             exclude: Vec::new(),
             kubernetes_version: None,
+            inlay_hints: true,
+            code_lens: true,
         }
     }
 }
@@ -186,6 +192,14 @@ impl Config {
                     )),
                     _ => problems.push("`kubernetesVersion` must be a string such as \"1.34\"".to_owned()),
                 },
+                "inlayHints" => match value.as_bool() {
+                    Some(enabled) => self.inlay_hints = enabled,
+                    None => problems.push("`inlayHints` must be `true` or `false`".to_owned()),
+                },
+                "codeLens" => match value.as_bool() {
+                    Some(enabled) => self.code_lens = enabled,
+                    None => problems.push("`codeLens` must be `true` or `false`".to_owned()),
+                },
                 "rules" => match value.as_object() {
                     Some(rules) => {
                         for (code, level) in rules {
@@ -235,6 +249,8 @@ mod tests {
                 "rules": {"yaml-syntax": "off", "service-not-found": "error", "nope": "error", "selector-mismatch": "loud"},
                 "maxFileSize": 1024,
                 "exclude": ["charts/**"],
+                "inlayHints": false,
+                "codeLens": false,
                 "colour": "blue",
                 "server": {"path": "/bin/kube-lsp"}
             }),
@@ -247,6 +263,7 @@ mod tests {
         assert_eq!(config.rules.get("selector-mismatch"), None);
         assert_eq!(config.max_file_size, 1024);
         assert_eq!(config.exclude, vec!["charts/**".to_owned()]);
+        assert!(!config.inlay_hints && !config.code_lens);
         assert_eq!(
             problems,
             vec![
@@ -260,9 +277,9 @@ mod tests {
     #[test]
     fn wrong_types_keep_the_defaults() {
         let mut config = Config::default();
-        let problems = config.apply(&json!({"clusterDomain": 3, "maxFileSize": "big"}), &[]);
+        let problems = config.apply(&json!({"clusterDomain": 3, "maxFileSize": "big", "inlayHints": "no"}), &[]);
         assert_eq!(config, Config::default());
-        assert_eq!(problems.len(), 2);
+        assert_eq!(problems.len(), 3);
     }
 
     #[test]
@@ -315,5 +332,7 @@ mod tests {
         assert_eq!(shared["exclude"], json!([]));
         assert_eq!(shared.get("kubernetesVersion"), Some(&Value::Null), "unset: listed as null");
         assert_eq!(defaults.kubernetes_version, None);
+        assert_eq!(shared["inlayHints"], json!(defaults.inlay_hints));
+        assert_eq!(shared["codeLens"], json!(defaults.code_lens));
     }
 }

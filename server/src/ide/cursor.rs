@@ -7,7 +7,7 @@
 
 use crate::model::Field;
 use crate::syntax::TextRange;
-use crate::workspace::{FileId, ObjectView, Snapshot};
+use crate::workspace::{FileId, ObjectId, ObjectView, Snapshot};
 
 /// A field the IDE features know, by its place in the object.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -118,6 +118,38 @@ impl<'a> Cursor<'a> {
         };
         on_value.then_some(field)
     }
+}
+
+/// The objects of `file` that overlap `range` (ends included), in file order.
+/// Only the documents the range touches are looked at, found by binary
+/// search, so that a request for one screen of a huge file costs one
+/// screen's worth of work.
+pub(crate) fn objects_overlapping(
+    snapshot: &Snapshot,
+    file: FileId,
+    range: TextRange,
+) -> impl Iterator<Item = ObjectView<'_>> {
+    let source = snapshot.file(file);
+    let first = source.and_then(|source| source.document_index_at(range.start)).unwrap_or(0);
+    source
+        .into_iter()
+        .flat_map(move |source| {
+            source
+                .documents
+                .iter()
+                .enumerate()
+                .skip(first)
+                .take_while(move |(_, slot)| slot.start <= range.end)
+                .flat_map(move |(document, slot)| {
+                    (0..slot.objects.len()).filter_map(move |object| {
+                        snapshot.object(ObjectId { file, document: document as u32, object: object as u32 })
+                    })
+                })
+        })
+        .filter(move |object| {
+            let object_range = object.absolute(object.object.range);
+            object_range.start <= range.end && range.start <= object_range.end
+        })
 }
 
 #[cfg(test)]

@@ -1,20 +1,26 @@
 //! IDE features as plain data: diagnostics, hover, code actions, navigation,
-//! symbols, rename and completion. Positions are byte offsets; no
+//! symbols, rename, completion, inlay hints, code lens and highlights. Positions are byte offsets; no
 //! `lsp_types`, no serde, no disk. The LSP layer and the CLI ask here (through
 //! `Host`) and convert in and out; they never run the checks themselves.
 
 mod actions;
+mod code_lens;
 mod completion;
 mod cursor;
+mod highlight;
 mod host;
 mod hover;
+mod inlay_hints;
 mod navigation;
 mod symbols;
 
 pub use actions::code_actions;
+pub use code_lens::{code_lens_places, code_lenses};
 pub use completion::completions;
+pub use highlight::{highlights, HighlightKind};
 pub use host::{Host, Update};
 pub use hover::hover;
+pub use inlay_hints::inlay_hints;
 pub use navigation::{goto_definition, prepare_rename, references, rename};
 pub use symbols::{document_symbols, workspace_symbols};
 

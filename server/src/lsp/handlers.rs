@@ -9,16 +9,19 @@ use std::collections::HashMap;
 
 use lsp_server::{ErrorCode, Request, RequestId, Response};
 use lsp_types::request::{
-    CodeActionRequest, Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, PrepareRenameRequest,
-    References, Rename, Request as _, WorkspaceSymbolRequest,
+    CodeActionRequest, CodeLensRequest, CodeLensResolve, Completion, DocumentHighlightRequest, DocumentSymbolRequest,
+    GotoDefinition, HoverRequest, InlayHintRequest, PrepareRenameRequest, References, Rename, Request as _,
+    WorkspaceSymbolRequest,
 };
 use lsp_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CompletionItem, CompletionItemKind,
-    CompletionParams, CompletionResponse, CompletionTextEdit, DocumentChanges, DocumentSymbol, DocumentSymbolParams,
-    DocumentSymbolResponse, GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverContents, HoverParams, Location,
-    LocationLink, MarkupContent, MarkupKind, OneOf, OptionalVersionedTextDocumentIdentifier, PrepareRenameResponse,
-    ReferenceParams, RenameParams, SymbolInformation, TextDocumentEdit, TextDocumentPositionParams, TextEdit, Url,
-    WorkspaceEdit, WorkspaceSymbolParams, WorkspaceSymbolResponse,
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeLens, CodeLensParams, Command,
+    CompletionItem, CompletionItemKind, CompletionParams, CompletionResponse, CompletionTextEdit, DocumentChanges,
+    DocumentHighlight, DocumentHighlightKind, DocumentHighlightParams, DocumentSymbol, DocumentSymbolParams,
+    DocumentSymbolResponse, GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverContents, HoverParams, InlayHint,
+    InlayHintLabel, InlayHintParams, Location, LocationLink, MarkupContent, MarkupKind, OneOf,
+    OptionalVersionedTextDocumentIdentifier, PrepareRenameResponse, ReferenceParams, RenameParams, SymbolInformation,
+    TextDocumentEdit, TextDocumentPositionParams, TextEdit, Url, WorkspaceEdit, WorkspaceSymbolParams,
+    WorkspaceSymbolResponse,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -47,6 +50,12 @@ pub(crate) const TEST_SLEEP_METHOD: &str = "kubeLsp/testSleep";
 /// it, since an oversized buffer's text is kept outside the workspace.
 pub(crate) const TEST_DOCUMENT_TEXT_METHOD: &str = "kubeLsp/testDocumentText";
 
+/// The command of a code lens: VS Code's own references view, which takes a
+/// URI, a position and the locations (its extension's middleware turns the
+/// JSON into its types; other clients get everything they need in the
+/// arguments to show the list themselves).
+pub(crate) const SHOW_REFERENCES_COMMAND: &str = "editor.action.showReferences";
+
 /// What the client can take, read once from its capabilities.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct ClientSupport {
@@ -57,6 +66,8 @@ pub(crate) struct ClientSupport {
     pub(crate) definition_links: bool,
     pub(crate) hierarchical_symbols: bool,
     pub(crate) work_done_progress: bool,
+    pub(crate) inlay_hint_refresh: bool,
+    pub(crate) code_lens_refresh: bool,
 }
 
 impl ClientSupport {
@@ -85,6 +96,14 @@ impl ClientSupport {
                 .window
                 .as_ref()
                 .and_then(|window| window.work_done_progress)
+                .unwrap_or(false),
+            inlay_hint_refresh: workspace
+                .and_then(|workspace| workspace.inlay_hint.as_ref())
+                .and_then(|inlay_hint| inlay_hint.refresh_support)
+                .unwrap_or(false),
+            code_lens_refresh: workspace
+                .and_then(|workspace| workspace.code_lens.as_ref())
+                .and_then(|code_lens| code_lens.refresh_support)
                 .unwrap_or(false),
             hierarchical_symbols: text_document
                 .and_then(|text_document| text_document.document_symbol.as_ref())
@@ -191,6 +210,12 @@ pub(crate) fn handle(cx: &Context<'_>, request: Request, test_requests: bool) ->
         PrepareRenameRequest::METHOD => answer::<PrepareRenameRequest>(request, |params| prepare_rename(cx, params)),
         Rename::METHOD => answer::<Rename>(request, |params| rename(cx, params)),
         Completion::METHOD => answer::<Completion>(request, |params| completion(cx, params)),
+        InlayHintRequest::METHOD => answer::<InlayHintRequest>(request, |params| inlay_hints(cx, params)),
+        CodeLensRequest::METHOD => answer::<CodeLensRequest>(request, |params| code_lenses(cx, params)),
+        CodeLensResolve::METHOD => answer::<CodeLensResolve>(request, |params| resolve_code_lens(cx, params)),
+        DocumentHighlightRequest::METHOD => {
+            answer::<DocumentHighlightRequest>(request, |params| document_highlights(cx, params))
+        }
         TEST_PANIC_METHOD if test_requests => panic!("`{TEST_PANIC_METHOD}` panics on purpose"),
         TEST_SLEEP_METHOD if test_requests => {
             let ms = request.params.get("ms").and_then(serde_json::Value::as_u64).unwrap_or(0).min(10_000);
@@ -435,4 +460,98 @@ fn completion(cx: &Context<'_>, params: CompletionParams) -> Result<Option<Compl
         return Ok(None);
     }
     Ok(Some(CompletionResponse::Array(items)))
+}
+
+fn inlay_hints(cx: &Context<'_>, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>, HandlerError> {
+    if !cx.snapshot.config.inlay_hints {
+        return Ok(None);
+    }
+    let Some((file, source)) = cx.file(&params.text_document.uri) else { return Ok(None) };
+    let line_map = cx.line_map(source);
+    let range = line_map.text_range(params.range);
+    let hints = ide::inlay_hints(&cx.snapshot, cx.diagnostics, file, range)
+        .into_iter()
+        .map(|hint| InlayHint {
+            position: line_map.position(hint.offset),
+            label: InlayHintLabel::String(hint.label),
+            kind: None,
+            text_edits: None,
+            tooltip: None,
+            padding_left: Some(true),
+            padding_right: None,
+            data: None,
+        })
+        .collect();
+    Ok(Some(hints))
+}
+
+fn code_lenses(cx: &Context<'_>, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>, HandlerError> {
+    if !cx.snapshot.config.code_lens {
+        return Ok(None);
+    }
+    let Some((file, source)) = cx.file(&params.text_document.uri) else { return Ok(None) };
+    let line_map = cx.line_map(source);
+    // Places only: the client resolves the lenses it shows (see
+    // `ide::code_lens`). `data` names the file, which `codeLens/resolve`
+    // does not otherwise say.
+    let lenses = ide::code_lens_places(&cx.snapshot, file)
+        .into_iter()
+        .map(|range| CodeLens { range: line_map.range(range), command: None, data: Some(file.0.into()) })
+        .collect();
+    Ok(Some(lenses))
+}
+
+fn resolve_code_lens(cx: &Context<'_>, mut lens: CodeLens) -> Result<CodeLens, HandlerError> {
+    let file = lens.data.as_ref().and_then(serde_json::Value::as_u64).and_then(|id| u32::try_from(id).ok());
+    let Some((file, source)) = file.map(FileId).and_then(|id| Some((id, cx.snapshot.file(id)?))) else {
+        return Err(HandlerError::failed("the code lens names no file kube-lsp knows".to_owned()));
+    };
+    let Some(uri) = cx.uri(file) else {
+        return Err(HandlerError::failed("the code lens names no open or indexed file".to_owned()));
+    };
+    let line_map = cx.line_map(source);
+    let at = line_map.offset(lens.range.start);
+    // The lens of the object whose name starts where the lens does; after
+    // an edit that moved it, none, and the lens says so rather than counting
+    // another object's references.
+    let found = ide::code_lenses(&cx.snapshot, file, crate::syntax::TextRange::empty(at))
+        .into_iter()
+        .find(|found| found.range.start == at);
+    lens.command = Some(match found {
+        Some(found) => {
+            let locations: Vec<Location> =
+                found.references.iter().filter_map(|&(file, range)| cx.location(file, range)).collect();
+            // VS Code's `editor.action.showReferences` takes (uri, position,
+            // locations); its extension converts them to its own types.
+            let arguments =
+                [serde_json::to_value(&uri), serde_json::to_value(lens.range.start), serde_json::to_value(locations)]
+                    .into_iter()
+                    .collect::<Result<Vec<_>, _>>()
+                    .ok();
+            Command { title: found.title, command: SHOW_REFERENCES_COMMAND.to_owned(), arguments }
+        }
+        None => Command { title: "references: the file changed".to_owned(), command: String::new(), arguments: None },
+    });
+    Ok(lens)
+}
+
+fn document_highlights(
+    cx: &Context<'_>,
+    params: DocumentHighlightParams,
+) -> Result<Option<Vec<DocumentHighlight>>, HandlerError> {
+    let Some((file, offset)) = cx.offset(&params.text_document_position_params) else { return Ok(None) };
+    let Some(source) = cx.snapshot.file(file) else { return Ok(None) };
+    let line_map = cx.line_map(source);
+    let highlights = ide::highlights(&cx.snapshot, file, offset)
+        .into_iter()
+        .map(|highlight| DocumentHighlight {
+            range: line_map.range(highlight.range),
+            // A definition writes the name, a `serviceName` reads it.
+            kind: Some(match highlight.kind {
+                ide::HighlightKind::Definition => DocumentHighlightKind::WRITE,
+                ide::HighlightKind::Reference => DocumentHighlightKind::READ,
+            }),
+        })
+        .collect();
+    Ok(Some(highlights))
 }

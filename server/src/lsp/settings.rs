@@ -16,8 +16,16 @@ use crate::loader;
 
 /// Keys of the `kubeLsp` section, to recognise a section sent without its
 /// `kubeLsp` wrapper.
-const SECTION_KEYS: [&str; 6] =
-    ["clusterDomain", "defaultNamespace", "rules", "maxFileSize", "exclude", "kubernetesVersion"];
+const SECTION_KEYS: [&str; 8] = [
+    "clusterDomain",
+    "defaultNamespace",
+    "rules",
+    "maxFileSize",
+    "exclude",
+    "kubernetesVersion",
+    "inlayHints",
+    "codeLens",
+];
 
 pub(crate) const SECTION: &str = "kubeLsp";
 

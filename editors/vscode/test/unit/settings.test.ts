@@ -26,6 +26,8 @@ describe("settings → server options", () => {
       maxFileSize: 1024,
       exclude: ["charts/**", "**/generated/*.yaml"],
       kubernetesVersion: " v1.34 ",
+      inlayHints: false,
+      codeLens: false,
       server: { path: "/opt/kube-lsp" },
       trace: { server: "verbose" },
       "server.path": "/opt/kube-lsp",
@@ -39,6 +41,8 @@ describe("settings → server options", () => {
         maxFileSize: 1024,
         exclude: ["charts/**", "**/generated/*.yaml"],
         kubernetesVersion: "v1.34",
+        inlayHints: false,
+        codeLens: false,
       },
     });
   });
@@ -58,6 +62,8 @@ describe("settings → server options", () => {
         maxFileSize: -1,
         exclude: "charts/**",
         kubernetesVersion: 1.34,
+        inlayHints: "false",
+        codeLens: 0,
       }),
       {},
     );
@@ -110,6 +116,7 @@ describe("only the settings the user set are sent", () => {
       clusterDomain: { globalValue: "user.example", workspaceValue: "ws.example" },
       defaultNamespace: {},
       rules: { workspaceValue: { "yaml-syntax": "off" } },
+      inlayHints: { globalValue: false },
     };
     const effective: Record<ServerKey, unknown> = {
       clusterDomain: "ws.example",
@@ -118,14 +125,16 @@ describe("only the settings the user set are sent", () => {
       maxFileSize: 10485760,
       exclude: [],
       kubernetesVersion: null,
+      inlayHints: false,
+      codeLens: true,
     };
     const section = userSetSection(
       (key) => inspected[key],
       (key) => effective[key],
     );
-    assert.deepEqual(section, { clusterDomain: "ws.example", rules: { "yaml-syntax": "off" } });
+    assert.deepEqual(section, { clusterDomain: "ws.example", rules: { "yaml-syntax": "off" }, inlayHints: false });
     assert.deepEqual(initializationOptions(section), {
-      kubeLsp: { clusterDomain: "ws.example", rules: { "yaml-syntax": "off" } },
+      kubeLsp: { clusterDomain: "ws.example", rules: { "yaml-syntax": "off" }, inlayHints: false },
     });
   });
 });

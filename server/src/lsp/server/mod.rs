@@ -26,9 +26,9 @@ use lsp_types::notification::{
     Cancel, DidChangeConfiguration, DidChangeTextDocument, DidChangeWatchedFiles, DidChangeWorkspaceFolders,
     DidCloseTextDocument, DidOpenTextDocument, Notification as _, PublishDiagnostics, ShowMessage,
 };
-use lsp_types::request::{RegisterCapability, WorkspaceConfiguration};
+use lsp_types::request::{CodeLensRefresh, InlayHintRefreshRequest, RegisterCapability, WorkspaceConfiguration};
 use lsp_types::{
-    CancelParams, CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CompletionOptions,
+    CancelParams, CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CodeLensOptions, CompletionOptions,
     ConfigurationItem, ConfigurationParams, DidChangeConfigurationParams, DidChangeTextDocumentParams,
     DidChangeWatchedFilesParams, DidChangeWatchedFilesRegistrationOptions, DidChangeWorkspaceFoldersParams,
     DidCloseTextDocumentParams, DidOpenTextDocumentParams, FileSystemWatcher, GlobPattern, HoverProviderCapability,
@@ -137,6 +137,8 @@ enum Outgoing {
     RegisterConfiguration,
     Configuration,
     CreateProgress,
+    /// `workspace/inlayHint/refresh` or `workspace/codeLens/refresh`.
+    Refresh,
 }
 
 struct Server {
@@ -574,7 +576,16 @@ impl Server {
             (Outgoing::RegisterConfiguration, Err(error)) => {
                 tracing::info!("the client refused configuration change notifications: {}", error.message);
             }
-            (Outgoing::RegisterWatchedFiles | Outgoing::RegisterConfiguration | Outgoing::CreateProgress, Ok(_)) => {}
+            (
+                Outgoing::RegisterWatchedFiles
+                | Outgoing::RegisterConfiguration
+                | Outgoing::CreateProgress
+                | Outgoing::Refresh,
+                Ok(_),
+            ) => {}
+            (Outgoing::Refresh, Err(error)) => {
+                tracing::debug!("the client refused to refresh hints or lenses: {}", error.message);
+            }
             (Outgoing::CreateProgress, Err(error)) => {
                 tracing::debug!("the client refused a progress token: {}", error.message);
             }
@@ -624,12 +635,29 @@ impl Server {
             return;
         }
         let reread = previous.exclude != config.exclude || previous.max_file_size != config.max_file_size;
+        let views_changed = previous.inlay_hints != config.inlay_hints || previous.code_lens != config.code_lens;
         tracing::info!("configuration changed: {config:?}");
         self.host.workspace_mut().set_config(config);
         if reread && self.disk.has_listed() {
             self.reindex();
         }
+        if views_changed {
+            // The client keeps the hints and lenses it has until asked to
+            // fetch them again.
+            self.refresh_views();
+        }
         self.mark_dirty();
+    }
+
+    /// Asks the client to fetch inlay hints and code lenses again, where it
+    /// can: they show the state of ties that an edit elsewhere may change.
+    fn refresh_views(&mut self) {
+        if self.client.inlay_hint_refresh {
+            self.request::<InlayHintRefreshRequest>((), Outgoing::Refresh);
+        }
+        if self.client.code_lens_refresh {
+            self.request::<CodeLensRefresh>((), Outgoing::Refresh);
+        }
     }
 
     // Diagnostics.
@@ -700,6 +728,10 @@ impl Server {
             return;
         }
         let changed = std::mem::take(&mut self.unpublished);
+        // Findings that changed may be a tie that changed state, which the
+        // hints and lenses of other files show (a Service made headless in
+        // one file changes the hint in the StatefulSet's).
+        let ties_may_have_changed = !changed.is_empty();
         let sender = self.sender.clone();
         let send = |params: PublishDiagnosticsParams| match serde_json::to_value(params) {
             Ok(params) => {
@@ -716,6 +748,9 @@ impl Server {
         match published {
             Ok(count) => {
                 tracing::debug!("published diagnostics of {count} files in {:?}", started.elapsed());
+                if ties_may_have_changed {
+                    self.refresh_views();
+                }
             }
             Err(panic) => tracing::error!("checking the workspace panicked: {}", panic_message(&*panic)),
         }
@@ -736,6 +771,10 @@ fn server_capabilities(encoding: PositionEncoding) -> ServerCapabilities {
             resolve_provider: Some(false),
             work_done_progress_options: WorkDoneProgressOptions::default(),
         })),
+        inlay_hint_provider: Some(OneOf::Left(true)),
+        // Resolved one by one: a client resolves the lenses it shows.
+        code_lens_provider: Some(CodeLensOptions { resolve_provider: Some(true) }),
+        document_highlight_provider: Some(OneOf::Left(true)),
         definition_provider: Some(OneOf::Left(true)),
         references_provider: Some(OneOf::Left(true)),
         document_symbol_provider: Some(OneOf::Left(true)),
