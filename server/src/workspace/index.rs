@@ -9,10 +9,22 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use super::file::SourceFile;
 use super::FileId;
 use crate::config::Config;
 use crate::model::ObjectKind;
+
+/// One file's index entries, read on a worker of the pool: each object's
+/// entry, whether it is Endpoints with addresses, and the Service a
+/// StatefulSet names.
+struct FileEntries<'a> {
+    file_id: FileId,
+    /// Listed as a patch by a kustomization: partial objects, not indexed.
+    patch: bool,
+    entries: Vec<(IndexedObject, bool, Option<&'a str>)>,
+}
 
 /// Where an object sits: file, document, and position in that document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -61,7 +73,7 @@ pub struct Index {
 }
 
 impl Index {
-    pub fn build(files: &[Option<Arc<SourceFile>>], config: &Config) -> Index {
+    pub fn build<'f>(files: &'f [Option<Arc<SourceFile>>], config: &Config) -> Index {
         let mut index = Index::default();
         let mut kustomized: HashMap<PathBuf, (String, PathBuf)> = HashMap::new();
         let mut patches: HashSet<PathBuf> = HashSet::new();
@@ -77,20 +89,20 @@ impl Index {
                 }
             }
         }
-        // StatefulSets and the Service names they name, linked at the end.
-        let mut service_names: Vec<(usize, &str)> = Vec::new();
-        index.objects.reserve(files.len());
-        for (file_number, file) in files.iter().enumerate() {
-            let Some(file) = file else { continue };
+        // Each file's entries are read on every core: reading every object of
+        // a large workspace is bound by memory, not by the hash inserts that
+        // follow, which stay in file order on one thread.
+        let read_file = |(file_number, file): (usize, &'f Option<Arc<SourceFile>>)| -> Option<FileEntries<'f>> {
+            let file = file.as_ref()?;
             let file_id = FileId(file_number as u32);
             // Most workspaces have no kustomization: then no path needs
             // normalizing (an allocation per file).
             let normalized = (!patches.is_empty() || !kustomized.is_empty()).then(|| normalize(&file.path));
             if normalized.as_ref().is_some_and(|path| patches.contains(path)) {
-                index.patch_files.insert(file_id);
-                continue;
+                return Some(FileEntries { file_id, patch: true, entries: Vec::new() });
             }
             let kustomization_namespace = normalized.as_ref().and_then(|path| kustomized.get(path));
+            let mut entries = Vec::new();
             for (document_number, document) in file.documents.iter().enumerate() {
                 for (object_number, object) in document.objects.iter().enumerate() {
                     let (namespace, namespace_source) =
@@ -112,10 +124,26 @@ impl Index {
                         governing_service: None,
                     };
                     let has_addresses = matches!(object.details, ObjectKind::Endpoints { has_addresses: true });
-                    index.insert(entry, has_addresses);
-                    if let Some(service_name) = object.stateful_set().and_then(|set| set.service_name()) {
-                        service_names.push((index.objects.len() - 1, service_name));
-                    }
+                    let service_name = object.stateful_set().and_then(|set| set.service_name());
+                    entries.push((entry, has_addresses, service_name));
+                }
+            }
+            Some(FileEntries { file_id, patch: false, entries })
+        };
+        let read: Vec<FileEntries<'f>> = files.par_iter().enumerate().filter_map(read_file).collect();
+        let object_count: usize = read.iter().map(|file| file.entries.len()).sum();
+        index.objects.reserve(object_count);
+        index.by_id.reserve(object_count);
+        // StatefulSets and the Service names they name, linked at the end.
+        let mut service_names: Vec<(usize, &str)> = Vec::new();
+        for file in read {
+            if file.patch {
+                index.patch_files.insert(file.file_id);
+            }
+            for (entry, has_addresses, service_name) in file.entries {
+                index.insert(entry, has_addresses);
+                if let Some(service_name) = service_name {
+                    service_names.push((index.objects.len() - 1, service_name));
                 }
             }
         }

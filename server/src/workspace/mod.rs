@@ -124,7 +124,12 @@ impl Workspace {
                 if !old.as_deref().is_some_and(|old| old.indexes_like(&file)) {
                     self.index = None;
                 }
-                let changes = DocumentChanges::between(old.as_deref(), Some(&file));
+                // A fresh analysis is coming anyway: what changed is not needed.
+                let changes = if self.changes.everything {
+                    DocumentChanges::default()
+                } else {
+                    DocumentChanges::between(old.as_deref(), Some(&file))
+                };
                 let kustomization_changed = old.as_deref().is_some_and(|old| old.kustomization != file.kustomization);
                 *slot = Some(Arc::new(file));
                 self.record(id, changes, kustomization_changed);
@@ -133,7 +138,11 @@ impl Workspace {
             None => {
                 self.index = None;
                 let id = FileId(self.files.len() as u32);
-                let changes = DocumentChanges::between(None, Some(&file));
+                let changes = if self.changes.everything {
+                    DocumentChanges::default()
+                } else {
+                    DocumentChanges::between(None, Some(&file))
+                };
                 let kustomization = file.kustomization.is_some();
                 Arc::make_mut(&mut self.ids).insert(file.path.clone(), id);
                 self.files.push(Some(Arc::new(file)));
@@ -149,7 +158,10 @@ impl Workspace {
     pub fn insert_all(&mut self, files: Vec<SourceFile>) {
         if files.len() > 64 {
             self.changes.everything = true;
+            self.changes.files.clear();
         }
+        self.files.reserve(files.len());
+        Arc::make_mut(&mut self.ids).reserve(files.len());
         for file in files {
             self.insert(file);
         }
