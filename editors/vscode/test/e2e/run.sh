@@ -29,7 +29,7 @@ PLAYWRIGHT_VERSION=1.65.1
 bin="${KUBE_LSP_BIN:-$repo/target/debug/kube-lsp}"
 case "$bin" in /*) ;; *) bin="$(pwd)/$bin" ;; esac
 [ -x "$bin" ] || { echo "vscode e2e: FAIL: server binary not found: $bin (cargo build)"; exit 1; }
-vsix="${KUBE_LSP_VSIX:-$(ls "$ext"/*.vsix 2>/dev/null | head -n 1)}"
+vsix="${KUBE_LSP_VSIX:-$(ls "$ext"/*.vsix 2>/dev/null | head -n 1 || true)}"
 [ -f "$vsix" ] || { echo "vscode e2e: FAIL: no .vsix in $ext (run editors/vscode/ci.sh first)"; exit 1; }
 cache="${KUBE_LSP_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kube-lsp-vscode-e2e}"
 shots="${KUBE_LSP_E2E_SCREENSHOTS:-$here/screenshots}"
