@@ -6,7 +6,9 @@
 --
 --   vim.lsp.enable('kube_lsp')
 --
--- Override any field without editing this file:
+-- It sends no settings: the server's defaults and the project's
+-- `.kube-lsp.yaml` apply. Editor settings win over that file, so set only
+-- what you mean to override, without editing this file:
 --
 --   vim.lsp.config('kube_lsp', {
 --     settings = { kubeLsp = { defaultNamespace = 'redis' } },
@@ -20,22 +22,9 @@ return {
   cmd = { 'kube-lsp' },
   -- Helm templates (filetype `helm`) belong to helm-ls, not to kube-lsp.
   filetypes = { 'yaml' },
-  root_markers = { 'kustomization.yaml', '.git' },
-  -- Sent at startup as initializationOptions.
-  init_options = {
-    kubeLsp = {
-      clusterDomain = 'cluster.local',
-      defaultNamespace = 'default',
-    },
-  },
-  -- Sent with workspace/didChangeConfiguration and served to
-  -- workspace/configuration requests (section `kubeLsp`). These win over the
-  -- `.kube-lsp.yaml` file at the workspace root.
-  settings = {
-    kubeLsp = {
-      clusterDomain = 'cluster.local',
-      defaultNamespace = 'default',
-      -- rules = { ['yaml-syntax'] = 'off' },  -- when yamlls runs too
-    },
-  },
+  -- In order of priority (Neovim 0.11.1 and newer): the repository root,
+  -- so that the server indexes every overlay and base of the repository;
+  -- outside a repository, the nearest folder with a kustomization file.
+  -- (A flat list: nested lists of equal priority fail before 0.11.3.)
+  root_markers = { '.git', 'kustomization.yaml', 'kustomization.yml', 'Kustomization' },
 }

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
+import * as path from "node:path";
 import * as readline from "node:readline";
 import type { Readable } from "node:stream";
 import * as vscode from "vscode";
@@ -89,8 +90,26 @@ function pipeLines(input: Readable, channel: vscode.LogOutputChannel): void {
     });
 }
 
+/**
+ * Waits (at most 3 s) until the log channel writes its file. VS Code's log
+ * channel keeps what it is given before its logger exists and stamps all of
+ * it with one time when it flushes; the server's first lines would share it.
+ * The file is `<context.logUri>/<channel name>.log`.
+ */
+async function channelReady(context: vscode.ExtensionContext): Promise<void> {
+  const folder = context.logUri as vscode.Uri | undefined;
+  if (folder?.scheme !== "file") {
+    return;
+  }
+  const file = path.join(folder.fsPath, `${CLIENT_NAME}.log`);
+  for (let waited = 0; waited < 3000 && !isFile(file); waited += 20) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 async function start(context: vscode.ExtensionContext): Promise<void> {
   const channel = log();
+  await channelReady(context);
   const folders = vscode.workspace.workspaceFolders ?? [];
   const resolution = resolveServer({
     setting: vscode.workspace.getConfiguration(SECTION).get<string>("server.path"),

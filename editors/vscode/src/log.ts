@@ -16,6 +16,8 @@ const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, "g");
 // default format), with or without the timestamp.
 const TRACING = /^(?:\d{4}-\d\d-\d\dT\S+\s+)?(ERROR|WARN|INFO|DEBUG|TRACE)\s+(.*)$/;
 
+const OWN_TARGET = /^kube_lsp(?:::\w+)*: /;
+
 /**
  * The level and text of one line the server wrote to stderr. The output
  * channel adds its own timestamp and level, so both are taken off the text.
@@ -26,7 +28,9 @@ export function parseServerLogLine(raw: string): LogLine {
   const line = raw.replace(ANSI, "").replace(/\r$/, "");
   const match = TRACING.exec(line.trimStart());
   if (match) {
-    return { level: match[1].toLowerCase() as LogLevel, text: match[2] };
+    // The server's own module path (`kube_lsp::lsp::server: `) says nothing
+    // to a user; a dependency's target is kept.
+    return { level: match[1].toLowerCase() as LogLevel, text: match[2].replace(OWN_TARGET, "") };
   }
   if (/\bpanicked\b/.test(line)) {
     return { level: "error", text: line };

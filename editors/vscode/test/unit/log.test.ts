@@ -2,14 +2,14 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseServerLogLine, serverLogFilter } from "../../src/log";
 
-test("tracing lines: level taken, timestamp and level dropped from the text", () => {
+test("tracing lines: level taken, timestamp, level and the server's module path dropped from the text", () => {
   assert.deepEqual(parseServerLogLine("2026-01-02T03:04:05.678901Z  INFO kube_lsp::server: indexed 12 files"), {
     level: "info",
-    text: "kube_lsp::server: indexed 12 files",
+    text: "indexed 12 files",
   });
   assert.deepEqual(parseServerLogLine(" WARN kube_lsp: skipped big.yaml"), {
     level: "warn",
-    text: "kube_lsp: skipped big.yaml",
+    text: "skipped big.yaml",
   });
   for (const level of ["ERROR", "DEBUG", "TRACE"]) {
     assert.equal(parseServerLogLine(`2026-01-02T03:04:05Z ${level} x: y`).level, level.toLowerCase());
@@ -20,7 +20,7 @@ test("ANSI colours and CR are removed", () => {
   const esc = String.fromCharCode(27);
   assert.deepEqual(
     parseServerLogLine(`${esc}[2m2026-01-02T03:04:05Z${esc}[0m ${esc}[31mERROR${esc}[0m kube_lsp: boom\r`),
-    { level: "error", text: "kube_lsp: boom" },
+    { level: "error", text: "boom" },
   );
 });
 
@@ -40,4 +40,11 @@ test("the server's KUBE_LSP_LOG follows the channel's log level unless set", () 
   );
   assert.equal(serverLogFilter(3, "kube_lsp=trace"), "kube_lsp=trace");
   assert.equal(serverLogFilter(3, " "), "info");
+});
+
+test("a dependency's target is kept", () => {
+  assert.deepEqual(parseServerLogLine("2026-01-02T03:04:05Z  WARN globset: bad glob"), {
+    level: "warn",
+    text: "globset: bad glob",
+  });
 });

@@ -75,7 +75,12 @@ impl Server {
             if cancel.load(Ordering::Relaxed) {
                 return;
             }
-            tracing::info!("read {} files under {roots:?} in {:?}", files.len(), started.elapsed());
+            tracing::info!(
+                "read {} files under {} in {} ms",
+                files.len(),
+                roots.iter().map(|root| root.display().to_string()).collect::<Vec<_>>().join(", "),
+                started.elapsed().as_millis()
+            );
             // The main loop is gone when this fails; nothing to do.
             let _ = sender.send(Indexed { roots, paths, files, cancel, replace });
         });

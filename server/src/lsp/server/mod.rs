@@ -425,10 +425,21 @@ impl Server {
         }
         self.settings.read_file(self.disk.config_file());
         tracing::info!(
-            "initialize: folders {:?}, position encoding {:?}, client {:?}",
-            self.disk.folders(),
-            self.encoding,
-            params.client_info.as_ref().map(|info| &info.name)
+            "initialized by {} with {}; positions in {}",
+            params.client_info.as_ref().map_or("an unnamed client", |info| info.name.as_str()),
+            match self.disk.folders() {
+                [] => "no workspace folder".to_owned(),
+                [one] => format!("the workspace folder {}", one.display()),
+                many => format!(
+                    "the workspace folders {}",
+                    many.iter().map(|folder| folder.display().to_string()).collect::<Vec<_>>().join(", ")
+                ),
+            },
+            match self.encoding {
+                PositionEncoding::Utf8 => "UTF-8",
+                PositionEncoding::Utf16 => "UTF-16",
+                PositionEncoding::Utf32 => "UTF-32",
+            }
         );
         let result = InitializeResult {
             capabilities: server_capabilities(self.encoding),
@@ -622,7 +633,7 @@ impl Server {
         let (config, problems) = self.settings.config();
         if problems != self.shown_problems {
             if !problems.is_empty() {
-                tracing::warn!("configuration problems: {problems:?}");
+                tracing::warn!("invalid settings ignored: {}", problems.join("; "));
                 self.notify::<ShowMessage>(ShowMessageParams {
                     typ: MessageType::WARNING,
                     message: format!("kube-lsp: invalid settings ignored: {}", problems.join("; ")),
@@ -636,7 +647,30 @@ impl Server {
         }
         let reread = previous.exclude != config.exclude || previous.max_file_size != config.max_file_size;
         let views_changed = previous.inlay_hints != config.inlay_hints || previous.code_lens != config.code_lens;
-        tracing::info!("configuration changed: {config:?}");
+        tracing::info!(
+            "settings: cluster domain {}, default namespace {}, {}, files up to {} bytes, {}",
+            config.cluster_domain,
+            config.default_namespace,
+            if config.rules.is_empty() {
+                "every rule at its default level".to_owned()
+            } else {
+                format!(
+                    "rules {}",
+                    config
+                        .rules
+                        .iter()
+                        .map(|(code, level)| format!("{code} {}", level.as_str()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            },
+            config.max_file_size,
+            if config.exclude.is_empty() {
+                "nothing excluded".to_owned()
+            } else {
+                format!("excluding {}", config.exclude.join(", "))
+            }
+        );
         self.host.workspace_mut().set_config(config);
         if reread && self.disk.has_listed() {
             self.reindex();
