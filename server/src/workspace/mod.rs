@@ -49,6 +49,15 @@ pub struct Workspace {
     config: Arc<Config>,
     index: Option<Arc<Index>>,
     changes: Changes,
+    generation: u64,
+}
+
+/// An index built off the main loop for the workspace of `generation` with
+/// some files inserted (`Snapshot::index_with`).
+#[derive(Debug)]
+pub struct Prepared {
+    pub generation: u64,
+    pub index: Arc<Index>,
 }
 
 impl Workspace {
@@ -65,6 +74,7 @@ impl Workspace {
     }
 
     pub fn set_config(&mut self, config: Config) {
+        self.generation += 1;
         self.config = Arc::new(config);
         self.index = None;
         self.changes.everything = true;
@@ -114,6 +124,11 @@ impl Workspace {
     /// Adds or replaces an already analysed file (the loader analyses files in
     /// parallel, then inserts them here).
     pub fn insert(&mut self, file: SourceFile) -> FileId {
+        self.insert_shared(Arc::new(file))
+    }
+
+    fn insert_shared(&mut self, file: Arc<SourceFile>) -> FileId {
+        self.generation += 1;
         match self.ids.get(&file.path) {
             Some(id) => {
                 let id = *id;
@@ -131,7 +146,7 @@ impl Workspace {
                     DocumentChanges::between(old.as_deref(), Some(&file))
                 };
                 let kustomization_changed = old.as_deref().is_some_and(|old| old.kustomization != file.kustomization);
-                *slot = Some(Arc::new(file));
+                *slot = Some(file);
                 self.record(id, changes, kustomization_changed);
                 id
             }
@@ -145,7 +160,7 @@ impl Workspace {
                 };
                 let kustomization = file.kustomization.is_some();
                 Arc::make_mut(&mut self.ids).insert(file.path.clone(), id);
-                self.files.push(Some(Arc::new(file)));
+                self.files.push(Some(file));
                 self.record(id, changes, kustomization);
                 id
             }
@@ -156,6 +171,14 @@ impl Workspace {
     /// few, the analysis starts afresh, on every core, rather than file by
     /// file.
     pub fn insert_all(&mut self, files: Vec<SourceFile>) {
+        self.insert_all_shared(files.into_iter().map(Arc::new).collect(), None);
+    }
+
+    /// `insert_all` for files already shared, with the index they give if
+    /// it was built elsewhere (`Prepared::index`) for the workspace as it
+    /// is: then the main loop does not build it.
+    pub fn insert_all_shared(&mut self, files: Vec<Arc<SourceFile>>, prepared: Option<Prepared>) {
+        let generation = self.generation;
         if files.len() > 64 {
             self.changes.everything = true;
             self.changes.files.clear();
@@ -163,8 +186,17 @@ impl Workspace {
         self.files.reserve(files.len());
         Arc::make_mut(&mut self.ids).reserve(files.len());
         for file in files {
-            self.insert(file);
+            self.insert_shared(file);
         }
+        if let Some(prepared) = prepared.filter(|prepared| prepared.generation == generation) {
+            self.index = Some(prepared.index);
+        }
+    }
+
+    /// Counts every change to the files, so that work prepared elsewhere for
+    /// one state of the workspace is not taken for another.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     fn record(&mut self, id: FileId, changes: DocumentChanges, everything: bool) {
@@ -184,6 +216,7 @@ impl Workspace {
     /// place. Returns false when the file is unknown or an edit's range does
     /// not fit the text (the edits before it stay applied).
     pub fn edit(&mut self, id: FileId, version: Option<i32>, edits: &[TextEdit]) -> bool {
+        self.generation += 1;
         let limit = self.config.max_file_size;
         let Some(slot) = self.files.get_mut(id.0 as usize).and_then(Option::as_mut) else { return false };
         // Unique unless a snapshot is still held somewhere: then the file is
@@ -249,6 +282,7 @@ impl Workspace {
     }
 
     pub fn remove(&mut self, path: &Path) -> Option<FileId> {
+        self.generation += 1;
         let id = Arc::make_mut(&mut self.ids).remove(path)?;
         let old = self.files.get_mut(id.0 as usize).and_then(Option::take);
         self.index = None;
@@ -267,7 +301,13 @@ impl Workspace {
                 index
             }
         };
-        Snapshot { files: Arc::new(self.files.clone()), ids: self.ids.clone(), index, config: self.config.clone() }
+        Snapshot {
+            files: Arc::new(self.files.clone()),
+            ids: self.ids.clone(),
+            index,
+            config: self.config.clone(),
+            generation: self.generation,
+        }
     }
 }
 
@@ -280,6 +320,8 @@ pub fn too_big_reason(len: usize, limit: u64) -> String {
 pub struct Snapshot {
     files: Arc<Vec<Option<Arc<SourceFile>>>>,
     ids: Arc<HashMap<PathBuf, FileId>>,
+    /// The workspace's generation when the snapshot was taken.
+    pub generation: u64,
     pub index: Arc<Index>,
     pub config: Arc<Config>,
 }
@@ -328,6 +370,27 @@ impl<'a> ObjectView<'a> {
 }
 
 impl Snapshot {
+    /// The index the workspace of this snapshot will have once `files` are
+    /// inserted into it in this order (`Workspace::insert_all_shared`), built
+    /// here, off the main loop.
+    pub fn index_with(&self, files: &[Arc<SourceFile>]) -> Prepared {
+        let mut combined: Vec<Option<Arc<SourceFile>>> = (*self.files).clone();
+        let mut added: HashMap<&Path, usize> = HashMap::new();
+        for file in files {
+            let slot = match self.file_id(&file.path) {
+                Some(id) => id.0 as usize,
+                None => *added.entry(file.path.as_path()).or_insert_with(|| {
+                    combined.push(None);
+                    combined.len() - 1
+                }),
+            };
+            if let Some(place) = combined.get_mut(slot) {
+                *place = Some(file.clone());
+            }
+        }
+        Prepared { generation: self.generation, index: Arc::new(Index::build(&combined, &self.config)) }
+    }
+
     pub fn file_id(&self, path: &Path) -> Option<FileId> {
         self.ids.get(path).copied()
     }
@@ -418,6 +481,41 @@ mod tests {
         let text = workspace.file(id).expect("file").text.clone();
         let start = text.find(from).expect("text to replace");
         workspace.apply_edits(id, &[TextEdit::new(TextRange::new(start, start + from.len()), to)]);
+    }
+
+    #[test]
+    fn an_index_built_with_the_files_read_is_the_one_built_after_inserting_them() {
+        let mut workspace = Workspace::new(Config::default());
+        workspace.set_text("/app/service.yaml".into(), FILE.to_owned(), Some(1));
+        let set = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: web}\nspec: {serviceName: redis}\n";
+        let read = |path: &str, text: &str| {
+            Arc::new(crate::workspace::SourceFile::new(path.into(), text.to_owned(), None, None))
+        };
+        let files = vec![read("/app/sets.yaml", set), read("/app/service.yaml", FILE), read("/app/more.yaml", FILE)];
+        let prepared = workspace.snapshot().index_with(&files);
+        workspace.insert_all_shared(files.clone(), Some(prepared));
+        let taken = workspace.snapshot();
+        let mut fresh = Workspace::new(Config::default());
+        fresh.set_text("/app/service.yaml".into(), FILE.to_owned(), Some(1));
+        fresh.insert_all_shared(files, None);
+        let built = fresh.snapshot();
+        assert_eq!(format!("{:?}", taken.index.objects), format!("{:?}", built.index.objects));
+        let stateful_set = taken.stateful_sets().next().expect("a StatefulSet");
+        assert_eq!(taken.governing_service(&stateful_set).map(|service| service.id.file), Some(super::FileId(0)));
+    }
+
+    #[test]
+    fn an_index_prepared_for_another_state_is_not_taken() {
+        let mut workspace = Workspace::new(Config::default());
+        let read = |path: &str| Arc::new(crate::workspace::SourceFile::new(path.into(), FILE.to_owned(), None, None));
+        let prepared = workspace.snapshot().index_with(&[read("/app/a.yaml")]);
+        // The workspace changes while the read runs.
+        workspace.set_text("/app/opened.yaml".into(), FILE.to_owned(), Some(1));
+        let stale = prepared.index.clone();
+        workspace.insert_all_shared(vec![read("/app/a.yaml")], Some(prepared));
+        let snapshot = workspace.snapshot();
+        assert!(!Arc::ptr_eq(&snapshot.index, &stale));
+        assert_eq!(snapshot.index.services("default", "redis").count(), 2);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! Open buffers are never overwritten from disk here; what a file says is
 //! for `checks` to judge.
 
+use std::collections::HashSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -57,6 +58,10 @@ impl Server {
             return;
         }
         let config = self.host.workspace().config().clone();
+        // What the workspace is now, so that the worker can build the index
+        // it will have with the files read (used if nothing changes meanwhile).
+        let snapshot = self.host.workspace_mut().snapshot();
+        let open: HashSet<PathBuf> = self.documents.open_paths().cloned().collect();
         let sender = self.index_sender.clone();
         let cancel = Arc::new(AtomicBool::new(false));
         let token = self.begin_progress("Reading the workspace", &roots);
@@ -75,6 +80,11 @@ impl Server {
             if cancel.load(Ordering::Relaxed) {
                 return;
             }
+            // Open buffers win over the disk; the main loop leaves them out too.
+            let files: Vec<Arc<SourceFile>> =
+                files.into_iter().filter(|file| !open.contains(&file.path)).map(Arc::new).collect();
+            let prepared =
+                if replace { None } else { catch_unwind(AssertUnwindSafe(|| snapshot.index_with(&files))).ok() };
             tracing::info!(
                 "read {} files under {} in {} ms",
                 files.len(),
@@ -82,7 +92,7 @@ impl Server {
                 started.elapsed().as_millis()
             );
             // The main loop is gone when this fails; nothing to do.
-            let _ = sender.send(Indexed { roots, paths, files, cancel, replace });
+            let _ = sender.send(Indexed { roots, paths, files, prepared, cancel, replace });
         });
         if let Err(error) = spawned {
             tracing::error!("cannot start reading the workspace: {error}");
@@ -125,12 +135,14 @@ impl Server {
         } else {
             self.changed_while_reading.clone()
         };
-        let files: Vec<SourceFile> = indexed
+        let files: Vec<Arc<SourceFile>> = indexed
             .files
             .into_iter()
             .filter(|file| !self.documents.is_open(&file.path) && !fresher.contains(&file.path))
             .collect();
-        self.host.workspace_mut().insert_all(files);
+        // The index built with the read is taken only if the workspace did
+        // not change since the read began (its generation says).
+        self.host.workspace_mut().insert_all_shared(files, indexed.prepared);
         self.mark_dirty();
     }
 

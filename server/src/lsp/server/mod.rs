@@ -48,7 +48,7 @@ use super::transport::INVALID_MESSAGE_METHOD;
 use crate::ide::{Diagnostics, Host, Update};
 use crate::loader::{DiskView, CONFIG_FILE_NAME};
 use crate::text::PositionEncoding;
-use crate::workspace::{FileId, Snapshot, SourceFile};
+use crate::workspace::{FileId, Prepared, Snapshot, SourceFile};
 
 /// Under continuous input, diagnostics wait at most this long.
 const PUBLISH_AFTER: Duration = Duration::from_millis(50);
@@ -190,7 +190,9 @@ struct Server {
 pub(super) struct Indexed {
     roots: Vec<PathBuf>,
     paths: Vec<PathBuf>,
-    files: Vec<SourceFile>,
+    files: Vec<Arc<SourceFile>>,
+    /// The index the workspace has with `files`, built with them.
+    prepared: Option<Prepared>,
     cancel: Arc<AtomicBool>,
     /// The read of every root again: what it did not list is gone.
     replace: bool,
