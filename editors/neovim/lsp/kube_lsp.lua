@@ -27,4 +27,16 @@ return {
   -- outside a repository, the nearest folder with a kustomization file.
   -- (A flat list: nested lists of equal priority fail before 0.11.3.)
   root_markers = { '.git', 'kustomization.yaml', 'kustomization.yml', 'Kustomization' },
+  -- The "N references" code lens runs `editor.action.showReferences` with
+  -- (uri, position, locations), VS Code's own command; Neovim has none, so
+  -- here it puts the locations in the quickfix list.
+  commands = {
+    ['editor.action.showReferences'] = function(command, ctx)
+      local locations = (command.arguments or {})[3] or {}
+      local client = vim.lsp.get_client_by_id(ctx.client_id)
+      local items = vim.lsp.util.locations_to_items(locations, client and client.offset_encoding or 'utf-16')
+      vim.fn.setqflist({}, ' ', { title = command.title, items = items })
+      vim.cmd('botright copen')
+    end,
+  },
 }

@@ -144,6 +144,35 @@ local function main()
   end
   log('hover shows the cluster domain of .kube-lsp.yaml')
 
+  -- The code lens on the Service: resolved, and its command (the config's
+  -- own `editor.action.showReferences`) fills the quickfix list.
+  local lenses = client:request_sync('textDocument/codeLens', { textDocument = { uri = vim.uri_from_bufnr(buf) } }, WAIT_MS, buf)
+  local lens
+  for _, l in ipairs(lenses and lenses.result or {}) do
+    if l.range.start.line == name_line then
+      lens = l
+    end
+  end
+  if not lens then
+    fail('no code lens on the Service name: ' .. vim.inspect(lenses))
+  end
+  local resolved = client:request_sync('codeLens/resolve', lens, WAIT_MS, buf)
+  local command = resolved and resolved.result and resolved.result.command
+  if not command or command.title ~= '1 reference' then
+    fail('the lens did not resolve to "1 reference": ' .. vim.inspect(resolved))
+  end
+  local handler = client.commands[command.command]
+  if not handler then
+    fail('the config has no handler for `' .. command.command .. '`')
+  end
+  handler(command, { client_id = client.id, bufnr = buf })
+  local items = vim.fn.getqflist()
+  if #items ~= 1 or not vim.api.nvim_buf_get_name(items[1].bufnr):find('statefulset.yaml', 1, true) then
+    fail('the lens did not list statefulset.yaml: ' .. vim.inspect(items))
+  end
+  vim.cmd('cclose')
+  log('code lens: 1 reference, listed in the quickfix list')
+
   -- The quickfix, as `vim.lsp.buf.code_action()` would apply it.
   local diag = has_code(buf)
   local actions = client:request_sync('textDocument/codeAction', {
