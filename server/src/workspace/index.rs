@@ -6,6 +6,11 @@
 //! the already-parsed objects, so that costs a hash insert per object.
 
 use std::collections::{HashMap, HashSet};
+
+// The index's maps are rebuilt whole from every object of the workspace:
+// with SipHash, hashing was a third of the serial part; their keys are our
+// own, not an attacker's, so a fast hash is fine.
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
@@ -58,16 +63,16 @@ pub struct IndexedObject {
 #[derive(Debug, Default)]
 pub struct Index {
     pub objects: Vec<IndexedObject>,
-    by_id: HashMap<ObjectId, usize>,
+    by_id: FxHashMap<ObjectId, usize>,
     /// Services by namespace, then name: looked up by `&str` without
     /// building a key.
-    services: HashMap<String, HashMap<String, Vec<usize>>>,
-    services_by_name: HashMap<String, Vec<usize>>,
-    endpoints: HashMap<String, HashSet<String>>,
+    services: FxHashMap<String, FxHashMap<String, Vec<usize>>>,
+    services_by_name: FxHashMap<String, Vec<usize>>,
+    endpoints: FxHashMap<String, FxHashSet<String>>,
     stateful_sets: Vec<usize>,
     /// The reverse of `IndexedObject::governing_service`: each Service's
     /// position to the positions of the StatefulSets it governs.
-    governed: HashMap<usize, Vec<usize>>,
+    governed: FxHashMap<usize, Vec<usize>>,
     /// Files listed as patches by a kustomization: partial objects, not indexed.
     pub patch_files: HashSet<FileId>,
 }
@@ -213,7 +218,7 @@ impl Index {
     }
 
     pub fn all_services(&self) -> impl Iterator<Item = &IndexedObject> {
-        self.services.values().flat_map(HashMap::values).flatten().map(|position| &self.objects[*position])
+        self.services.values().flat_map(FxHashMap::values).flatten().map(|position| &self.objects[*position])
     }
 
     pub fn stateful_sets(&self) -> impl Iterator<Item = &IndexedObject> {
