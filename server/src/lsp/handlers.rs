@@ -46,8 +46,7 @@ pub(crate) const TEST_SLEEP_METHOD: &str = "kubeLsp/testSleep";
 /// A request answered with the server's current text of
 /// `{"textDocument": {"uri": ...}}` (as the client would have it: byte order
 /// mark included), or `null`, only with `Options::test_requests`: tests of
-/// incremental sync compare it with the client's copy. The main loop answers
-/// it, since an oversized buffer's text is kept outside the workspace.
+/// incremental sync compare it with the client's copy.
 pub(crate) const TEST_DOCUMENT_TEXT_METHOD: &str = "kubeLsp/testDocumentText";
 
 /// The command of a code lens: VS Code's own references view, which takes a
@@ -217,6 +216,23 @@ pub(crate) fn handle(cx: &Context<'_>, request: Request, test_requests: bool) ->
             answer::<DocumentHighlightRequest>(request, |params| document_highlights(cx, params))
         }
         TEST_PANIC_METHOD if test_requests => panic!("`{TEST_PANIC_METHOD}` panics on purpose"),
+        TEST_DOCUMENT_TEXT_METHOD if test_requests => {
+            let text = request
+                .params
+                .get("textDocument")
+                .and_then(|document| document.get("uri"))
+                .and_then(serde_json::Value::as_str)
+                .and_then(|uri| Url::parse(uri).ok())
+                .and_then(|uri| cx.file(&uri))
+                .map(|(_, file)| {
+                    if cx.documents.has_bom(&file.path) {
+                        format!("\u{FEFF}{}", file.text)
+                    } else {
+                        file.text.clone()
+                    }
+                });
+            ok(request.id, text)
+        }
         TEST_SLEEP_METHOD if test_requests => {
             let ms = request.params.get("ms").and_then(serde_json::Value::as_u64).unwrap_or(0).min(10_000);
             std::thread::sleep(std::time::Duration::from_millis(ms));

@@ -9,11 +9,10 @@ use std::path::Path;
 
 use lsp_types::{
     DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams, TextDocumentContentChangeEvent,
-    Url,
 };
 
 use super::Server;
-use crate::lsp::convert::{uri_to_path, LineMap};
+use crate::lsp::convert::LineMap;
 use crate::text::{LineIndex, TextEdit};
 
 impl Server {
@@ -85,16 +84,6 @@ impl Server {
         let bom = crate::text::strip_bom(&mut text);
         self.documents.set_bom(path, bom);
         self.host.workspace_mut().set_text(path.to_path_buf(), text, Some(version));
-    }
-
-    /// The text of `{"textDocument": {"uri": ...}}` as the server holds it,
-    /// in the client's terms (the byte order mark put back), for
-    /// `kubeLsp/testDocumentText`.
-    pub(super) fn document_text(&self, params: &serde_json::Value) -> Option<String> {
-        let uri = params.get("textDocument")?.get("uri")?.as_str()?;
-        let path = uri_to_path(&Url::parse(uri).ok()?);
-        let text = &self.host.workspace().file(self.host.workspace().file_id(&path)?)?.text;
-        Some(if self.documents.has_bom(&path) { format!("\u{FEFF}{text}") } else { text.clone() })
     }
 
     pub(super) fn on_did_close(&mut self, params: DidCloseTextDocumentParams) {

@@ -3,7 +3,7 @@
 //! watcher or by ours.
 //!
 //! Open buffers are never overwritten from disk here; what a file says is
-//! for `checks` to judge.
+//! for the analysis (`ide::Host`) to judge.
 
 use std::collections::HashSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};

@@ -8,7 +8,7 @@
 //! Open buffers are in `buffers.rs`, the files on disk in `disk.rs`.
 //!
 //! It knows the protocol's life cycle and notifications; what the answers
-//! say is `handlers` and `ide`, what is found is `checks`.
+//! say is `handlers` and `ide`, what is found is `ide::Host`'s.
 
 mod buffers;
 mod disk;
@@ -377,11 +377,6 @@ impl Server {
         let method = request.method.clone();
         let started = Instant::now();
         let test_requests = self.options.test_requests;
-        if test_requests && method == handlers::TEST_DOCUMENT_TEXT_METHOD {
-            let text = self.document_text(&request.params);
-            self.respond(handlers::ok(id, text));
-            return;
-        }
         let snapshot = self.analysis();
         // While a fresh analysis is out, the request's own file is checked
         // now (its documents and ties), so that hover and fixes are right.
