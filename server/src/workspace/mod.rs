@@ -132,32 +132,22 @@ impl Workspace {
         match self.ids.get(&file.path) {
             Some(id) => {
                 let id = *id;
-                let slot = &mut self.files[id.0 as usize];
-                let old = slot.take();
+                let old = self.files[id.0 as usize].take();
                 // Most keystrokes change no object's identity: the index then
                 // stays valid as it is (it holds ids and names, no ranges).
                 if !old.as_deref().is_some_and(|old| old.indexes_like(&file)) {
                     self.index = None;
                 }
-                // A fresh analysis is coming anyway: what changed is not needed.
-                let changes = if self.changes.everything {
-                    DocumentChanges::default()
-                } else {
-                    DocumentChanges::between(old.as_deref(), Some(&file))
-                };
+                let changes = self.changes_between(old.as_deref(), &file);
                 let kustomization_changed = old.as_deref().is_some_and(|old| old.kustomization != file.kustomization);
-                *slot = Some(file);
+                self.files[id.0 as usize] = Some(file);
                 self.record(id, changes, kustomization_changed);
                 id
             }
             None => {
                 self.index = None;
                 let id = FileId(self.files.len() as u32);
-                let changes = if self.changes.everything {
-                    DocumentChanges::default()
-                } else {
-                    DocumentChanges::between(None, Some(&file))
-                };
+                let changes = self.changes_between(None, &file);
                 let kustomization = file.kustomization.is_some();
                 Arc::make_mut(&mut self.ids).insert(file.path.clone(), id);
                 self.files.push(Some(file));
@@ -197,6 +187,16 @@ impl Workspace {
     /// one state of the workspace is not taken for another.
     pub fn generation(&self) -> u64 {
         self.generation
+    }
+
+    /// What a new version of a file changed; nothing when a fresh analysis
+    /// is coming anyway.
+    fn changes_between(&self, old: Option<&SourceFile>, new: &SourceFile) -> DocumentChanges {
+        if self.changes.everything {
+            DocumentChanges::default()
+        } else {
+            DocumentChanges::between(old, Some(new))
+        }
     }
 
     fn record(&mut self, id: FileId, changes: DocumentChanges, everything: bool) {
