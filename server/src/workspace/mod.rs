@@ -42,7 +42,9 @@ impl Changes {
 /// The mutable workspace, owned by one thread (the LSP main loop or the CLI).
 #[derive(Debug, Default)]
 pub struct Workspace {
-    files: Vec<Option<Arc<SourceFile>>>,
+    /// Shared with snapshots (taking one is a pointer copy); copied only when
+    /// the workspace changes while a snapshot is still held elsewhere.
+    files: Arc<Vec<Option<Arc<SourceFile>>>>,
     /// Shared with snapshots, copied only when a path comes or goes while
     /// one is held.
     ids: Arc<HashMap<PathBuf, FileId>>,
@@ -132,7 +134,7 @@ impl Workspace {
         match self.ids.get(&file.path) {
             Some(id) => {
                 let id = *id;
-                let old = self.files[id.0 as usize].take();
+                let old = Arc::make_mut(&mut self.files)[id.0 as usize].take();
                 // Most keystrokes change no object's identity: the index then
                 // stays valid as it is (it holds ids and names, no ranges).
                 if !old.as_deref().is_some_and(|old| old.indexes_like(&file)) {
@@ -140,7 +142,7 @@ impl Workspace {
                 }
                 let changes = self.changes_between(old.as_deref(), &file);
                 let kustomization_changed = old.as_deref().is_some_and(|old| old.kustomization != file.kustomization);
-                self.files[id.0 as usize] = Some(file);
+                Arc::make_mut(&mut self.files)[id.0 as usize] = Some(file);
                 self.record(id, changes, kustomization_changed);
                 id
             }
@@ -150,7 +152,7 @@ impl Workspace {
                 let changes = self.changes_between(None, &file);
                 let kustomization = file.kustomization.is_some();
                 Arc::make_mut(&mut self.ids).insert(file.path.clone(), id);
-                self.files.push(Some(file));
+                Arc::make_mut(&mut self.files).push(Some(file));
                 self.record(id, changes, kustomization);
                 id
             }
@@ -173,7 +175,7 @@ impl Workspace {
             self.changes.everything = true;
             self.changes.files.clear();
         }
-        self.files.reserve(files.len());
+        Arc::make_mut(&mut self.files).reserve(files.len());
         Arc::make_mut(&mut self.ids).reserve(files.len());
         for file in files {
             self.insert_shared(file);
@@ -218,7 +220,9 @@ impl Workspace {
     pub fn edit(&mut self, id: FileId, version: Option<i32>, edits: &[TextEdit]) -> bool {
         self.generation += 1;
         let limit = self.config.max_file_size;
-        let Some(slot) = self.files.get_mut(id.0 as usize).and_then(Option::as_mut) else { return false };
+        let Some(slot) = Arc::make_mut(&mut self.files).get_mut(id.0 as usize).and_then(Option::as_mut) else {
+            return false;
+        };
         // Unique unless a snapshot is still held somewhere: then the file is
         // copied once, and the snapshot keeps the old version.
         let file = Arc::make_mut(slot);
@@ -284,7 +288,7 @@ impl Workspace {
     pub fn remove(&mut self, path: &Path) -> Option<FileId> {
         self.generation += 1;
         let id = Arc::make_mut(&mut self.ids).remove(path)?;
-        let old = self.files.get_mut(id.0 as usize).and_then(Option::take);
+        let old = Arc::make_mut(&mut self.files).get_mut(id.0 as usize).and_then(Option::take);
         self.index = None;
         let kustomization = old.as_deref().is_some_and(|old| old.kustomization.is_some());
         self.record(id, DocumentChanges::between(old.as_deref(), None), kustomization);
@@ -302,7 +306,7 @@ impl Workspace {
             }
         };
         Snapshot {
-            files: Arc::new(self.files.clone()),
+            files: self.files.clone(),
             ids: self.ids.clone(),
             index,
             config: self.config.clone(),
