@@ -51,6 +51,8 @@ pub struct Workspace {
     config: Arc<Config>,
     index: Option<Arc<Index>>,
     changes: Changes,
+    /// Counts every change to the files, so that work prepared elsewhere for
+    /// one state of the workspace (`Prepared`) is not taken for another.
     generation: u64,
 }
 
@@ -88,10 +90,6 @@ impl Workspace {
 
     pub fn file(&self, id: FileId) -> Option<&Arc<SourceFile>> {
         self.files.get(id.0 as usize).and_then(Option::as_ref)
-    }
-
-    pub fn file_ids(&self) -> impl Iterator<Item = FileId> + '_ {
-        self.files.iter().enumerate().filter(|(_, file)| file.is_some()).map(|(id, _)| FileId(id as u32))
     }
 
     /// Makes the next `take_changes` say that everything changed.
@@ -185,12 +183,6 @@ impl Workspace {
         }
     }
 
-    /// Counts every change to the files, so that work prepared elsewhere for
-    /// one state of the workspace is not taken for another.
-    pub fn generation(&self) -> u64 {
-        self.generation
-    }
-
     /// What a new version of a file changed; nothing when a fresh analysis
     /// is coming anyway.
     fn changes_between(&self, old: Option<&SourceFile>, new: &SourceFile) -> DocumentChanges {
@@ -274,15 +266,6 @@ impl Workspace {
             self.set_text(path, text, version);
         }
         applied
-    }
-
-    /// Applies byte-range edits that are all against the current text (as a
-    /// code action's are) to one file.
-    pub fn apply_edits(&mut self, id: FileId, edits: &[TextEdit]) -> bool {
-        let Some(previous) = self.file(id).cloned() else { return false };
-        let text = crate::text::apply_edits(&previous.text, edits);
-        self.set_text(previous.path.clone(), text, previous.version);
-        true
     }
 
     pub fn remove(&mut self, path: &Path) -> Option<FileId> {
@@ -484,7 +467,7 @@ mod tests {
     fn edit(workspace: &mut Workspace, id: super::FileId, from: &str, to: &str) {
         let text = workspace.file(id).expect("file").text.clone();
         let start = text.find(from).expect("text to replace");
-        workspace.apply_edits(id, &[TextEdit::new(TextRange::new(start, start + from.len()), to)]);
+        workspace.edit(id, None, &[TextEdit::new(TextRange::new(start, start + from.len()), to)]);
     }
 
     #[test]
