@@ -11,6 +11,7 @@ mod highlight;
 mod host;
 mod hover;
 mod inlay_hints;
+mod names;
 mod navigation;
 mod symbols;
 
