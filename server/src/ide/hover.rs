@@ -19,6 +19,9 @@ pub struct HoverResult {
 
 pub fn hover(snapshot: &Snapshot, diagnostics: &Diagnostics, file: FileId, offset: usize) -> Option<HoverResult> {
     let cursor = Cursor::at(snapshot, file, offset)?;
+    if let Some(card) = super::volume_claims::hover(snapshot, &cursor) {
+        return Some(card);
+    }
     let range = cursor.field_at()?.range;
     let object = cursor.object;
     if object.stateful_set().is_some() {
@@ -30,7 +33,7 @@ pub fn hover(snapshot: &Snapshot, diagnostics: &Diagnostics, file: FileId, offse
     None
 }
 
-fn namespace_source(snapshot: &Snapshot, object: &ObjectView<'_>) -> String {
+pub(super) fn namespace_source(snapshot: &Snapshot, object: &ObjectView<'_>) -> String {
     match &object.indexed.namespace_source {
         NamespaceSource::Metadata => "from `metadata.namespace`".to_owned(),
         NamespaceSource::Kustomization(path) => {

@@ -14,6 +14,7 @@ mod inlay_hints;
 mod names;
 mod navigation;
 mod symbols;
+mod volume_claims;
 
 pub use actions::code_actions;
 pub use code_lens::{code_lens_places, code_lenses};
