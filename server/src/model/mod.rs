@@ -24,7 +24,7 @@ pub use pod_template::PodTemplate;
 pub use selector::Labels;
 pub use service::{Service, TargetPort};
 pub use stateful_set::StatefulSet;
-pub use volume::{claim_template_of, ClaimRef};
+pub use volume::claim_template_of;
 
 /// True when a document's text is a Helm/Go template rather than YAML: such a
 /// document is not analysed at all, since its values are not known until it is
