@@ -92,7 +92,7 @@ fn write(loaded: &Loaded, format: DnsFormat, out: &mut dyn Write) -> anyhow::Res
     let inventory = dns_inventory(&loaded.snapshot, loaded.host.diagnostics());
     let domain = &loaded.snapshot.config.cluster_domain;
     match format {
-        DnsFormat::Text => write_text(&inventory, out)?,
+        DnsFormat::Text => write_text(&inventory, domain, out)?,
         DnsFormat::Json => write_json(&inventory, domain, out)?,
         DnsFormat::Markdown => write_markdown(&inventory, domain, out)?,
     }
@@ -151,7 +151,8 @@ fn labelled(out: &mut dyn Write, label: &str, value: &str) -> std::io::Result<()
     writeln!(out, "  {:<18}{value}", format!("{label}:"))
 }
 
-fn write_text(inventory: &[StatefulSetDns<'_>], out: &mut dyn Write) -> anyhow::Result<()> {
+fn write_text(inventory: &[StatefulSetDns<'_>], domain: &str, out: &mut dyn Write) -> anyhow::Result<()> {
+    writeln!(out, "cluster domain: {domain}\n")?;
     if inventory.is_empty() {
         writeln!(out, "no StatefulSets")?;
         return Ok(());
