@@ -164,7 +164,7 @@ fn write_text(inventory: &[StatefulSetDns<'_>], domain: &str, out: &mut dyn Writ
         let (path, line, column) = location(entry);
         let names = &entry.names;
         writeln!(out, "StatefulSet {} ({path}:{line}:{column})", names.name)?;
-        labelled(out, "namespace", &names.namespace)?;
+        labelled(out, "namespace", names.namespace)?;
         labelled(out, "service", &service_summary(entry))?;
         labelled(out, "link", &health(entry))?;
         labelled(out, "pods", &ordinal_summary(entry))?;
