@@ -1,6 +1,7 @@
 //! The `kube-lsp` binary: the language server over stdio (no subcommand,
-//! `--stdio` or `lsp`), the CI linter (`check`) or the DNS inventory (`dns`). It parses the command line
-//! and sets up logging to stderr; everything else is in the library.
+//! `--stdio` or `lsp`), the CI linter (`check`) or the DNS inventory
+//! (`dns`). It parses the command line and sets up logging to stderr;
+//! everything else is in the library.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;

@@ -36,7 +36,8 @@ pub(crate) fn hover(snapshot: &Snapshot, cursor: &Cursor<'_>) -> Option<HoverRes
     let _ = writeln!(out, "### Volume claim `{claim}` of StatefulSet `{}`\n", names.name);
     match names.last() {
         None => {
-            let _ = writeln!(out, "No claims are made while `replicas` is 0.\n");
+            let _ =
+                writeln!(out, "No claim is made while `replicas` is 0; those of earlier pods stay as said below.\n");
         }
         Some(last) => {
             let plural = if names.count == 1 { "" } else { "s" };
@@ -295,6 +296,37 @@ spec:
                 ---
 
                 - `persistentVolumeClaimRetentionPolicy`: `whenDeleted` `Delete`: deleting the StatefulSet deletes the claims; `whenScaled` `Retain`: scaling down keeps the claims.
+                - A kept claim is mounted again by the pod of the same ordinal when it comes back.
+            "#]],
+        );
+    }
+
+    #[test]
+    fn no_claims_while_replicas_is_zero_and_an_unknown_policy_is_named() {
+        check_hover(
+            r#"
+#- /app/web.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: web, namespace: shop}
+spec:
+  replicas: 0
+  persistentVolumeClaimRetentionPolicy: {whenScaled: Keep}
+  volumeClaimTemplates:
+    - metadata:
+        na$0me: cache
+"#,
+            expect![[r#"
+                range: "name"
+                ### Volume claim `cache` of StatefulSet `web`
+
+                No claim is made while `replicas` is 0; those of earlier pods stay as said below.
+
+                Namespace `shop` (from `metadata.namespace`).
+
+                ---
+
+                - `persistentVolumeClaimRetentionPolicy`: `whenDeleted` `Retain`: deleting the StatefulSet keeps the claims; `whenScaled` `Keep`: not a policy the API knows (`Retain` or `Delete`).
                 - A kept claim is mounted again by the pod of the same ordinal when it comes back.
             "#]],
         );
