@@ -1137,3 +1137,33 @@ fn document_highlight_marks_the_service_and_the_service_names_naming_it() {
     assert_eq!(client.request("textDocument/documentHighlight", params).expect("an answer"), json!([]));
     assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
 }
+
+// Volume claims.
+
+#[test]
+fn volume_claims_hover_and_definition_over_the_protocol() {
+    let (mut client, _) = Client::initialized(initialize_params(&["utf-16"], &[], Value::Null));
+    let set_uri = "untitled:claims-set.yaml";
+    let set = STATEFUL_SET.to_owned()
+        + "  volumeClaimTemplates:\n    - metadata:\n        name: data # données\n      spec: {accessModes: [ReadWriteOnce]}\n";
+    client.open(set_uri, 1, &set);
+    let claim_uri = "untitled:claims-pv.yaml";
+    let claim = "# Volume réservé\napiVersion: v1\nkind: PersistentVolume\nmetadata: {name: pv-é}\nspec:\n  claimRef: {name: data-redis-1, namespace: default}\n";
+    client.open(claim_uri, 1, claim);
+
+    let template = nth_offset(&set, "name: data", 0) + "name: ".len();
+    let on_template =
+        json!({"textDocument": {"uri": set_uri}, "position": position(&set, template + 1, Encoding::Utf16)});
+    let hover = client.request("textDocument/hover", on_template).expect("a hover");
+    let markdown = hover["contents"]["value"].as_str().expect("markdown");
+    assert!(markdown.contains("- `data-redis-0`\n- `data-redis-1`\n- `data-redis-2`"), "{markdown}");
+    assert_eq!(text_at(&set, &hover["range"], Encoding::Utf16), "data");
+
+    let claim_name = nth_offset(claim, "data-redis-1", 0);
+    let on_claim =
+        json!({"textDocument": {"uri": claim_uri}, "position": position(claim, claim_name + 3, Encoding::Utf16)});
+    let definition = client.request("textDocument/definition", on_claim).expect("a definition");
+    assert_eq!(definition[0]["uri"], set_uri);
+    assert_eq!(definition[0]["range"], range_of(&set, template, template + 4, Encoding::Utf16));
+    assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
+}
