@@ -26,6 +26,7 @@ use lsp_types::{
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use super::body::{self, Answer};
 use super::convert::{self, LineMap};
 use super::documents::Documents;
 use crate::ide::{self, Diagnostics, FileEdit};
@@ -241,6 +242,40 @@ pub(crate) fn handle(cx: &Context<'_>, request: Request, test_requests: bool) ->
         method => {
             Response::new_err(request.id, ErrorCode::MethodNotFound as i32, format!("unknown request `{method}`"))
         }
+    }
+}
+
+/// Answers the requests whose results can be large (`textDocument/codeLens`,
+/// every lens of a document) serialised straight to the body (`lsp::body`);
+/// gives any other request back.
+pub(crate) fn handle_serialised(cx: &Context<'_>, request: Request) -> Result<Answer, Request> {
+    match request.method.as_str() {
+        CodeLensRequest::METHOD => Ok(answer_serialised::<CodeLensRequest>(request, |params| code_lenses(cx, params))),
+        _ => Err(request),
+    }
+}
+
+/// `answer`, the result serialised to the body without a `Value` tree.
+fn answer_serialised<R>(request: Request, handler: impl FnOnce(R::Params) -> Result<R::Result, HandlerError>) -> Answer
+where
+    R: lsp_types::request::Request,
+    R::Params: DeserializeOwned,
+    R::Result: Serialize,
+{
+    let id = request.id;
+    let params = match serde_json::from_value::<R::Params>(request.params) {
+        Ok(params) => params,
+        Err(error) => {
+            return Answer::Response(Response::new_err(
+                id,
+                ErrorCode::InvalidParams as i32,
+                format!("invalid `{}` params: {error}", R::METHOD),
+            ))
+        }
+    };
+    match handler(params) {
+        Ok(result) => body::success(&id, &result),
+        Err(error) => Answer::Response(Response::new_err(id, error.code, error.message)),
     }
 }
 
