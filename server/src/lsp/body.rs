@@ -12,30 +12,23 @@
 //! ordinary message, so that it sees what a stdio client would.
 
 use lsp_server::{Message, Notification, RequestId, Response, ResponseError};
-use serde::Serialize;
 
 /// The method of the notification that carries a serialised body from the
 /// main loop to the stdout writer. It never reaches a client.
 pub(crate) const BODY_METHOD: &str = "$/kubeLsp/serialisedBody";
 
-/// What a request's answer is when it is serialised by the handler: the
-/// body, or (for bad params, a failed handler or a result that cannot be
-/// serialised) an ordinary response.
+/// What a request's answer is when the handler serialises it: the body, or
+/// (bad params, a failed handler) an ordinary response.
 pub(crate) enum Answer {
     Body(String),
     Response(Response),
 }
 
-/// The body of the success response to `id`.
-pub(crate) fn success(id: &RequestId, result: &impl Serialize) -> Answer {
-    #[derive(Serialize)]
-    struct Success<'a, T> {
-        jsonrpc: &'static str,
-        id: &'a RequestId,
-        result: &'a T,
-    }
-    match serde_json::to_string(&Success { jsonrpc: "2.0", id, result }) {
-        Ok(body) => Answer::Body(body),
+/// The body of the success response to `id` whose result is `result_json`,
+/// already serialised (`null` when `None`).
+pub(crate) fn success_json(id: &RequestId, result_json: Option<&str>) -> Answer {
+    match serde_json::to_string(id) {
+        Ok(id) => Answer::Body(format!(r#"{{"jsonrpc":"2.0","id":{id},"result":{}}}"#, result_json.unwrap_or("null"))),
         Err(error) => Answer::Response(Response {
             id: id.clone(),
             response_result: Err(ResponseError {
@@ -63,22 +56,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_success_body_is_the_response_a_client_reads() {
-        let id = RequestId::from(7);
-        let Answer::Body(body) = success(&id, &vec![serde_json::json!({"range": null})]) else {
-            panic!("a body");
-        };
-        assert_eq!(body, r#"{"jsonrpc":"2.0","id":7,"result":[{"range":null}]}"#);
+    fn a_serialised_result_is_spliced_in_as_it_is() {
+        let Answer::Body(body) = success_json(&RequestId::from(3), Some(r#"[{"a":1}]"#)) else { panic!("a body") };
+        assert_eq!(body, r#"{"jsonrpc":"2.0","id":3,"result":[{"a":1}]}"#);
         let Ok(Message::Response(response)) = parsed(&body) else { panic!("a response: {body}") };
-        assert_eq!(response.id, id);
-        assert_eq!(response.response_result.ok(), Some(serde_json::json!([{"range": null}])));
-    }
-
-    #[test]
-    fn a_null_result_is_written_as_null() {
-        let Answer::Body(body) = success(&RequestId::from("a".to_owned()), &None::<Vec<u8>>) else {
-            panic!("a body");
-        };
-        assert_eq!(body, r#"{"jsonrpc":"2.0","id":"a","result":null}"#);
+        assert_eq!(response.response_result.ok(), Some(serde_json::json!([{"a": 1}])));
+        let Answer::Body(body) = success_json(&RequestId::from("x\"y".to_owned()), None) else { panic!("a body") };
+        assert_eq!(body, r#"{"jsonrpc":"2.0","id":"x\"y","result":null}"#);
     }
 }

@@ -11,6 +11,7 @@ mod convert;
 mod diagnostics;
 mod documents;
 mod handlers;
+mod lens_lists;
 mod server;
 mod settings;
 mod transport;

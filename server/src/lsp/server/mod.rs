@@ -44,6 +44,7 @@ use super::convert;
 use super::diagnostics::Publisher;
 use super::documents::Documents;
 use super::handlers::{self, ClientSupport, Context};
+use super::lens_lists::LensLists;
 use super::settings::{self, Settings};
 use super::transport::INVALID_MESSAGE_METHOD;
 use crate::ide::{Diagnostics, Host, Update};
@@ -104,6 +105,7 @@ fn serve_on(connection: Connection, options: Options, writes_bodies: bool) -> an
         host: Host::default(),
         unpublished: BTreeSet::new(),
         documents: Documents::default(),
+        lens_lists: LensLists::default(),
         publisher: Publisher::default(),
         dirty_since: None,
         encoding: PositionEncoding::Utf16,
@@ -172,6 +174,8 @@ struct Server {
     outgoing: lsp_server::ReqQueue<(), Outgoing>,
     host: Host,
     documents: Documents,
+    /// The code lens lists answered for the current generation.
+    lens_lists: LensLists,
     publisher: Publisher,
     /// Files whose findings changed since they were last published.
     unpublished: BTreeSet<FileId>,
@@ -415,6 +419,7 @@ impl Server {
                 documents: &self.documents,
                 encoding: self.encoding,
                 client: self.client,
+                lens_lists: &self.lens_lists,
             };
             match handlers::handle_serialised(&cx, request) {
                 Ok(answer) => answer,
