@@ -1114,6 +1114,33 @@ fn code_lenses_resolve_to_the_references_view_and_are_switched_off_by_the_settin
     assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
 }
 
+/// The list is kept until the workspace changes (`lsp::lens_lists`): an
+/// edit, or a setting, gives a new one.
+#[test]
+fn the_code_lens_list_follows_every_change() {
+    let (mut client, _) = Client::initialized(initialize_params(&["utf-16"], &[], Value::Null));
+    let uri = "untitled:lens.yaml";
+    let text = broken_pair();
+    client.open(uri, 1, &text);
+    let lines = |client: &mut Client| -> Vec<Value> {
+        let lenses = client.request("textDocument/codeLens", json!({"textDocument": {"uri": uri}})).expect("lenses");
+        lenses.as_array().expect("a list of lenses").iter().map(|lens| lens["range"]["start"]["line"].clone()).collect()
+    };
+    assert_eq!(lines(&mut client), [json!(3), json!(25)]);
+    assert_eq!(lines(&mut client), [json!(3), json!(25)], "asked again");
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": format!("# one\n# two\n{text}")}]}),
+    );
+    assert_eq!(lines(&mut client), [json!(5), json!(27)], "after an edit");
+    client.notify("workspace/didChangeConfiguration", json!({"settings": {"kubeLsp": {"codeLens": false}}}));
+    let lenses = client.request("textDocument/codeLens", json!({"textDocument": {"uri": uri}}));
+    assert_eq!(lenses.expect("an answer"), Value::Null, "switched off");
+    client.notify("workspace/didChangeConfiguration", json!({"settings": {"kubeLsp": {"codeLens": true}}}));
+    assert_eq!(lines(&mut client), [json!(5), json!(27)], "switched on again");
+    assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
+}
+
 #[test]
 fn document_highlight_marks_the_service_and_the_service_names_naming_it() {
     let (mut client, result) = Client::initialized(initialize_params(&["utf-16"], &[], Value::Null));
