@@ -65,7 +65,10 @@ fn fields(yaml: &str) -> BTreeMap<String, Vec<String>> {
                 lines.push(format!("clusterIP {:?}", service.cluster_ip.as_ref().map(|field| field.text.clone())));
                 lines.push(format!(
                     "clusterIPs {:?}",
-                    service.cluster_ips.as_ref().map(|(_, items)| items.iter().map(|i| i.text.clone()).collect::<Vec<_>>())
+                    service
+                        .cluster_ips
+                        .as_ref()
+                        .map(|(_, items)| items.iter().map(|i| i.text.clone()).collect::<Vec<_>>())
                 ));
                 lines.push(format!("type {:?}", service.service_type.as_ref().map(|field| field.text.clone())));
                 lines.push(format!("headless {}", service.is_headless()));
@@ -111,11 +114,18 @@ fn builds_agree_with_kubectl_kustomize() {
     assert!(folders.len() >= 8, "{folders:?}");
     for folder in folders {
         let output = Command::new("kubectl").arg("kustomize").arg(&folder).output().expect("kubectl kustomize");
-        assert!(output.status.success(), "kubectl kustomize {}: {}", folder.display(), String::from_utf8_lossy(&output.stderr));
+        assert!(
+            output.status.success(),
+            "kubectl kustomize {}: {}",
+            folder.display(),
+            String::from_utf8_lossy(&output.stderr)
+        );
         let expected = fields(&String::from_utf8_lossy(&output.stdout));
         let ours = kube_lsp_build(&folder);
         let actual = fields(&ours);
-        if std::env::var("SHOW").is_ok() { eprintln!("{}\n{ours}\n{actual:#?}", folder.display()); }
+        if std::env::var("SHOW").is_ok() {
+            eprintln!("{}\n{ours}\n{actual:#?}", folder.display());
+        }
         let name = folder.strip_prefix(fixtures()).unwrap_or(&folder).display().to_string();
         assert_eq!(
             actual.keys().collect::<Vec<_>>(),

@@ -48,6 +48,9 @@ fn target(service: &ObjectView<'_>) -> NavigationTarget {
 }
 
 pub fn goto_definition(snapshot: &Snapshot, file: FileId, offset: usize) -> Vec<NavigationTarget> {
+    if let Some(entry) = super::builds::entry_target(snapshot, file, offset) {
+        return vec![entry];
+    }
     match subject_at(snapshot, file, offset) {
         Some(Subject::ServiceName { stateful_set, .. }) => {
             let Some(name) = stateful_set.stateful_set().and_then(|set| set.service_name()) else { return Vec::new() };

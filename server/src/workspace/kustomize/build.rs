@@ -51,7 +51,6 @@ impl BuildObject {
 
 #[derive(Clone, Debug)]
 pub struct Build {
-    pub kustomization: FileId,
     pub objects: Vec<BuildObject>,
     /// Every file the build read.
     pub files: BTreeSet<FileId>,
@@ -62,8 +61,7 @@ pub struct Build {
 
 impl Build {
     pub fn of(snapshot: &Snapshot, paths: &Paths, kustomization: FileId) -> Build {
-        let mut build =
-            Build { kustomization, objects: Vec::new(), files: BTreeSet::new(), uses_replacements_or_vars: false };
+        let mut build = Build { objects: Vec::new(), files: BTreeSet::new(), uses_replacements_or_vars: false };
         let mut objects = Vec::new();
         build.accumulate(snapshot, paths, kustomization, &mut objects, &mut Vec::new());
         fix_service_names(&mut objects);
@@ -202,7 +200,7 @@ impl Build {
         for replica in &spec.replicas {
             for object in objects.iter_mut() {
                 if !matches!(object.kind(), "Deployment" | "ReplicaSet" | "StatefulSet" | "ReplicationController")
-                    || !object.names.iter().any(|name| *name == replica.name)
+                    || !object.names.contains(&replica.name)
                 {
                     continue;
                 }

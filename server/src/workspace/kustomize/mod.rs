@@ -15,11 +15,11 @@ mod value;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-pub use build::{Build, BuildObject};
+pub use build::Build;
 pub use spec::EntryKind;
-pub use value::{Node, Origin, Rendered, Value};
+pub use value::Rendered;
 
-use super::index::normalize;
+pub use super::index::normalize;
 use super::{FileId, Snapshot};
 use crate::syntax::TextRange;
 
@@ -129,7 +129,9 @@ impl Graph {
 
     /// The entry of a kustomization written at `offset`.
     pub fn reference_at(&self, file: FileId, offset: usize) -> Option<&Reference> {
-        self.references.iter().find(|reference| reference.kustomization == file && reference.range.contains_inclusive(offset))
+        self.references
+            .iter()
+            .find(|reference| reference.kustomization == file && reference.range.contains_inclusive(offset))
     }
 }
 
@@ -192,4 +194,11 @@ pub fn render_build(snapshot: &Snapshot, path: &Path) -> Option<String> {
     let paths = Paths::of(snapshot);
     let kustomization = paths.file(path)?;
     Some(Build::of(snapshot, &paths, kustomization).render().text)
+}
+
+impl Graph {
+    /// Whether both graphs have the same builds reading the same files.
+    pub fn same_builds(&self, other: &Graph) -> bool {
+        self.tops == other.tops && self.builds_of_file == other.builds_of_file
+    }
 }

@@ -74,7 +74,6 @@ pub struct Replica {
 
 #[derive(Clone, Debug, Default)]
 pub struct Spec {
-    pub file: Option<FileId>,
     pub folder: PathBuf,
     pub is_component: bool,
     pub namespace: Option<Setting>,
@@ -208,7 +207,6 @@ pub fn read(id: FileId, file: &SourceFile) -> Option<Spec> {
         .collect();
     let present = |key: &str| document.get(root, key).is_some();
     Some(Spec {
-        file: Some(id),
         folder: file.path.parent().unwrap_or(Path::new("")).to_path_buf(),
         is_component: document.get(root, "kind").and_then(|(_, kind)| document.scalar(kind)) == Some("Component"),
         namespace: setting("namespace"),
@@ -255,8 +253,7 @@ fn inline_documents(
     let raw = place(document.raw_node(scalar).range);
     let literal = matches!(document.scalar_with_style(scalar), Some((_, ScalarStyle::Literal)));
     let line_starts = if literal { block_line_starts(&file.text, raw.range, text) } else { None };
-    let content_starts: Vec<usize> =
-        std::iter::once(0).chain(text.match_indices('\n').map(|(at, _)| at + 1)).collect();
+    let content_starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(at, _)| at + 1)).collect();
     let mut nodes = Vec::new();
     for part_range in crate::syntax::split_documents(text) {
         let offset = part_range.start;
@@ -270,7 +267,9 @@ fn inline_documents(
                 Some(line_starts.get(line)? + (at - content_starts[line]))
             };
             match (source(range.start + offset), source(range.end + offset)) {
-                (Some(start), Some(end)) if start <= end => Origin { file: raw.file, range: TextRange::new(start, end) },
+                (Some(start), Some(end)) if start <= end => {
+                    Origin { file: raw.file, range: TextRange::new(start, end) }
+                }
                 _ => raw,
             }
         };

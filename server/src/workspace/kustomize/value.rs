@@ -76,7 +76,9 @@ impl Node {
 
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
         match &mut self.value {
-            Value::Map(entries) => entries.iter_mut().rev().find(|entry| entry.key == key).map(|entry| &mut entry.value),
+            Value::Map(entries) => {
+                entries.iter_mut().rev().find(|entry| entry.key == key).map(|entry| &mut entry.value)
+            }
             _ => None,
         }
     }
@@ -137,8 +139,25 @@ fn plain_is_string(text: &str) -> bool {
         && text.parse::<f64>().is_err()
         && !matches!(
             text,
-            "true" | "True" | "TRUE" | "false" | "False" | "FALSE" | "null" | "Null" | "NULL" | "y" | "n" | "yes"
-                | "no" | "on" | "off" | "Yes" | "No" | "On" | "Off"
+            "true"
+                | "True"
+                | "TRUE"
+                | "false"
+                | "False"
+                | "FALSE"
+                | "null"
+                | "Null"
+                | "NULL"
+                | "y"
+                | "n"
+                | "yes"
+                | "no"
+                | "on"
+                | "off"
+                | "Yes"
+                | "No"
+                | "On"
+                | "Off"
         )
         && !text.starts_with("0x")
         && !text.starts_with("0o")
@@ -311,7 +330,8 @@ impl Rendered {
 
     fn scalar(&mut self, text: &str, style: ScalarStyle) {
         let plain_safe = style == ScalarStyle::Plain
-            && !text.contains(['\n', '#', ':', '{', '}', '[', ']', ',', '"', '\'', '&', '*', '!', '|', '>', '%', '@', '`'])
+            && !text
+                .contains(['\n', '#', ':', '{', '}', '[', ']', ',', '"', '\'', '&', '*', '!', '|', '>', '%', '@', '`'])
             && !text.starts_with([' ', '-', '?'])
             && !text.ends_with(' ');
         if plain_safe {
@@ -353,7 +373,9 @@ mod tests {
         let again = parse_document(&rendered.text);
         let back = read(&again, again.root.expect("root"), &|range| Origin { file: FileId(0), range });
         let strip = |node: &Node| {
-            format!("{:?}", node.value).replace(|c: char| c.is_ascii_digit(), "").replace("SingleQuoted", "DoubleQuoted")
+            format!("{:?}", node.value)
+                .replace(|c: char| c.is_ascii_digit(), "")
+                .replace("SingleQuoted", "DoubleQuoted")
         };
         assert_eq!(strip(&node), strip(&back), "{}", rendered.text);
         let two = rendered.text.find("two").expect("two");

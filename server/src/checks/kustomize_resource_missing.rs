@@ -1,0 +1,87 @@
+//! `kustomize-resource-missing`: a `resources`, `components` or patch path
+//! of a kustomization names no file of the workspace, or a folder without a
+//! kustomization file; `kustomize build` fails on it.
+
+use std::path::Path;
+
+use super::{Code, Finding};
+use crate::workspace::kustomize::{Build, EntryKind, Graph, Target};
+use crate::workspace::Snapshot;
+
+/// What the README, the settings, SARIF and the CLI say about this rule (`checks/code.rs` lists it).
+pub(super) const RULE: super::code::Rule = super::code::Rule {
+    code: Code::KustomizeResourceMissing,
+    name: "kustomize-resource-missing",
+    default_level: crate::config::Level::Error,
+    other_default_level: None,
+    summary: "a `resources`, `components` or patch path of a kustomization does not exist",
+    help: "fix the path (relative to the kustomization's folder), or add the file; a folder needs its own \
+           `kustomization.yaml`",
+    check: super::code::Check::Kustomization(check_build),
+    fixes: None,
+};
+
+pub(super) fn check_build(snapshot: &Snapshot, graph: &Graph, build: &Build, findings: &mut Vec<Finding>) {
+    for reference in graph.references.iter().filter(|reference| build.files.contains(&reference.kustomization)) {
+        if reference.target != Target::Missing {
+            continue;
+        }
+        let what = match reference.kind {
+            EntryKind::Resource => "resource",
+            EntryKind::Component => "component",
+            EntryKind::Patch => "patch",
+        };
+        let folder = snapshot
+            .file(reference.kustomization)
+            .and_then(|file| file.path.parent())
+            .map(|folder| crate::workspace::kustomize::normalize(&folder.join(&reference.path)));
+        let is_folder = folder.as_deref().is_some_and(|folder: &Path| {
+            reference.kind != EntryKind::Patch
+                && snapshot
+                    .files()
+                    .any(|(_, file)| crate::workspace::kustomize::normalize(&file.path).starts_with(folder))
+        });
+        let message = if is_folder {
+            format!("the {what} folder has no kustomization file: kustomize build fails")
+        } else {
+            format!("no file or folder at this {what} path: kustomize build fails")
+        };
+        findings.push(Finding::new(reference.kustomization, reference.range, Code::KustomizeResourceMissing, message));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::fixture::check_findings;
+
+    #[test]
+    fn missing_files_folders_and_patches_are_errors() {
+        check_findings(
+            r#"
+#- /app/overlay/kustomization.yaml
+resources:
+  - ../base
+  - missing.yaml
+#   ^^^^^^^^^^^^ error kustomize-resource-missing
+  - ../bare
+#   ^^^^^^^ error kustomize-resource-missing
+components:
+  - ../nothing
+#   ^^^^^^^^^^ error kustomize-resource-missing
+patches:
+  - path: gone.yaml
+#         ^^^^^^^^^ error kustomize-resource-missing
+#- /app/base/kustomization.yaml
+resources: [config.yaml]
+#- /app/base/config.yaml
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: c}
+#- /app/bare/config.yaml
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: d}
+"#,
+        );
+    }
+}
