@@ -8,7 +8,7 @@
 use super::code::{Check, RULES};
 use super::{Code, Finding, Related, FIRST_SENTENCE_LIMIT};
 use crate::workspace::kustomize::{build_name, Build, Graph, Paths, Rendered};
-use crate::workspace::{FileId, Snapshot, Workspace};
+use crate::workspace::{FileId, ObjectId, Snapshot, Workspace};
 
 /// The findings of one top build, at their source places, each with the
 /// build's name (`None` for the findings about the kustomization files
@@ -36,7 +36,23 @@ pub(super) fn check_build(snapshot: &Snapshot, graph: &Graph, top: FileId) -> Ve
         if finding.code == Code::YamlSyntax {
             continue;
         }
-        if let Some(moved) = moved_back(&rendered, finding) {
+        // The objects it is about, as written in their files.
+        let source = |id: Option<ObjectId>| -> Option<ObjectId> {
+            let object = build.objects.get(id?.document as usize)?;
+            snapshot.object_at(object.source.file, object.source.range.start).map(|view| view.id)
+        };
+        let (stateful_set, service) = (source(finding.stateful_set), source(finding.service));
+        if let Some(mut moved) = moved_back(&rendered, finding) {
+            // A fix edits the objects in their files: offered only where the
+            // finding and its related places are all in those files, not
+            // where a patch set a value (a fix to the base would not reach
+            // the build).
+            let files: Vec<FileId> = stateful_set.iter().chain(&service).map(|id| id.file).collect();
+            let places = std::iter::once(moved.file).chain(moved.related.iter().map(|related| related.file));
+            if places.clone().all(|file| files.contains(&file)) {
+                moved.stateful_set = stateful_set;
+                moved.service = service;
+            }
             out.push((moved, Some(name.clone())));
         }
     }
@@ -44,8 +60,7 @@ pub(super) fn check_build(snapshot: &Snapshot, graph: &Graph, top: FileId) -> Ve
 }
 
 /// A finding of the rendered build, at the source place of the value it is
-/// shown on. It loses its objects (so it offers no fix: a fix made from the
-/// build's values could be wrong in the file).
+/// shown on, without its objects (the caller maps them).
 fn moved_back(rendered: &Rendered, finding: Finding) -> Option<Finding> {
     let origin = rendered.origin_of(finding.range)?;
     let related = finding
@@ -282,5 +297,64 @@ spec:
         let found: Vec<(FileId, Code)> = diagnostics.all().map(|finding| (finding.file, finding.code)).collect();
         // `type: NodePort` from the patch over the base's `clusterIP: None`.
         assert_eq!(found, [(patch, Code::HeadlessServiceType)]);
+    }
+
+    #[test]
+    fn a_finding_in_a_base_used_alone_keeps_its_fix() {
+        fixture::check_fix(
+            "clusterIP: None",
+            r#"
+#- /app/kustomization.yaml
+namespace: cache
+resources: [statefulset.yaml, service.yaml]
+#- /app/statefulset.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  serviceName: re$0dis
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+#- /app/service.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: redis}
+spec:
+  selector: {app: redis}
+"#,
+            r#"
+#- /app/kustomization.yaml
+namespace: cache
+resources: [statefulset.yaml, service.yaml]
+#- /app/statefulset.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  serviceName: redis
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+#- /app/service.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: redis}
+spec:
+  clusterIP: None
+  selector: {app: redis}
+"#,
+        );
+    }
+
+    #[test]
+    fn a_finding_a_patch_causes_offers_no_fix_to_the_base() {
+        let fixture = format!("{}{PROD}", base("")).replace("clusterIP: 10.0.0.12", "clusterIP: 10.0.0.12$0");
+        let parsed = fixture::parse(&fixture);
+        let (mut workspace, ids) = fixture::workspace(&parsed);
+        let snapshot = workspace.snapshot();
+        let diagnostics = Diagnostics::of(&snapshot);
+        let (file, offset) = parsed.cursor.expect("cursor");
+        let found = super::super::fixes(&snapshot, &diagnostics, ids[file], TextRange::new(offset - 9, offset));
+        assert!(found.is_empty(), "{found:#?}");
+        assert_eq!(diagnostics.file(ids[file]).len(), 1);
     }
 }

@@ -20,8 +20,7 @@ pub(super) fn names_in_builds(snapshot: &Snapshot, object: &ObjectView<'_>) -> O
     let paths = Paths::of(snapshot);
     let source = object.absolute(object.object.range);
     let domain = &snapshot.config.cluster_domain;
-    let mut out = String::from("**In kustomize builds:**\n\n");
-    let mut any = false;
+    let mut lines: Vec<(String, String)> = Vec::new();
     for top in graph.builds_of(object.id.file) {
         let build = Build::of(snapshot, &paths, top);
         for built in
@@ -55,11 +54,18 @@ pub(super) fn names_in_builds(snapshot: &Snapshot, object: &ObjectView<'_>) -> O
                 "Service" => format!("`{name}.{namespace}.svc.{domain}`"),
                 kind => format!("{kind} `{name}` in namespace `{namespace}`"),
             };
-            let _ = writeln!(out, "- `{}`: {line}", build_name(snapshot, top));
-            any = true;
+            lines.push((build_name(snapshot, top), line));
         }
     }
-    any.then_some(out)
+    if lines.is_empty() {
+        return None;
+    }
+    lines.sort();
+    let mut out = String::from("**In kustomize builds:**\n\n");
+    for (build, line) in lines {
+        let _ = writeln!(out, "- `{build}`: {line}");
+    }
+    Some(out)
 }
 
 /// The file a kustomization's entry at `offset` names: the file, or the
@@ -73,5 +79,72 @@ pub(super) fn entry_target(snapshot: &Snapshot, file: FileId, offset: usize) -> 
             Some(NavigationTarget { file: target, range: TextRange::empty(0), focus_range: TextRange::empty(0) })
         }
         Target::Remote | Target::Missing => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::fixture::cursor_snapshot;
+    use crate::checks::Diagnostics;
+
+    const FILES: &str = r#"
+#- /repo/base/kustomization.yaml
+resources: [redis.yaml]
+#- /repo/base/redis.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  serviceName: redis
+  replicas: 3
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: redis}
+spec: {clusterIP: None, selector: {app: redis}}
+#- /repo/overlays/prod/kustomization.yaml
+namespace: prod
+namePrefix: prod-
+resources:
+  - ../../base
+#- /repo/overlays/dev/kustomization.yaml
+namespace: dev
+resources: [../../base]
+"#;
+
+    #[test]
+    fn hover_on_a_base_object_shows_its_names_in_each_build() {
+        let (snapshot, file, offset) = cursor_snapshot(&FILES.replacen("name: redis}", "name: re$0dis}", 1));
+        let diagnostics = Diagnostics::of(&snapshot);
+        let hover = super::super::hover(&snapshot, &diagnostics, file, offset).expect("a hover");
+        let builds = hover.markdown.split_once("**In kustomize builds:**").expect("a builds section").1;
+        assert_eq!(
+            builds.trim(),
+            "- `overlays/dev`: `redis-0.redis.dev.svc.cluster.local` (3 replicas)\n\
+             - `overlays/prod`: `prod-redis-0.prod-redis.prod.svc.cluster.local` (3 replicas)"
+        );
+        let (snapshot, file, offset) =
+            cursor_snapshot(&FILES.replacen("name: redis}\nspec: {c", "name: r$0edis}\nspec: {c", 1));
+        let hover = super::super::hover(&snapshot, &Diagnostics::of(&snapshot), file, offset).expect("a hover");
+        assert!(
+            hover.markdown.contains("- `overlays/prod`: `prod-redis.prod.svc.cluster.local`"),
+            "{}",
+            hover.markdown
+        );
+    }
+
+    #[test]
+    fn definition_goes_from_an_entry_to_the_file_or_the_folders_kustomization() {
+        let (snapshot, file, offset) = cursor_snapshot(&FILES.replace("  - ../../base", "  - ../../ba$0se"));
+        let targets = super::super::goto_definition(&snapshot, file, offset);
+        let paths: Vec<String> =
+            targets.iter().map(|target| snapshot.file(target.file).expect("file").path.display().to_string()).collect();
+        assert_eq!(paths, ["/repo/base/kustomization.yaml"]);
+        let (snapshot, file, offset) = cursor_snapshot(&FILES.replace("[redis.yaml]", "[red$0is.yaml]"));
+        let targets = super::super::goto_definition(&snapshot, file, offset);
+        assert_eq!(targets.len(), 1);
+        assert_eq!(snapshot.file(targets[0].file).expect("file").path.display().to_string(), "/repo/base/redis.yaml");
     }
 }
