@@ -90,6 +90,9 @@ pub struct Diagnostics {
     last_checked: usize,
     /// The kustomization graph of the last update's snapshot.
     graph: std::sync::Arc<Graph>,
+    /// Each top build's rendered objects and their findings, kept so that
+    /// checking a build again re-checks only what changed in it.
+    builds: Box<std::sync::Mutex<HashMap<FileId, super::builds::BuildState>>>,
 }
 
 impl Diagnostics {
@@ -163,7 +166,7 @@ impl Diagnostics {
             self.replace(*unit, Vec::new(), &mut to_assemble);
         }
         let computed: Vec<(Unit, Vec<Stored>)> = dirty
-            .into_iter()
+            .into_par_iter()
             .filter(|unit| !gone.contains(unit))
             // A built file's ties and ports are checked in its builds.
             .filter(|unit| !matches!(unit, Unit::Tie(key) | Unit::Ports(key) if self.graph.is_built(key.file)))
@@ -250,7 +253,10 @@ impl Diagnostics {
     fn rebuild(&mut self, snapshot: &Snapshot) -> Vec<FileId> {
         let before: Vec<FileId> = self.by_file.keys().copied().collect();
         let previous = std::mem::take(&mut self.by_file);
+        let mut builds = std::mem::take(self.builds.get_mut().unwrap_or_else(|poisoned| poisoned.into_inner()));
         *self = Diagnostics { graph: std::sync::Arc::new(Graph::of(snapshot)), ..Diagnostics::default() };
+        builds.retain(|top, _| self.graph.tops.contains(top));
+        *self.builds = std::sync::Mutex::new(builds);
         let mut units: Vec<Unit> = self.graph.tops.iter().copied().map(Unit::Build).collect();
         for (file, source) in snapshot.files() {
             for slot in &source.documents {
@@ -398,7 +404,11 @@ impl Diagnostics {
             }
             Unit::Tie(key) | Unit::Ports(key) if self.graph.is_built(key.file) => {}
             Unit::Build(top) => {
-                return super::builds::check_build(snapshot, &self.graph, top)
+                let taken = self.builds.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(&top);
+                let mut state = taken.unwrap_or_default();
+                let found = super::builds::check_build(snapshot, &self.graph, top, &mut state);
+                self.builds.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(top, state);
+                return found
                     .into_iter()
                     .filter_map(|(finding, build)| {
                         let mut stored = store(snapshot, apply_configuration(snapshot, finding)?)?;

@@ -6,14 +6,29 @@
 //! code become one, naming them all.
 
 use super::code::{Check, RULES};
-use super::{Code, Finding, Related, FIRST_SENTENCE_LIMIT};
+use super::{Code, Diagnostics, Finding, Related, FIRST_SENTENCE_LIMIT};
 use crate::workspace::kustomize::{build_name, Build, Graph, Paths, Rendered};
 use crate::workspace::{FileId, ObjectId, Snapshot, Workspace};
 
 /// The findings of one top build, at their source places, each with the
 /// build's name (`None` for the findings about the kustomization files
 /// themselves, which are the same in every build).
-pub(super) fn check_build(snapshot: &Snapshot, graph: &Graph, top: FileId) -> Vec<(Finding, Option<String>)> {
+/// A build's rendered objects as a workspace of their own and its kept
+/// findings: the next check of the build re-parses and re-checks only the
+/// objects whose rendering changed (the workspace reuses unchanged
+/// documents, the findings are kept up to date edit by edit).
+#[derive(Debug, Default)]
+pub(super) struct BuildState {
+    workspace: Option<Workspace>,
+    diagnostics: Diagnostics,
+}
+
+pub(super) fn check_build(
+    snapshot: &Snapshot,
+    graph: &Graph,
+    top: FileId,
+    state: &mut BuildState,
+) -> Vec<(Finding, Option<String>)> {
     let paths = Paths::of(snapshot);
     let build = Build::of(snapshot, &paths, top);
     let mut out = Vec::new();
@@ -29,10 +44,14 @@ pub(super) fn check_build(snapshot: &Snapshot, graph: &Graph, top: FileId) -> Ve
     }
     let name = build_name(snapshot, top);
     let rendered = build.render();
-    let mut workspace = Workspace::new((*snapshot.config).clone());
+    let workspace = state.workspace.get_or_insert_with(|| Workspace::new((*snapshot.config).clone()));
+    if *workspace.config() != *snapshot.config {
+        workspace.set_config((*snapshot.config).clone());
+    }
     workspace.set_text(format!("/kube-lsp/builds/{}.yaml", top.0).into(), rendered.text.clone(), None);
     let built = workspace.snapshot();
-    for finding in super::check(&built) {
+    state.diagnostics.update(&built, workspace.take_changes());
+    for finding in state.diagnostics.all().cloned() {
         if finding.code == Code::YamlSyntax {
             continue;
         }

@@ -241,6 +241,10 @@ impl Rendered {
         self.spans.push((TextRange::new(start, end), node.origin));
     }
 
+    fn indent(&mut self, spaces: usize) {
+        self.text.extend(std::iter::repeat_n(' ', spaces));
+    }
+
     /// A node in flow style, on the current line.
     fn flow(&mut self, node: &Node) {
         let start = self.text.len();
@@ -286,7 +290,7 @@ impl Rendered {
             Value::Map(entries) if !entries.is_empty() => {
                 for (number, entry) in entries.iter().enumerate() {
                     if number > 0 {
-                        self.text.push_str(&" ".repeat(indent));
+                        self.indent(indent);
                     }
                     self.key(entry);
                     self.value_after_key(&entry.value, indent);
@@ -304,7 +308,7 @@ impl Rendered {
             Value::Map(entries) if !entries.is_empty() => {
                 self.text.push('\n');
                 let start = self.text.len();
-                self.text.push_str(&" ".repeat(indent + 2));
+                self.indent(indent + 2);
                 self.block(value, indent + 2);
                 self.spans.push((TextRange::new(start, self.text.len()), value.origin));
             }
@@ -312,7 +316,7 @@ impl Rendered {
                 self.text.push('\n');
                 let start = self.text.len();
                 for item in items {
-                    self.text.push_str(&" ".repeat(indent + 2));
+                    self.indent(indent + 2);
                     self.text.push_str("- ");
                     let item_start = self.text.len();
                     self.block(item, indent + 4);
