@@ -163,6 +163,14 @@ impl Build {
             }
         }
         if let Some(namespace) = &spec.namespace {
+            // kustomize's namespace field specs rename a Namespace object to
+            // the namespace (`metadata/name` of kind Namespace).
+            for object in objects.iter_mut().filter(|object| object.kind() == "Namespace") {
+                if let Some(name) = object.node.get_path_mut(&["metadata", "name"]) {
+                    *name = Node::string(&namespace.text, namespace.origin);
+                    object.names.push(namespace.text.clone());
+                }
+            }
             for object in objects.iter_mut().filter(|object| !is_cluster_scoped(object.kind())) {
                 if let Some(metadata) = object.node.ensure_map(&["metadata"], namespace.origin) {
                     metadata.set("namespace", namespace.origin, Node::string(&namespace.text, namespace.origin));
