@@ -7,7 +7,7 @@
 
 use super::code::{Check, RULES};
 use super::{Code, Diagnostics, Finding, Related, FIRST_SENTENCE_LIMIT};
-use crate::workspace::kustomize::{build_name, Build, Graph, Paths, Rendered};
+use crate::workspace::kustomize::{build_name, Build, Graph, Rendered};
 use crate::workspace::{FileId, ObjectId, Snapshot, Workspace};
 
 /// The findings of one top build, at their source places, each with the
@@ -29,8 +29,7 @@ pub(super) fn check_build(
     top: FileId,
     state: &mut BuildState,
 ) -> Vec<(Finding, Option<String>)> {
-    let paths = Paths::of(snapshot);
-    let build = Build::of(snapshot, &paths, top);
+    let build = Build::of(snapshot, &graph.paths, top);
     let mut out = Vec::new();
     let mut own = Vec::new();
     for rule in RULES {

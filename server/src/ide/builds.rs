@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use super::navigation::NavigationTarget;
 use crate::syntax::TextRange;
-use crate::workspace::kustomize::{build_name, Build, Graph, Paths, Target};
+use crate::workspace::kustomize::{build_name, Build, Graph, Target};
 use crate::workspace::{FileId, ObjectView, Snapshot};
 
 /// The hover section on `object`'s names in each top build that includes
@@ -17,12 +17,12 @@ pub(super) fn names_in_builds(snapshot: &Snapshot, object: &ObjectView<'_>) -> O
     if !graph.is_built(object.id.file) {
         return None;
     }
-    let paths = Paths::of(snapshot);
+    let paths = &graph.paths;
     let source = object.absolute(object.object.range);
     let domain = &snapshot.config.cluster_domain;
     let mut lines: Vec<(String, String)> = Vec::new();
     for top in graph.builds_of(object.id.file) {
-        let build = Build::of(snapshot, &paths, top);
+        let build = Build::of(snapshot, paths, top);
         for built in
             build.objects.iter().filter(|built| built.source.file == object.id.file && built.source.range == source)
         {

@@ -59,6 +59,8 @@ pub struct Graph {
     /// Each file a top build reads (its kustomizations, resources and
     /// patches) to the top builds reading it.
     pub builds_of_file: HashMap<FileId, BTreeSet<FileId>>,
+    /// The workspace's files by path, to build with.
+    pub(crate) paths: Paths,
 }
 
 impl Graph {
@@ -68,8 +70,8 @@ impl Graph {
         if kustomizations.is_empty() {
             return Graph::default();
         }
-        let paths = Paths::of(snapshot);
-        let mut graph = Graph::default();
+        let mut graph = Graph { paths: Paths::of(snapshot), ..Graph::default() };
+        let paths = &graph.paths;
         let mut listed: BTreeSet<FileId> = BTreeSet::new();
         let mut components: BTreeSet<FileId> = BTreeSet::new();
         let mut edges: HashMap<FileId, Vec<FileId>> = HashMap::new();
@@ -136,6 +138,7 @@ impl Graph {
 }
 
 /// The workspace's files by normalized path, to resolve entries.
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Paths {
     files: HashMap<PathBuf, FileId>,
 }
