@@ -375,4 +375,33 @@ spec:
         assert!(found.is_empty(), "{found:#?}");
         assert_eq!(diagnostics.file(ids[file]).len(), 1);
     }
+
+    #[test]
+    fn a_value_set_by_an_inline_patch_or_the_kustomization_is_shown_on_its_line() {
+        // The inline patch's clusterIP is found on its line inside the
+        // block, the hostname a JSON patch adds on its value's line.
+        let fixture = format!(
+            "{}{}",
+            base("#              ^^^^^ error service-not-headless"),
+            r#"#- /repo/overlays/prod/kustomization.yaml
+resources: [../../base]
+patches:
+  - target: {kind: Service, name: redis}
+    patch: |-
+      apiVersion: v1
+      kind: Service
+      metadata: {name: redis}
+      spec:
+        clusterIP: 10.0.0.12
+#                  ^^^^^^^^^ error service-not-headless
+  - target: {kind: StatefulSet}
+    patch: |-
+      - op: add
+        path: /spec/template/spec/hostname
+        value: pinned
+#              ^^^^^^ information template-hostname-ignored
+"#
+        );
+        fixture::check_findings(&fixture);
+    }
 }
