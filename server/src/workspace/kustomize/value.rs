@@ -165,17 +165,30 @@ fn plain_is_string(text: &str) -> bool {
 
 /// Reads a document's node into a value; `place` turns a document range
 /// into the origin of the value written there.
+/// Aliases are followed (kustomize reads them expanded), so reading is
+/// bounded: at most this many nodes per value, and this deep; an alias bomb
+/// reads as nulls past the bound instead of expanding without end.
+const MAX_NODES: usize = 20_000;
+const MAX_DEPTH: usize = 64;
+
 pub fn read(document: &Document, id: NodeId, place: &dyn Fn(TextRange) -> Origin) -> Node {
-    read_bounded(document, id, place, 0)
+    let mut budget = MAX_NODES;
+    read_bounded(document, id, place, 0, &mut budget)
 }
 
-fn read_bounded(document: &Document, id: NodeId, place: &dyn Fn(TextRange) -> Origin, depth: usize) -> Node {
+fn read_bounded(
+    document: &Document,
+    id: NodeId,
+    place: &dyn Fn(TextRange) -> Origin,
+    depth: usize,
+    budget: &mut usize,
+) -> Node {
     let origin = place(document.raw_node(id).range);
     let node = document.node(id);
-    // Nesting is bounded: a hostile document cannot recurse without end.
-    if depth > 64 {
+    if depth > MAX_DEPTH || *budget == 0 {
         return Node::scalar("", ScalarStyle::Plain, origin);
     }
+    *budget -= 1;
     let value = match node.kind {
         NodeKind::Scalar { .. } | NodeKind::Alias { .. } => {
             let (text, style) = document.scalar_with_style(id).unwrap_or(("", ScalarStyle::Plain));
@@ -191,7 +204,7 @@ fn read_bounded(document: &Document, id: NodeId, place: &dyn Fn(TextRange) -> Or
                     Some(Entry {
                         key: key_text.to_owned(),
                         key_origin: place(document.raw_node(*key).range),
-                        value: read_bounded(document, *value, place, depth + 1),
+                        value: read_bounded(document, *value, place, depth + 1, budget),
                     })
                 })
                 .collect(),
@@ -201,7 +214,7 @@ fn read_bounded(document: &Document, id: NodeId, place: &dyn Fn(TextRange) -> Or
                 .sequence_items(id)
                 .unwrap_or_default()
                 .iter()
-                .map(|item| read_bounded(document, *item, place, depth + 1))
+                .map(|item| read_bounded(document, *item, place, depth + 1, budget))
                 .collect(),
         ),
     };
