@@ -404,4 +404,35 @@ patches:
         );
         fixture::check_findings(&fixture);
     }
+
+    #[test]
+    fn a_listed_file_that_comes_and_goes_updates_its_builds() {
+        let mut workspace = Workspace::new(Config::default());
+        workspace.set_text("/repo/app/kustomization.yaml".into(), "resources: [set.yaml, service.yaml]\n".into(), None);
+        workspace.set_text(
+            "/repo/app/set.yaml".into(),
+            "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: redis}\nspec:\n  serviceName: redis\n  \
+             selector: {matchLabels: {app: redis}}\n  template: {metadata: {labels: {app: redis}}}\n"
+                .into(),
+            None,
+        );
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.update(&workspace.snapshot(), workspace.take_changes());
+        let codes =
+            |diagnostics: &Diagnostics| -> Vec<Code> { diagnostics.all().map(|finding| finding.code).collect() };
+        assert_eq!(codes(&diagnostics), [Code::KustomizeResourceMissing, Code::ServiceNotFound]);
+        let service =
+            "apiVersion: v1\nkind: Service\nmetadata: {name: redis}\nspec: {clusterIP: None, selector: {app: redis}}\n";
+        workspace.set_text("/repo/app/service.yaml".into(), service.into(), None);
+        let snapshot = workspace.snapshot();
+        diagnostics.update(&snapshot, workspace.take_changes());
+        assert_eq!(diagnostics.by_file(), Diagnostics::of(&snapshot).by_file());
+        assert!(codes(&diagnostics).is_empty(), "{:#?}", diagnostics.by_file());
+        drop(snapshot);
+        workspace.remove(std::path::Path::new("/repo/app/service.yaml"));
+        let snapshot = workspace.snapshot();
+        diagnostics.update(&snapshot, workspace.take_changes());
+        assert_eq!(diagnostics.by_file(), Diagnostics::of(&snapshot).by_file());
+        assert_eq!(codes(&diagnostics), [Code::KustomizeResourceMissing, Code::ServiceNotFound]);
+    }
 }
