@@ -164,14 +164,13 @@ impl Paths {
             return Target::Remote;
         }
         let path = folder.join(&entry.path);
-        if kind != EntryKind::Patch {
-            if let Some(kustomization) = self.kustomization_in(&path) {
-                return Target::Kustomization(kustomization);
-            }
+        // A file first: most entries are files, and a path is not both.
+        if let Some(file) = self.file(&path) {
+            return Target::File(file);
         }
-        match self.file(&path) {
-            Some(file) => Target::File(file),
-            None => Target::Missing,
+        match self.kustomization_in(&path) {
+            Some(kustomization) if kind != EntryKind::Patch => Target::Kustomization(kustomization),
+            _ => Target::Missing,
         }
     }
 }
