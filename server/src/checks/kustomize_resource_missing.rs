@@ -23,7 +23,7 @@ pub(super) const RULE: super::code::Rule = super::code::Rule {
 
 pub(super) fn check_build(snapshot: &Snapshot, graph: &Graph, build: &Build, findings: &mut Vec<Finding>) {
     for reference in graph.references.iter().filter(|reference| build.files.contains(&reference.kustomization)) {
-        if reference.target != Target::Missing {
+        if reference.target != Target::Missing || !is_read_by_the_walk(&reference.path) {
             continue;
         }
         let what = match reference.kind {
@@ -50,6 +50,16 @@ pub(super) fn check_build(snapshot: &Snapshot, graph: &Graph, build: &Build, fin
     }
 }
 
+/// Whether the workspace would hold the entry if it existed: a folder, or a
+/// YAML file. A `.json` resource, which kustomize reads too, is not walked,
+/// so its absence from the workspace says nothing.
+fn is_read_by_the_walk(path: &str) -> bool {
+    match Path::new(path).extension().and_then(|extension| extension.to_str()) {
+        None => true,
+        Some(extension) => matches!(extension.to_ascii_lowercase().as_str(), "yaml" | "yml"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::checks::fixture::check_findings;
@@ -65,6 +75,7 @@ resources:
 #   ^^^^^^^^^^^^ error kustomize-resource-missing
   - ../bare
 #   ^^^^^^^ error kustomize-resource-missing
+  - crd.json
 components:
   - ../nothing
 #   ^^^^^^^^^^ error kustomize-resource-missing
