@@ -267,7 +267,12 @@ spec:
 #              ^^^^^ warning service-not-found
   selector: {matchLabels: {app: redis}}
   template: {metadata: {labels: {app: redis}}}
+#- /repo/other/config.yaml
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: other}
 "#;
+        // `other/` shows the workspace read the repository, not the overlay alone.
         fixture::check_findings(fixture);
     }
 

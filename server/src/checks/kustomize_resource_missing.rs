@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::{Code, Finding};
-use crate::workspace::kustomize::{Build, EntryKind, Graph, Target};
+use crate::workspace::kustomize::{normalize, Build, EntryKind, Graph, Target};
 use crate::workspace::Snapshot;
 
 /// What the README, the settings, SARIF and the CLI say about this rule (`checks/code.rs` lists it).
@@ -31,16 +31,20 @@ pub(super) fn check_build(snapshot: &Snapshot, graph: &Graph, build: &Build, fin
             EntryKind::Component => "component",
             EntryKind::Patch => "patch",
         };
-        let folder = snapshot
-            .file(reference.kustomization)
-            .and_then(|file| file.path.parent())
-            .map(|folder| crate::workspace::kustomize::normalize(&folder.join(&reference.path)));
-        let is_folder = folder.as_deref().is_some_and(|folder: &Path| {
-            reference.kind != EntryKind::Patch
-                && snapshot
-                    .files()
-                    .any(|(_, file)| crate::workspace::kustomize::normalize(&file.path).starts_with(folder))
-        });
+        let Some(own) = snapshot.file(reference.kustomization).and_then(|file| file.path.parent()) else { continue };
+        let own = normalize(own);
+        let target = normalize(&own.join(&reference.path));
+        let paths: Vec<std::path::PathBuf> = snapshot.files().map(|(_, file)| normalize(&file.path)).collect();
+        // Outside its own folder, an entry is judged only where the
+        // workspace holds files beside where it points (outside that
+        // folder): an editor opened on one overlay never read its base.
+        let parent = target.parent().unwrap_or(Path::new(""));
+        let known =
+            target.starts_with(&own) || paths.iter().any(|path| path.starts_with(parent) && !path.starts_with(&own));
+        if !known {
+            continue;
+        }
+        let is_folder = reference.kind != EntryKind::Patch && paths.iter().any(|path| path.starts_with(&target));
         let message = if is_folder {
             format!("the {what} folder has no kustomization file: kustomize build fails")
         } else {
@@ -92,6 +96,20 @@ metadata: {name: c}
 apiVersion: v1
 kind: ConfigMap
 metadata: {name: d}
+"#,
+        );
+    }
+
+    #[test]
+    fn a_base_outside_what_the_workspace_read_is_not_judged() {
+        // An editor opened on the overlay alone: `../../base` was never read.
+        check_findings(
+            r#"
+#- /repo/overlays/prod/kustomization.yaml
+resources:
+  - ../../base
+  - missing.yaml
+#   ^^^^^^^^^^^^ error kustomize-resource-missing
 "#,
         );
     }
