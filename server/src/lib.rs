@@ -60,6 +60,7 @@ pub mod api {
         pub use crate::text::{apply_edits, replace_range, LineCol, LineIndex, PositionEncoding, TextEdit, TextRange};
     }
     pub mod workspace {
+        pub use crate::workspace::kustomize::render_build;
         pub use crate::workspace::{FileId, Snapshot, Workspace};
     }
 }

@@ -254,6 +254,8 @@ fn an_alias_bomb_and_self_referencing_anchors_are_never_expanded() {
     );
     std::fs::write(folder.path().join("bomb.yaml"), &bomb).expect("write");
     std::fs::write(folder.path().join("aliased.yaml"), &aliased).expect("write");
+    // A kustomize build reads aliases expanded: within a bound.
+    std::fs::write(folder.path().join("kustomization.yaml"), "resources: [bomb.yaml, aliased.yaml]\n").expect("write");
     let started = Instant::now();
     let (mut client, _) = Client::initialized(initialize_params(&[folder.path()], Value::Null));
     client.assert_hover_works(&good);

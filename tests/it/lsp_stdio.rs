@@ -161,3 +161,67 @@ fn exit_without_shutdown_or_the_end_of_input_exits_1() {
     assert_eq!(status.code(), Some(1), "stderr:\n{stderr}");
     assert!(!stderr.contains("panicked"), "stderr:\n{stderr}");
 }
+
+/// A base and an overlay whose patch is edited in the editor: the base's
+/// StatefulSet file, never opened, gets the overlay build's finding when
+/// the patch breaks the tie, and loses it when the patch is put back.
+#[test]
+fn editing_a_patch_in_an_overlay_republishes_the_base_file() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let write = |path: &str, text: &str| {
+        let path = folder.path().join(path);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("folders");
+        std::fs::write(&path, text).expect("write");
+        path
+    };
+    write("base/kustomization.yaml", "resources: [redis.yaml]\n");
+    let base = write(
+        "base/redis.yaml",
+        BROKEN_PAIR.replace("spec:\n  selector", "spec:\n  clusterIP: None\n  selector").as_str(),
+    );
+    write("prod/kustomization.yaml", "namePrefix: prod-\nresources: [../base]\npatches:\n  - path: service.yaml\n");
+    let healthy = "apiVersion: v1\nkind: Service\nmetadata: {name: redis}\nspec:\n  type: ClusterIP\n";
+    let patch = write("prod/service.yaml", healthy);
+    let base_uri = support::file_uri(&base);
+    let patch_uri = support::file_uri(&patch);
+
+    let mut server = StdioServer::spawn("warn");
+    let params = support::initialize_params(&[folder.path()], Value::Null);
+    let answer = server.request("initialize", params);
+    assert!(answer.get("result").is_some(), "{answer}");
+    server.notify("initialized", json!({}));
+    server.wait("the end of the folder read", |message| {
+        message["method"] == "$/progress" && message["params"]["value"]["kind"] == "end"
+    });
+    server.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": patch_uri, "languageId": "yaml", "version": 1, "text": healthy}}),
+    );
+    let broken = healthy.replace("type: ClusterIP", "clusterIP: 10.0.0.12");
+    server.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": patch_uri, "version": 2}, "contentChanges": [{"text": broken}]}),
+    );
+    let published = server.wait("the base's diagnostics", |message| {
+        support::stdio::is_diagnostics(message, &base_uri)
+            && message["params"]["diagnostics"].as_array().is_some_and(|list| !list.is_empty())
+    });
+    let diagnostic = &published["params"]["diagnostics"][0];
+    assert_eq!(diagnostic["code"], "service-not-headless", "{published}");
+    assert_eq!(diagnostic["range"]["start"]["line"], 5, "on the base's serviceName: {published}");
+    let message = diagnostic["message"].as_str().unwrap_or_default();
+    // The build is named by its folder's last two components.
+    assert!(
+        message.contains("StatefulSet 'prod-redis'") && message.ends_with("/prod'; its clusterIP is 10.0.0.12"),
+        "{message}"
+    );
+    server.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": patch_uri, "version": 3}, "contentChanges": [{"text": healthy}]}),
+    );
+    server.wait("the base's diagnostics cleared", |message| {
+        support::stdio::is_diagnostics(message, &base_uri)
+            && message["params"]["diagnostics"].as_array().is_some_and(Vec::is_empty)
+    });
+    server.shut_down();
+}

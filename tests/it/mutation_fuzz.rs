@@ -67,6 +67,24 @@ fn seeds() -> &'static [Group] {
             .collect();
         groups.push(vec![("hand.yaml".to_owned(), HAND_WRITTEN.as_bytes().to_vec())]);
         groups.push(vec![("crlf.yaml".to_owned(), HAND_WRITTEN.replace('\n', "\r\n").into_bytes())]);
+        // A kustomize base with its overlays as one group, named by their
+        // paths under it: builds that read files of other folders.
+        let overlays = root.join("examples/redis-overlays");
+        let mut tree = Vec::new();
+        collect_folders(&overlays, &mut tree);
+        let mut files: Group = tree
+            .iter()
+            .flat_map(|folder| std::fs::read_dir(folder).into_iter().flatten().flatten())
+            .map(|entry| entry.path())
+            .filter(|path| loader::is_yaml_path(path))
+            .filter_map(|path| {
+                let name = path.strip_prefix(&overlays).ok()?.to_string_lossy().into_owned();
+                Some((name, std::fs::read(&path).ok()?))
+            })
+            .collect();
+        files.sort();
+        assert!(files.len() >= 7, "examples/redis-overlays has {} files", files.len());
+        groups.push(files);
         assert!(groups.len() >= 4, "the seeds are where they should be");
         groups
     })

@@ -30,6 +30,7 @@ use super::{apply_configuration, Code, Finding, Related};
 use crate::config::Level;
 use crate::model::{Object, PodTemplate};
 use crate::syntax::TextRange;
+use crate::workspace::kustomize::Graph;
 use crate::workspace::{Changes, DocumentSlot, FileId, ObjectId, ObjectView, Snapshot};
 
 /// An object by the document revision it was read from: unlike an
@@ -46,6 +47,8 @@ enum Unit {
     Document(FileId, u64),
     Tie(ObjectKey),
     Ports(ObjectKey),
+    /// A top kustomize build, by its kustomization file.
+    Build(FileId),
 }
 
 /// A place in a document, by revision, with a range relative to its start.
@@ -65,6 +68,8 @@ struct Stored {
     related: Vec<(Anchor, String)>,
     stateful_set: Option<ObjectKey>,
     service: Option<ObjectKey>,
+    /// The kustomize build it was found in, named in its message.
+    build: Option<String>,
 }
 
 /// The workspace's findings, and what is needed to bring them up to date.
@@ -83,6 +88,11 @@ pub struct Diagnostics {
     by_file: BTreeMap<FileId, Vec<Finding>>,
     /// How many units the last update checked, for logs and tests.
     last_checked: usize,
+    /// The kustomization graph of the last update's snapshot.
+    graph: std::sync::Arc<Graph>,
+    /// Each top build's rendered objects and their findings, kept so that
+    /// checking a build again re-checks only what changed in it.
+    builds: Box<std::sync::Mutex<HashMap<FileId, super::builds::BuildState>>>,
 }
 
 impl Diagnostics {
@@ -100,6 +110,13 @@ impl Diagnostics {
         if changes.everything {
             return self.rebuild(snapshot);
         }
+        let graph = Graph::of(snapshot);
+        if !graph.same_builds(&self.graph) {
+            // A file a kustomization names came or went: which files are
+            // built changed, so every unit may read differently.
+            return self.rebuild(snapshot);
+        }
+        self.graph = std::sync::Arc::new(graph);
         let mut dirty: HashSet<Unit> = HashSet::new();
         let mut gone: HashSet<Unit> = HashSet::new();
         let mut to_assemble: HashSet<FileId> = HashSet::new();
@@ -107,6 +124,7 @@ impl Diagnostics {
         let mut labels: HashSet<(String, String)> = HashSet::new();
         for (file, document_changes) in &changes.files {
             to_assemble.insert(*file);
+            dirty.extend(self.graph.builds_of(*file).map(Unit::Build));
             // Findings elsewhere may point into this file: their places moved.
             for unit in self.touching.get(file).into_iter().flatten() {
                 to_assemble.extend(self.units.get(unit).into_iter().flatten().map(|stored| stored.at.file));
@@ -148,8 +166,10 @@ impl Diagnostics {
             self.replace(*unit, Vec::new(), &mut to_assemble);
         }
         let computed: Vec<(Unit, Vec<Stored>)> = dirty
-            .into_iter()
+            .into_par_iter()
             .filter(|unit| !gone.contains(unit))
+            // A built file's ties and ports are checked in its builds.
+            .filter(|unit| !matches!(unit, Unit::Tie(key) | Unit::Ports(key) if self.graph.is_built(key.file)))
             .map(|unit| (unit, self.compute(snapshot, unit)))
             .collect();
         self.last_checked = computed.len();
@@ -182,9 +202,9 @@ impl Diagnostics {
     /// whole workspace's pod templates). The files those ties show findings
     /// in are assembled too, so a Service's hover sees its StatefulSets'.
     pub fn for_file(snapshot: &Snapshot, file: FileId) -> Diagnostics {
-        let mut diagnostics = Diagnostics::default();
+        let mut diagnostics = Diagnostics { graph: std::sync::Arc::new(Graph::of(snapshot)), ..Diagnostics::default() };
         let Some(source) = snapshot.file(file) else { return diagnostics };
-        let mut units = Vec::new();
+        let mut units: Vec<Unit> = diagnostics.graph.builds_of(file).map(Unit::Build).collect();
         for slot in &source.documents {
             units.push(Unit::Document(file, slot.revision));
         }
@@ -233,8 +253,11 @@ impl Diagnostics {
     fn rebuild(&mut self, snapshot: &Snapshot) -> Vec<FileId> {
         let before: Vec<FileId> = self.by_file.keys().copied().collect();
         let previous = std::mem::take(&mut self.by_file);
-        *self = Diagnostics::default();
-        let mut units = Vec::new();
+        let mut builds = std::mem::take(self.builds.get_mut().unwrap_or_else(|poisoned| poisoned.into_inner()));
+        *self = Diagnostics { graph: std::sync::Arc::new(Graph::of(snapshot)), ..Diagnostics::default() };
+        builds.retain(|top, _| self.graph.tops.contains(top));
+        *self.builds = std::sync::Mutex::new(builds);
+        let mut units: Vec<Unit> = self.graph.tops.iter().copied().map(Unit::Build).collect();
         for (file, source) in snapshot.files() {
             for slot in &source.documents {
                 units.push(Unit::Document(file, slot.revision));
@@ -318,25 +341,26 @@ impl Diagnostics {
 
     /// Gathers one file's findings again; returns whether they changed.
     fn assemble(&mut self, snapshot: &Snapshot, file: FileId) -> bool {
-        let mut findings: Vec<Finding> = Vec::new();
+        let mut findings: Vec<(Finding, Option<String>)> = Vec::new();
         if snapshot.file(file).is_some() {
             for unit in self.touching.get(&file).into_iter().flatten() {
                 for stored in self.units.get(unit).into_iter().flatten().filter(|stored| stored.at.file == file) {
-                    findings.extend(resolve(snapshot, stored));
+                    findings.extend(resolve(snapshot, stored).map(|finding| (finding, stored.build.clone())));
                 }
             }
         }
-        findings.sort_by(|a, b| {
-            (a.range.start, a.range.end, a.code, a.stateful_set, a.service, &a.message).cmp(&(
+        findings.sort_by(|(a, a_build), (b, b_build)| {
+            (a.range.start, a.range.end, a.code, a.stateful_set, a.service, a_build, &a.message).cmp(&(
                 b.range.start,
                 b.range.end,
                 b.code,
                 b.stateful_set,
                 b.service,
+                b_build,
                 &b.message,
             ))
         });
-        let findings = one_per_place_and_code(findings);
+        let findings = one_per_place_and_code(super::builds::name_builds(findings));
         let changed = self.by_file.get(&file).map_or(!findings.is_empty(), |old| *old != findings);
         if findings.is_empty() {
             self.by_file.remove(&file);
@@ -352,6 +376,8 @@ impl Diagnostics {
         match unit {
             Unit::Document(file, revision) => {
                 let Some(source) = snapshot.file(file) else { return Vec::new() };
+                // A file a build reads is checked in its builds, but for its YAML.
+                let built = self.graph.is_built(file);
                 let Some((document, slot)) = source.document_by_revision(revision) else { return Vec::new() };
                 let objects: Vec<ObjectView<'_>> = (0..slot.objects.len())
                     .filter_map(|number| {
@@ -361,6 +387,7 @@ impl Diagnostics {
                 for rule in RULES {
                     match rule.check {
                         Check::Document(check) => check(file, source, slot, &mut findings),
+                        _ if built => {}
                         Check::StatefulSet(check) => {
                             for object in objects.iter().filter(|object| object.stateful_set().is_some()) {
                                 check(snapshot, *object, &mut findings);
@@ -371,9 +398,24 @@ impl Diagnostics {
                                 check(snapshot, *object, &mut findings);
                             }
                         }
-                        Check::Tie(_) | Check::Ports(_) => {}
+                        Check::Tie(_) | Check::Ports(_) | Check::Kustomization(_) => {}
                     }
                 }
+            }
+            Unit::Tie(key) | Unit::Ports(key) if self.graph.is_built(key.file) => {}
+            Unit::Build(top) => {
+                let taken = self.builds.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(&top);
+                let mut state = taken.unwrap_or_default();
+                let found = super::builds::check_build(snapshot, &self.graph, top, &mut state);
+                self.builds.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(top, state);
+                return found
+                    .into_iter()
+                    .filter_map(|(finding, build)| {
+                        let mut stored = store(snapshot, apply_configuration(snapshot, finding)?)?;
+                        stored.build = build;
+                        Some(stored)
+                    })
+                    .collect();
             }
             Unit::Tie(key) => {
                 let Some(stateful_set) = view(snapshot, key) else { return Vec::new() };
@@ -480,6 +522,7 @@ fn store(snapshot: &Snapshot, finding: Finding) -> Option<Stored> {
         message: finding.message,
         stateful_set: finding.stateful_set.and_then(|id| object_key(snapshot, id)),
         service: finding.service.and_then(|id| object_key(snapshot, id)),
+        build: None,
     })
 }
 

@@ -11,6 +11,7 @@
 use super::{Finding, Fix};
 use crate::config::Level;
 use crate::model::PodTemplate;
+use crate::workspace::kustomize::{Build, Graph};
 use crate::workspace::{DocumentSlot, FileId, ObjectView, Snapshot, SourceFile};
 
 /// What a rule reads, and so when `analysis` checks it again: each kind is
@@ -28,6 +29,9 @@ pub(crate) enum Check {
     /// A Service and the pod templates of its namespace that carry its
     /// selector's first label.
     Ports(fn(ObjectView<'_>, &[&PodTemplate], &mut Vec<Finding>)),
+    /// The kustomizations of one top kustomize build (their entries), with
+    /// the workspace's kustomization graph.
+    Kustomization(fn(&Snapshot, &Graph, &Build, &mut Vec<Finding>)),
 }
 
 impl std::fmt::Debug for Check {
@@ -38,6 +42,7 @@ impl std::fmt::Debug for Check {
             Check::Service(_) => "Service",
             Check::Tie(_) => "Tie",
             Check::Ports(_) => "Ports",
+            Check::Kustomization(_) => "Kustomization",
         })
     }
 }
@@ -119,6 +124,8 @@ rules! {
     HostnameOverride => hostname_override,
     TemplateHostnameIgnored => template_hostname_ignored,
     MaxUnavailableOrdered => max_unavailable_ordered,
+    KustomizeResourceMissing => kustomize_resource_missing,
+    KustomizeRemoteSkipped => kustomize_remote_skipped,
 }
 
 // Each rule file declares the code it is listed under, so that `Code::rule`

@@ -5,6 +5,7 @@
 //! Checks read a `Snapshot`; they know nothing of LSP, JSON or the terminal.
 
 mod analysis;
+mod builds;
 mod code;
 mod edit;
 #[cfg(test)]
@@ -17,6 +18,8 @@ mod snapshots;
 mod cluster_ip_invalid;
 mod headless_service_type;
 mod hostname_override;
+mod kustomize_remote_skipped;
+mod kustomize_resource_missing;
 mod max_unavailable_ordered;
 mod selector_mismatch;
 mod service_name_invalid;

@@ -120,7 +120,8 @@ spec: {clusterIP: None, selector: {app: redis}}
         // set.yaml is in namespace `cache` through the kustomization, so
         // the Service of that namespace is found; other.yaml is not listed
         // and stays in `default`; the patch holds a partial StatefulSet that
-        // is no object.
+        // is no object, but it renames the Service in the build, which the
+        // finding on the patch's line shows.
         check_findings(
             r#"
 #- /app/kustomization.yaml
@@ -155,6 +156,7 @@ apiVersion: apps/v1
 kind: StatefulSet
 metadata: {name: redis}
 spec: {serviceName: nothing-here}
+#                   ^^^^^^^^^^^^ warning service-not-found
 "#,
         );
     }

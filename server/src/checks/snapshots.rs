@@ -598,6 +598,43 @@ spec: {clusterIP: None, selector: {app: redis}}
                 no fix
             "#]],
         ),
+        Code::KustomizeResourceMissing => (
+            r#"
+#- /app/overlays/prod/kustomization.yaml
+resources:
+  - ../../base
+  - ../../bsae
+patches:
+  - path: replicas.yaml
+#- /app/base/kustomization.yaml
+resources: [redis.yaml]
+#- /app/base/redis.yaml
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: redis}
+"#,
+            expect![[r#"
+                error /app/overlays/prod/kustomization.yaml:3:5 "../../bsae": no file or folder at this resource path: kustomize build fails
+                error /app/overlays/prod/kustomization.yaml:5:11 "replicas.yaml": no file or folder at this patch path: kustomize build fails
+                no fix
+            "#]],
+        ),
+        Code::KustomizeRemoteSkipped => (
+            r#"
+#- /app/kustomization.yaml
+resources:
+  - https://github.com/example/redis//base?ref=v1.0.0
+  - config.yaml
+#- /app/config.yaml
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: redis}
+"#,
+            expect![[r#"
+                information /app/kustomization.yaml:2:5 "https://github.com/example/redis//base?ref=v1.0.0": remote resource not fetched: its objects are not checked in this build
+                no fix
+            "#]],
+        ),
     }
 }
 

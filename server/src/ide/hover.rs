@@ -24,13 +24,20 @@ pub fn hover(snapshot: &Snapshot, diagnostics: &Diagnostics, file: FileId, offse
     }
     let range = cursor.field_at()?.range;
     let object = cursor.object;
-    if object.stateful_set().is_some() {
-        return Some(HoverResult { range, markdown: stateful_set_card(snapshot, diagnostics, &object) });
+    let mut markdown = if object.stateful_set().is_some() {
+        stateful_set_card(snapshot, diagnostics, &object)
+    } else if object.service().is_some() {
+        service_card(snapshot, diagnostics, &object)
+    } else {
+        String::new()
+    };
+    if let Some(builds) = super::builds::names_in_builds(snapshot, &object) {
+        if !markdown.is_empty() && !markdown.ends_with("\n\n") {
+            markdown.push('\n');
+        }
+        markdown.push_str(&builds);
     }
-    if object.service().is_some() {
-        return Some(HoverResult { range, markdown: service_card(snapshot, diagnostics, &object) });
-    }
-    None
+    (!markdown.is_empty()).then_some(HoverResult { range, markdown })
 }
 
 pub(super) fn namespace_source(snapshot: &Snapshot, object: &ObjectView<'_>) -> String {

@@ -4,6 +4,7 @@
 //! `Host`) and convert in and out; they never run the checks themselves.
 
 mod actions;
+mod builds;
 mod code_lens;
 mod completion;
 mod cursor;

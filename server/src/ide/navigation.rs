@@ -49,6 +49,9 @@ fn target(service: &ObjectView<'_>) -> NavigationTarget {
 }
 
 pub fn goto_definition(snapshot: &Snapshot, file: FileId, offset: usize) -> Vec<NavigationTarget> {
+    if let Some(entry) = super::builds::entry_target(snapshot, file, offset) {
+        return vec![entry];
+    }
     let claim =
         Cursor::at(snapshot, file, offset).and_then(|cursor| super::volume_claims::goto_definition(snapshot, &cursor));
     if let Some(targets) = claim {

@@ -7,6 +7,7 @@
 
 mod file;
 mod index;
+pub mod kustomize;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

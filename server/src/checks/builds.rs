@@ -1,0 +1,443 @@
+//! Every rule run on each top kustomize build: the build's objects are
+//! rendered to YAML (each value remembering its source place), checked as a
+//! workspace of their own with the same configuration, and each finding is
+//! moved back to the source line that produced the value it is shown on,
+//! with the build it came from. Findings of several builds at one place and
+//! code become one, naming them all.
+
+use super::code::{Check, RULES};
+use super::{Code, Diagnostics, Finding, Related, FIRST_SENTENCE_LIMIT};
+use crate::workspace::kustomize::{build_name, Build, Graph, Rendered};
+use crate::workspace::{FileId, ObjectId, Snapshot, Workspace};
+
+/// The findings of one top build, at their source places, each with the
+/// build's name (`None` for the findings about the kustomization files
+/// themselves, which are the same in every build).
+/// A build's rendered objects as a workspace of their own and its kept
+/// findings: the next check of the build re-parses and re-checks only the
+/// objects whose rendering changed (the workspace reuses unchanged
+/// documents, the findings are kept up to date edit by edit).
+#[derive(Debug, Default)]
+pub(super) struct BuildState {
+    workspace: Option<Workspace>,
+    diagnostics: Diagnostics,
+}
+
+pub(super) fn check_build(
+    snapshot: &Snapshot,
+    graph: &Graph,
+    top: FileId,
+    state: &mut BuildState,
+) -> Vec<(Finding, Option<String>)> {
+    let build = Build::of(snapshot, &graph.paths, top);
+    let mut out = Vec::new();
+    let mut own = Vec::new();
+    for rule in RULES {
+        if let Check::Kustomization(check) = rule.check {
+            check(snapshot, graph, &build, &mut own);
+        }
+    }
+    out.extend(own.into_iter().map(|finding| (finding, None)));
+    if build.objects.is_empty() {
+        return out;
+    }
+    let name = build_name(snapshot, top);
+    let rendered = build.render();
+    let workspace = state.workspace.get_or_insert_with(|| Workspace::new((*snapshot.config).clone()));
+    if *workspace.config() != *snapshot.config {
+        workspace.set_config((*snapshot.config).clone());
+    }
+    workspace.set_text(format!("/kube-lsp/builds/{}.yaml", top.0).into(), rendered.text.clone(), None);
+    let built = workspace.snapshot();
+    state.diagnostics.update(&built, workspace.take_changes());
+    for finding in state.diagnostics.all().cloned() {
+        if finding.code == Code::YamlSyntax {
+            continue;
+        }
+        // The objects it is about, as written in their files.
+        let source = |id: Option<ObjectId>| -> Option<ObjectId> {
+            let object = build.objects.get(id?.document as usize)?;
+            snapshot.object_at(object.source.file, object.source.range.start).map(|view| view.id)
+        };
+        let (stateful_set, service) = (source(finding.stateful_set), source(finding.service));
+        if let Some(mut moved) = moved_back(&rendered, finding) {
+            // A fix edits the objects in their files: offered only where the
+            // finding and its related places are all in those files, not
+            // where a patch set a value (a fix to the base would not reach
+            // the build).
+            let files: Vec<FileId> = stateful_set.iter().chain(&service).map(|id| id.file).collect();
+            let places = std::iter::once(moved.file).chain(moved.related.iter().map(|related| related.file));
+            if places.clone().all(|file| files.contains(&file)) {
+                moved.stateful_set = stateful_set;
+                moved.service = service;
+            }
+            out.push((moved, Some(name.clone())));
+        }
+    }
+    out
+}
+
+/// A finding of the rendered build, at the source place of the value it is
+/// shown on, without its objects (the caller maps them).
+fn moved_back(rendered: &Rendered, finding: Finding) -> Option<Finding> {
+    let origin = rendered.origin_of(finding.range)?;
+    let related = finding
+        .related
+        .into_iter()
+        .filter_map(|related| {
+            let origin = rendered.origin_of(related.range)?;
+            Some(Related { file: origin.file, range: origin.range, message: related.message })
+        })
+        .collect();
+    Some(Finding {
+        file: origin.file,
+        range: origin.range,
+        code: finding.code,
+        level: finding.level,
+        message: finding.message,
+        related,
+        stateful_set: None,
+        service: None,
+    })
+}
+
+/// Findings sorted by place, the ones from builds named: where several
+/// builds give one at the same place and code, the first stays, naming
+/// them all (`in 'overlays/prod', 'overlays/staging': …`).
+pub(super) fn name_builds(findings: Vec<(Finding, Option<String>)>) -> Vec<Finding> {
+    let mut out: Vec<(Finding, Vec<String>)> = Vec::with_capacity(findings.len());
+    for (finding, build) in findings {
+        if let (Some(build), Some((last, builds))) = (&build, out.last_mut()) {
+            if !builds.is_empty() && last.range == finding.range && last.code == finding.code {
+                if !builds.contains(build) {
+                    builds.push(build.clone());
+                }
+                continue;
+            }
+        }
+        out.push((finding, build.into_iter().collect()));
+    }
+    out.into_iter()
+        .map(|(mut finding, builds)| {
+            if !builds.is_empty() {
+                finding.message = with_builds(&builds_phrase(&builds), &finding.message);
+            }
+            finding
+        })
+        .collect()
+}
+
+/// `in 'a': message`, or where that makes the first sentence too long for
+/// SPEC's limit, `message; in 'a'` (the first sentence as the rule wrote it).
+fn with_builds(phrase: &str, message: &str) -> String {
+    let first_end = ["; ", ". "].iter().filter_map(|stop| message.find(stop)).min().unwrap_or(message.len());
+    let joined = if phrase.chars().count() + 2 + message[..first_end].chars().count() <= FIRST_SENTENCE_LIMIT {
+        format!("{phrase}: {message}")
+    } else {
+        format!("{}; {phrase}{}", &message[..first_end], &message[first_end..])
+    };
+    super::shortened(&joined, 2 * FIRST_SENTENCE_LIMIT)
+}
+
+/// `in 'a'`, `in 'a', 'b'`, or `in 'a' and 3 more builds`, kept short.
+fn builds_phrase(builds: &[String]) -> String {
+    let limit = FIRST_SENTENCE_LIMIT / 4;
+    let quoted: Vec<String> = builds.iter().map(|build| format!("'{}'", super::shortened(build, limit))).collect();
+    match quoted.as_slice() {
+        [one] => format!("in {one}"),
+        [one, two] => format!("in {one}, {two}"),
+        [one, rest @ ..] => format!("in {one} and {} more builds", rest.len()),
+        [] => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixture;
+    use super::super::{Code, Diagnostics, FileId};
+    use crate::config::Config;
+    use crate::syntax::TextRange;
+    use crate::text::TextEdit;
+    use crate::workspace::Workspace;
+
+    fn base(service_name_mark: &str) -> String {
+        format!(
+            r#"
+#- /repo/base/kustomization.yaml
+resources: [redis.yaml]
+#- /repo/base/redis.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {{name: redis}}
+spec:
+  serviceName: redis
+{service_name_mark}
+  selector: {{matchLabels: {{app: redis}}}}
+  template:
+    metadata: {{labels: {{app: redis}}}}
+    spec: {{containers: [{{name: redis, ports: [{{name: redis, containerPort: 6379}}]}}]}}
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: redis}}
+spec:
+  clusterIP: None
+  selector: {{app: redis}}
+  ports: [{{name: redis, port: 6379, targetPort: redis}}]
+"#
+        )
+    }
+
+    const PROD: &str = r#"#- /repo/overlays/prod/kustomization.yaml
+namespace: prod
+namePrefix: prod-
+resources: [../../base]
+patches:
+  - path: service.yaml
+#- /repo/overlays/prod/service.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: redis}
+spec:
+  clusterIP: 10.0.0.12
+"#;
+
+    const STAGING: &str = r#"#- /repo/overlays/staging/kustomization.yaml
+namespace: staging
+resources: [../../base]
+"#;
+
+    fn messages(fixture: &str) -> Vec<String> {
+        let parsed = fixture::parse(fixture);
+        let (mut workspace, _) = fixture::workspace(&parsed);
+        let diagnostics = Diagnostics::of(&workspace.snapshot());
+        diagnostics.all().map(|finding| finding.message.clone()).collect()
+    }
+
+    #[test]
+    fn a_patch_that_breaks_the_tie_is_reported_on_its_line_in_its_build() {
+        let prod = PROD.replace(
+            "  clusterIP: 10.0.0.12\n",
+            "  clusterIP: 10.0.0.12\n#            ^^^^^^^^^ error service-not-headless\n",
+        );
+        // The StatefulSet's side of the tie is at the base's `serviceName`,
+        // which the prod build rewrote to 'prod-redis'; staging is healthy.
+        let fixture = format!("{}{prod}{STAGING}", base("#              ^^^^^ error service-not-headless"));
+        fixture::check_findings(&fixture);
+        let messages = messages(&fixture);
+        assert_eq!(messages.len(), 2);
+        for message in &messages {
+            assert!(message.starts_with("Service 'prod-redis' is not headless"), "{message}");
+            assert!(message.contains("; in 'overlays/prod'"), "{message}");
+        }
+    }
+
+    #[test]
+    fn one_finding_from_several_builds_is_one_diagnostic_naming_them_all() {
+        // A selector that selects nothing in the base: both builds find it.
+        let staging = STAGING.replace("overlays/staging", "overlays/qa");
+        let fixture = format!("{}{}{STAGING}", base(""), staging)
+            .replace("  selector: {app: redis}\n", "  selector: {app: cache}\n# ^^^^^^^^ warning selector-mismatch\n")
+            .replace(
+                "  serviceName: redis\n\n",
+                "  serviceName: redis\n#              ^^^^^ warning selector-mismatch\n",
+            );
+        fixture::check_findings(&fixture);
+        let messages = messages(&fixture);
+        assert_eq!(messages.len(), 2, "{messages:#?}");
+        for message in &messages {
+            assert!(message.contains("'overlays/qa', 'overlays/staging'"), "{message}");
+        }
+    }
+
+    #[test]
+    fn a_missing_base_is_reported_once_and_its_build_still_checked() {
+        let fixture = r#"
+#- /repo/overlays/prod/kustomization.yaml
+resources:
+  - ../../base
+#   ^^^^^^^^^^ error kustomize-resource-missing
+  - set.yaml
+#- /repo/overlays/prod/set.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  serviceName: redis
+#              ^^^^^ warning service-not-found
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+#- /repo/other/config.yaml
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: other}
+"#;
+        // `other/` shows the workspace read the repository, not the overlay alone.
+        fixture::check_findings(fixture);
+    }
+
+    /// Edits to a base, an overlay's patch and an unrelated file: after
+    /// each, the kept diagnostics equal a fresh analysis, and only the
+    /// builds reading the edited file are checked again.
+    #[test]
+    fn an_edit_to_a_base_checks_again_the_builds_that_read_it_and_only_those() {
+        let fixture = format!("{}{PROD}{STAGING}{}", base(""), "#- /repo/other/kustomization.yaml\nresources: [cm.yaml]\n#- /repo/other/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n#- /repo/loose.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: loose}\n");
+        let parsed = fixture::parse(&fixture);
+        let mut workspace = Workspace::new(Config::default());
+        for (path, text) in &parsed.files {
+            workspace.set_text(path.clone(), text.clone(), Some(1));
+        }
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.update(&workspace.snapshot(), workspace.take_changes());
+        let edits: &[(&str, &str, &str, usize)] = &[
+            // The base: its document and both builds reading it.
+            ("/repo/base/redis.yaml", "clusterIP: None", "clusterIP: 10.0.0.1", 3),
+            ("/repo/base/redis.yaml", "clusterIP: 10.0.0.1", "clusterIP: None", 3),
+            // The prod patch: its document and the prod build.
+            ("/repo/overlays/prod/service.yaml", "clusterIP: 10.0.0.12", "clusterIP: None", 2),
+            ("/repo/overlays/prod/service.yaml", "clusterIP: None", "type: NodePort", 2),
+            // A file no build reads: its document only.
+            ("/repo/loose.yaml", "name: loose", "name: looser", 1),
+            // The other build's resource: its document and that build.
+            ("/repo/other/cm.yaml", "name: c", "name: d", 2),
+        ];
+        for (path, from, to, checked) in edits {
+            let id = workspace.file_id(std::path::Path::new(path)).expect("file");
+            let text = workspace.file(id).expect("file").text.clone();
+            let start = text.find(from).unwrap_or_else(|| panic!("`{from}` in {path}"));
+            assert!(workspace.edit(id, Some(2), &[TextEdit::new(TextRange::new(start, start + from.len()), *to)]));
+            let snapshot = workspace.snapshot();
+            diagnostics.update(&snapshot, workspace.take_changes());
+            assert_eq!(
+                diagnostics.by_file(),
+                Diagnostics::of(&snapshot).by_file(),
+                "after `{from}` → `{to}` in {path}"
+            );
+            assert_eq!(diagnostics.last_checked(), *checked, "units checked after `{from}` → `{to}` in {path}");
+        }
+        let snapshot = workspace.snapshot();
+        let patch = snapshot.file_id(std::path::Path::new("/repo/overlays/prod/service.yaml")).expect("patch");
+        let found: Vec<(FileId, Code)> = diagnostics.all().map(|finding| (finding.file, finding.code)).collect();
+        // `type: NodePort` from the patch over the base's `clusterIP: None`.
+        assert_eq!(found, [(patch, Code::HeadlessServiceType)]);
+    }
+
+    #[test]
+    fn a_finding_in_a_base_used_alone_keeps_its_fix() {
+        fixture::check_fix(
+            "clusterIP: None",
+            r#"
+#- /app/kustomization.yaml
+namespace: cache
+resources: [statefulset.yaml, service.yaml]
+#- /app/statefulset.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  serviceName: re$0dis
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+#- /app/service.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: redis}
+spec:
+  selector: {app: redis}
+"#,
+            r#"
+#- /app/kustomization.yaml
+namespace: cache
+resources: [statefulset.yaml, service.yaml]
+#- /app/statefulset.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  serviceName: redis
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+#- /app/service.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: redis}
+spec:
+  clusterIP: None
+  selector: {app: redis}
+"#,
+        );
+    }
+
+    #[test]
+    fn a_finding_a_patch_causes_offers_no_fix_to_the_base() {
+        let fixture = format!("{}{PROD}", base("")).replace("clusterIP: 10.0.0.12", "clusterIP: 10.0.0.12$0");
+        let parsed = fixture::parse(&fixture);
+        let (mut workspace, ids) = fixture::workspace(&parsed);
+        let snapshot = workspace.snapshot();
+        let diagnostics = Diagnostics::of(&snapshot);
+        let (file, offset) = parsed.cursor.expect("cursor");
+        let found = super::super::fixes(&snapshot, &diagnostics, ids[file], TextRange::new(offset - 9, offset));
+        assert!(found.is_empty(), "{found:#?}");
+        assert_eq!(diagnostics.file(ids[file]).len(), 1);
+    }
+
+    #[test]
+    fn a_value_set_by_an_inline_patch_or_the_kustomization_is_shown_on_its_line() {
+        // The inline patch's clusterIP is found on its line inside the
+        // block, the hostname a JSON patch adds on its value's line.
+        let fixture = format!(
+            "{}{}",
+            base("#              ^^^^^ error service-not-headless"),
+            r#"#- /repo/overlays/prod/kustomization.yaml
+resources: [../../base]
+patches:
+  - target: {kind: Service, name: redis}
+    patch: |-
+      apiVersion: v1
+      kind: Service
+      metadata: {name: redis}
+      spec:
+        clusterIP: 10.0.0.12
+#                  ^^^^^^^^^ error service-not-headless
+  - target: {kind: StatefulSet}
+    patch: |-
+      - op: add
+        path: /spec/template/spec/hostname
+        value: pinned
+#              ^^^^^^ information template-hostname-ignored
+"#
+        );
+        fixture::check_findings(&fixture);
+    }
+
+    #[test]
+    fn a_listed_file_that_comes_and_goes_updates_its_builds() {
+        let mut workspace = Workspace::new(Config::default());
+        workspace.set_text("/repo/app/kustomization.yaml".into(), "resources: [set.yaml, service.yaml]\n".into(), None);
+        workspace.set_text(
+            "/repo/app/set.yaml".into(),
+            "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: redis}\nspec:\n  serviceName: redis\n  \
+             selector: {matchLabels: {app: redis}}\n  template: {metadata: {labels: {app: redis}}}\n"
+                .into(),
+            None,
+        );
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.update(&workspace.snapshot(), workspace.take_changes());
+        let codes =
+            |diagnostics: &Diagnostics| -> Vec<Code> { diagnostics.all().map(|finding| finding.code).collect() };
+        assert_eq!(codes(&diagnostics), [Code::KustomizeResourceMissing, Code::ServiceNotFound]);
+        let service =
+            "apiVersion: v1\nkind: Service\nmetadata: {name: redis}\nspec: {clusterIP: None, selector: {app: redis}}\n";
+        workspace.set_text("/repo/app/service.yaml".into(), service.into(), None);
+        let snapshot = workspace.snapshot();
+        diagnostics.update(&snapshot, workspace.take_changes());
+        assert_eq!(diagnostics.by_file(), Diagnostics::of(&snapshot).by_file());
+        assert!(codes(&diagnostics).is_empty(), "{:#?}", diagnostics.by_file());
+        drop(snapshot);
+        workspace.remove(std::path::Path::new("/repo/app/service.yaml"));
+        let snapshot = workspace.snapshot();
+        diagnostics.update(&snapshot, workspace.take_changes());
+        assert_eq!(diagnostics.by_file(), Diagnostics::of(&snapshot).by_file());
+        assert_eq!(codes(&diagnostics), [Code::KustomizeResourceMissing, Code::ServiceNotFound]);
+    }
+}

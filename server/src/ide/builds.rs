@@ -1,0 +1,150 @@
+//! What the IDE shows of kustomize builds: on hover over an object of a
+//! base, its names in each top build that includes it; go to definition
+//! from a kustomization's `resources`, `components` or patch entry.
+
+use std::fmt::Write;
+
+use super::navigation::NavigationTarget;
+use crate::syntax::TextRange;
+use crate::workspace::kustomize::{build_name, Build, Graph, Target};
+use crate::workspace::{FileId, ObjectView, Snapshot};
+
+/// The hover section on `object`'s names in each top build that includes
+/// it: a StatefulSet's first pod and a Service's own DNS name, with the
+/// build's namespace and names. `None` for a file no build reads.
+pub(super) fn names_in_builds(snapshot: &Snapshot, object: &ObjectView<'_>) -> Option<String> {
+    let graph = Graph::of(snapshot);
+    if !graph.is_built(object.id.file) {
+        return None;
+    }
+    let paths = &graph.paths;
+    let source = object.absolute(object.object.range);
+    let domain = &snapshot.config.cluster_domain;
+    let mut lines: Vec<(String, String)> = Vec::new();
+    for top in graph.builds_of(object.id.file) {
+        let build = Build::of(snapshot, paths, top);
+        for built in
+            build.objects.iter().filter(|built| built.source.file == object.id.file && built.source.range == source)
+        {
+            let namespace = built.namespace().unwrap_or(&snapshot.config.default_namespace);
+            let name = built.name();
+            let line = match built.kind() {
+                "StatefulSet" => {
+                    let service = built.node.get_path(&["spec", "serviceName"]).and_then(|node| node.as_str());
+                    let first = built
+                        .node
+                        .get_path(&["spec", "ordinals", "start"])
+                        .and_then(|node| node.as_str())
+                        .and_then(|start| start.parse::<i64>().ok())
+                        .unwrap_or(0);
+                    let replicas = built
+                        .node
+                        .get_path(&["spec", "replicas"])
+                        .and_then(|node| node.as_str())
+                        .and_then(|count| count.parse::<i64>().ok())
+                        .unwrap_or(1);
+                    match service {
+                        Some(service) => format!(
+                            "`{name}-{first}.{service}.{namespace}.svc.{domain}` ({replicas} replica{})",
+                            if replicas == 1 { "" } else { "s" }
+                        ),
+                        None => format!("StatefulSet `{name}` in namespace `{namespace}`"),
+                    }
+                }
+                "Service" => format!("`{name}.{namespace}.svc.{domain}`"),
+                kind => format!("{kind} `{name}` in namespace `{namespace}`"),
+            };
+            lines.push((build_name(snapshot, top), line));
+        }
+    }
+    if lines.is_empty() {
+        return None;
+    }
+    lines.sort();
+    let mut out = String::from("**In kustomize builds:**\n\n");
+    for (build, line) in lines {
+        let _ = writeln!(out, "- `{build}`: {line}");
+    }
+    Some(out)
+}
+
+/// The file a kustomization's entry at `offset` names: the file, or the
+/// folder's kustomization file.
+pub(super) fn entry_target(snapshot: &Snapshot, file: FileId, offset: usize) -> Option<NavigationTarget> {
+    snapshot.file(file)?.kustomization.as_ref()?;
+    let graph = Graph::of(snapshot);
+    let reference = graph.reference_at(file, offset)?;
+    match reference.target {
+        Target::File(target) | Target::Kustomization(target) => {
+            Some(NavigationTarget { file: target, range: TextRange::empty(0), focus_range: TextRange::empty(0) })
+        }
+        Target::Remote | Target::Missing => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::fixture::cursor_snapshot;
+    use crate::checks::Diagnostics;
+
+    const FILES: &str = r#"
+#- /repo/base/kustomization.yaml
+resources: [redis.yaml]
+#- /repo/base/redis.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  serviceName: redis
+  replicas: 3
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: redis}
+spec: {clusterIP: None, selector: {app: redis}}
+#- /repo/overlays/prod/kustomization.yaml
+namespace: prod
+namePrefix: prod-
+resources:
+  - ../../base
+#- /repo/overlays/dev/kustomization.yaml
+namespace: dev
+resources: [../../base]
+"#;
+
+    #[test]
+    fn hover_on_a_base_object_shows_its_names_in_each_build() {
+        let (snapshot, file, offset) = cursor_snapshot(&FILES.replacen("name: redis}", "name: re$0dis}", 1));
+        let diagnostics = Diagnostics::of(&snapshot);
+        let hover = super::super::hover(&snapshot, &diagnostics, file, offset).expect("a hover");
+        let builds = hover.markdown.split_once("**In kustomize builds:**").expect("a builds section").1;
+        assert_eq!(
+            builds.trim(),
+            "- `overlays/dev`: `redis-0.redis.dev.svc.cluster.local` (3 replicas)\n\
+             - `overlays/prod`: `prod-redis-0.prod-redis.prod.svc.cluster.local` (3 replicas)"
+        );
+        let (snapshot, file, offset) =
+            cursor_snapshot(&FILES.replacen("name: redis}\nspec: {c", "name: r$0edis}\nspec: {c", 1));
+        let hover = super::super::hover(&snapshot, &Diagnostics::of(&snapshot), file, offset).expect("a hover");
+        assert!(
+            hover.markdown.contains("- `overlays/prod`: `prod-redis.prod.svc.cluster.local`"),
+            "{}",
+            hover.markdown
+        );
+    }
+
+    #[test]
+    fn definition_goes_from_an_entry_to_the_file_or_the_folders_kustomization() {
+        let (snapshot, file, offset) = cursor_snapshot(&FILES.replace("  - ../../base", "  - ../../ba$0se"));
+        let targets = super::super::goto_definition(&snapshot, file, offset);
+        let paths: Vec<String> =
+            targets.iter().map(|target| snapshot.file(target.file).expect("file").path.display().to_string()).collect();
+        assert_eq!(paths, ["/repo/base/kustomization.yaml"]);
+        let (snapshot, file, offset) = cursor_snapshot(&FILES.replace("[redis.yaml]", "[red$0is.yaml]"));
+        let targets = super::super::goto_definition(&snapshot, file, offset);
+        assert_eq!(targets.len(), 1);
+        assert_eq!(snapshot.file(targets[0].file).expect("file").path.display().to_string(), "/repo/base/redis.yaml");
+    }
+}
