@@ -119,6 +119,7 @@ rules! {
     HostnameOverride => hostname_override,
     TemplateHostnameIgnored => template_hostname_ignored,
     MaxUnavailableOrdered => max_unavailable_ordered,
+    HelmRender => helm_render,
 }
 
 // Each rule file declares the code it is listed under, so that `Code::rule`

@@ -26,15 +26,6 @@ pub const CHART_FILE: &str = "Chart.yaml";
 /// The values `--set` gives in the override variant.
 pub const OVERRIDE_SET: &str = "nameOverride=override,fullnameOverride=override-full";
 
-/// Which of a chart's renders.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Variant {
-    /// With the chart's values (and `helm.valueFiles`).
-    Default,
-    /// Also with `nameOverride` and `fullnameOverride` set (`OVERRIDE_SET`).
-    Override,
-}
-
 /// How `helm` is run: from the settings and the namespace to render into.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HelmCommand {
@@ -68,7 +59,8 @@ impl HelmCommand {
     }
 
     /// `helm template <release> <chart> --namespace <ns> [-f file]... [--set ...]`.
-    pub fn template_args(&self, chart: &Path, variant: Variant) -> Vec<OsString> {
+    /// With `overrides`, also `--set nameOverride=...,fullnameOverride=...`.
+    pub fn template_args(&self, chart: &Path, overrides: bool) -> Vec<OsString> {
         let mut args: Vec<OsString> = vec![
             "template".into(),
             self.release.clone().into(),
@@ -80,7 +72,7 @@ impl HelmCommand {
             args.push("-f".into());
             args.push(chart.join(file).into_os_string());
         }
-        if variant == Variant::Override {
+        if overrides {
             args.push("--set".into());
             args.push(OVERRIDE_SET.into());
         }
@@ -88,8 +80,8 @@ impl HelmCommand {
     }
 
     /// Renders `chart`: what `helm template` printed.
-    pub fn render(&self, chart: &Path, variant: Variant, cancel: &AtomicBool) -> Result<String, RenderError> {
-        self.run(&self.template_args(chart, variant), cancel)
+    pub fn render(&self, chart: &Path, overrides: bool, cancel: &AtomicBool) -> Result<String, RenderError> {
+        self.run(&self.template_args(chart, overrides), cancel)
     }
 
     /// `helm version --short`: whether a `helm` can be run, and which.
@@ -130,11 +122,12 @@ impl HelmCommand {
             return Ok(String::from_utf8_lossy(&stdout).into_owned());
         }
         let stderr = String::from_utf8_lossy(&stderr);
-        let message = stderr
-            .lines()
-            .find_map(|line| line.strip_prefix("Error: "))
-            .map(str::to_owned)
-            .unwrap_or_else(|| stderr.trim().lines().last().unwrap_or("helm failed").to_owned());
+        // Helm's message runs from `Error: ` to the end (Helm 4 spreads a
+        // template error over lines); warnings may come before it.
+        let message = match stderr.find("Error: ") {
+            Some(at) => stderr[at + "Error: ".len()..].trim().to_owned(),
+            None => stderr.trim().lines().last().unwrap_or("helm failed").to_owned(),
+        };
         Err(RenderError::Failed(message))
     }
 }
@@ -246,7 +239,7 @@ mod tests {
             value_files: vec!["prod.yaml".into()],
             timeout: Duration::from_secs(1),
         };
-        let args = command.template_args(Path::new("/c"), Variant::Override);
+        let args = command.template_args(Path::new("/c"), true);
         let args: Vec<String> = args.iter().map(|arg| arg.to_string_lossy().into_owned()).collect();
         assert_eq!(
             args,
@@ -279,10 +272,10 @@ mod tests {
             timeout: Duration::from_millis(200),
         };
         let started = Instant::now();
-        let outcome = command.render(dir.path(), Variant::Default, &AtomicBool::new(false));
+        let outcome = command.render(dir.path(), false, &AtomicBool::new(false));
         assert_eq!(outcome, Err(RenderError::TimedOut(Duration::from_millis(200))));
         assert!(started.elapsed() < Duration::from_secs(3), "killed, not waited for: {:?}", started.elapsed());
-        assert_eq!(command.render(dir.path(), Variant::Default, &AtomicBool::new(true)), Err(RenderError::Cancelled));
+        assert_eq!(command.render(dir.path(), false, &AtomicBool::new(true)), Err(RenderError::Cancelled));
 
         let missing = HelmCommand { program: dir.path().join("nope"), ..command };
         assert!(matches!(missing.version(), Err(RenderError::NotStarted(_))));
