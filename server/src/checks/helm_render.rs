@@ -43,7 +43,8 @@ pub(crate) fn finding(
         format!("the chart fails to render for release '{release}'; helm says:")
     };
     let limit = super::MESSAGE_LIMIT_FOR_QUOTES.saturating_sub(first.chars().count() + 1);
-    let finding = Finding::new(file, range, Code::HelmRender, format!("{first} {}", super::shortened(&helm_words, limit)));
+    let finding =
+        Finding::new(file, range, Code::HelmRender, format!("{first} {}", super::shortened(&helm_words, limit)));
     super::apply_configuration(snapshot, finding)
 }
 
@@ -54,7 +55,8 @@ pub(super) fn example_findings(snapshot: &Snapshot) -> Vec<Finding> {
         return Vec::new();
     };
     let line = source.line_index.line_range(&source.text, 6).unwrap_or_default();
-    let message = "template: zookeeper/templates/statefulset.yaml:7:22\n  executing \"zookeeper/templates/statefulset.yaml\" \
+    let message =
+        "template: zookeeper/templates/statefulset.yaml:7:22\n  executing \"zookeeper/templates/statefulset.yaml\" \
                    at <.Values.cluster.size>:\n    nil pointer evaluating interface {}.size";
     finding(snapshot, file, line, "release-name", message, false).into_iter().collect()
 }

@@ -440,7 +440,10 @@ mod tests {
             }
         );
         let problems = config.apply(&json!({"helm": {"timeoutMs": 0, "plugins": true, "path": null}}), &[]);
-        assert_eq!(problems, ["unknown setting `helm.plugins`", "`helm.timeoutMs` must be a positive number of milliseconds"]);
+        assert_eq!(
+            problems,
+            ["unknown setting `helm.plugins`", "`helm.timeoutMs` must be a positive number of milliseconds"]
+        );
         assert_eq!(config.helm.path, None);
         // VS Code sends each setting under its dotted name.
         assert!(config.apply(&json!({"helm.release": "dev", "helm.enable": true}), &[]).is_empty());

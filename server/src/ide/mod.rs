@@ -7,6 +7,7 @@ mod actions;
 mod code_lens;
 mod completion;
 mod cursor;
+pub mod helm;
 mod highlight;
 mod host;
 mod hover;

@@ -226,7 +226,8 @@ mod tests {
         assert_eq!(chart_of(&root.join("app/templates/a.yaml")), Some(root.join("app")));
         assert_eq!(chart_of(&root.join("app/charts/sub/templates/b.yaml")), Some(root.join("app")));
         assert_eq!(chart_of(&root.join("plain/x.yaml")), None);
-        let walked = vec![root.join("app/Chart.yaml"), root.join("app/charts/sub/Chart.yaml"), root.join("plain/x.yaml")];
+        let walked =
+            vec![root.join("app/Chart.yaml"), root.join("app/charts/sub/Chart.yaml"), root.join("plain/x.yaml")];
         assert_eq!(charts_of(&walked), [root.join("app")]);
     }
 

@@ -18,5 +18,5 @@ pub(crate) mod edit;
 pub use parse::parse_document;
 pub use reuse::reusable_documents;
 pub use split::split_documents;
-pub use template_mask::{find_path, is_control_action, item_names, key_path_at, mask_template, KeyPath, MaskedTemplate};
+pub use template_mask::{find_path, is_control_action, item_names, key_path_at, mask_template};
 pub use tree::{CollectionStyle, Document, NodeId, NodeKind, ScalarStyle, TextRange};
