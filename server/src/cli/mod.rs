@@ -7,6 +7,7 @@
 //! Output goes through the writers it is given, so tests can capture it.
 
 mod github;
+pub(crate) mod helm;
 mod json;
 mod report;
 mod sarif;
@@ -73,6 +74,24 @@ pub struct CheckArgs {
     /// `defaultNamespace`; a kustomization's `namespace` still applies).
     #[arg(short = 'n', long, value_name = "NS")]
     pub namespace: Option<String>,
+
+    /// The `helm` binary that renders the charts under the paths (default:
+    /// `helm.path`, else `helm` on `PATH`).
+    #[arg(long, value_name = "PATH")]
+    pub helm: Option<PathBuf>,
+
+    /// The release name charts are rendered with (default `release-name`).
+    #[arg(long, value_name = "NAME")]
+    pub release: Option<String>,
+
+    /// A values file for every chart rendered, after `helm.valueFiles`
+    /// (repeatable).
+    #[arg(short = 'f', long = "values", value_name = "FILE")]
+    pub values: Vec<PathBuf>,
+
+    /// Do not render charts: their templates are skipped.
+    #[arg(long)]
+    pub no_helm: bool,
 }
 
 /// The end of `kube-lsp check --help`: every rule, its default level and
@@ -210,12 +229,13 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> anyhow::Result<i32> {
     }
 
     let checked_files = files.iter().filter(|file| file.skipped.is_none()).count();
-    let mut host = Host::new(config);
+    let mut host = Host::new(config.clone());
     for file in files {
         host.workspace_mut().insert(file);
     }
+    helm::render_charts(args, &config, &paths, io.current_dir.as_deref(), &mut host, io.stderr)?;
     let (snapshot, _) = host.update();
-    let findings: Vec<_> = host.diagnostics().all().cloned().collect();
+    let findings = host.all_findings(&snapshot);
     let report = Report::new(&snapshot, &findings, checked_files);
 
     let code = if io_error {
