@@ -20,6 +20,7 @@ mod architecture;
 mod cli;
 mod corpus;
 mod hardening;
+mod helm;
 mod lsp_memory;
 mod lsp_stdio;
 mod mutation_fuzz;

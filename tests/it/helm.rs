@@ -1,0 +1,195 @@
+//! Helm charts end to end: `kube-lsp check` and the language server render
+//! the charts of `tests/helm/charts` with the `helm` stand-in of
+//! `tests/helm/helm` (helm-python-sdk: Helm's Go SDK without Go), and show
+//! the findings of the rendered objects on the template lines.
+//!
+//! The stand-in is named by `KUBE_LSP_TEST_HELM` (`.ci/run` installs it);
+//! without it these tests skip with a line, and fail under `CI=true`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_kube-lsp");
+
+/// The stand-in, or `None` (a skip) outside CI when it is not set up.
+pub(crate) fn stand_in(test: &str) -> Option<PathBuf> {
+    match std::env::var_os("KUBE_LSP_TEST_HELM").filter(|value| !value.is_empty()) {
+        Some(helm) => Some(PathBuf::from(helm)),
+        None if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!("CI=true but KUBE_LSP_TEST_HELM is not set: the Helm tests cannot run (see .ci/run)")
+        }
+        None => {
+            eprintln!("skipping {test}: set KUBE_LSP_TEST_HELM to tests/helm/helm (see .ci/run)");
+            None
+        }
+    }
+}
+
+/// `tests/helm` (the charts and the plain manifest beside them) copied to a
+/// temporary folder, so that output paths are relative and edits are free.
+pub(crate) fn copy_charts() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/helm");
+    copy_folder(&from.join("charts"), &dir.path().join("charts"));
+    copy_folder(&from.join("plain"), &dir.path().join("plain"));
+    dir
+}
+
+fn copy_folder(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("create folder");
+    for entry in fs::read_dir(from).expect("read folder") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_folder(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn check(dir: &Path, args: &[&str], log: Option<&Path>) -> Run {
+    let mut command = Command::new(BIN);
+    command.arg("check").args(args).current_dir(dir).env_remove("KUBE_LSP_LOG").env_remove("NO_COLOR");
+    command.stdin(Stdio::null());
+    match log {
+        Some(log) => command.env("KUBE_LSP_HELM_LOG", log),
+        None => command.env_remove("KUBE_LSP_HELM_LOG"),
+    };
+    let output = command.output().expect("run kube-lsp");
+    Run {
+        code: output.status.code().expect("an exit code"),
+        stdout: String::from_utf8(output.stdout).expect("UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("UTF-8"),
+    }
+}
+
+fn assert_golden(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/cli/helm").join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some_and(|value| !value.is_empty() && value != "0") {
+        fs::create_dir_all(path.parent().expect("a folder")).expect("create");
+        fs::write(&path, actual).expect("write golden");
+        return;
+    }
+    let expected = fs::read_to_string(&path)
+        .unwrap_or_else(|error| panic!("cannot read {}: {error}; run with UPDATE_GOLDEN=1", path.display()));
+    assert!(
+        expected == actual,
+        "{} differs (run with UPDATE_GOLDEN=1 to accept):\n--- expected\n{expected}\n--- actual\n{actual}",
+        path.display()
+    );
+}
+
+/// Each command line the stand-in was run with, and the isolating
+/// variables it saw.
+fn logged(log: &Path) -> Vec<Value> {
+    fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON line"))
+        .collect()
+}
+
+#[test]
+fn check_renders_charts_and_reports_on_template_lines() {
+    let Some(helm) = stand_in("check_renders_charts_and_reports_on_template_lines") else { return };
+    let dir = copy_charts();
+    let helm = helm.to_string_lossy().into_owned();
+    let run = check(dir.path(), &["--helm", &helm, "."], None);
+    assert_eq!((run.code, run.stderr.as_str()), (1, ""), "{}", run.stdout);
+    assert_golden("expected.text", &run.stdout);
+
+    let run = check(dir.path(), &["--helm", &helm, "--format", "json", "."], None);
+    let findings: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let mut seen: Vec<String> = findings
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|finding| format!("{} {} {}", finding["file"].as_str().unwrap_or(""), finding["line"], finding["code"].as_str().unwrap_or("")))
+        .collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            "./charts/broken/templates/statefulset.yaml 9 helm-render",
+            "./charts/not-headless/templates/headless-service.yaml 4 service-not-headless",
+            "./charts/not-headless/templates/statefulset.yaml 8 service-not-headless",
+            "./charts/override/templates/statefulset.yaml 8 service-not-found",
+        ],
+        "{}",
+        run.stdout
+    );
+    // The plain manifest beside the charts ties to the Service the redis
+    // chart renders: no `service-not-found` on it, which it has without
+    // rendering.
+    let run = check(dir.path(), &["--no-helm", "--format", "json", "."], None);
+    assert!(run.stdout.contains("plain/backup.yaml"), "{}", run.stdout);
+}
+
+#[test]
+fn only_helm_template_and_version_are_run_and_isolated() {
+    let Some(helm) = stand_in("only_helm_template_and_version_are_run_and_isolated") else { return };
+    let dir = copy_charts();
+    let log = dir.path().join("helm.log");
+    let helm = helm.to_string_lossy().into_owned();
+    fs::write(dir.path().join("prod.yaml"), "replicaCount: 5\n").expect("write values");
+    check(dir.path(), &["--helm", &helm, "--release", "prod", "-f", "prod.yaml", "-n", "cache", "charts/healthy"], Some(&log));
+    let runs = logged(&log);
+    let root = dir.path().to_string_lossy().into_owned();
+    let lines: Vec<String> = runs
+        .iter()
+        .map(|run| {
+            let argv: Vec<&str> = run["argv"].as_array().expect("argv").iter().filter_map(Value::as_str).collect();
+            argv.join(" ").replace(&root, "<dir>")
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "version --short",
+            "template prod charts/healthy --namespace cache -f <dir>/prod.yaml",
+            "template prod charts/healthy --namespace cache -f <dir>/prod.yaml --set nameOverride=override,fullnameOverride=override-full",
+        ]
+    );
+    let null = if cfg!(windows) { "NUL" } else { "/dev/null" };
+    for run in &runs {
+        let env = &run["env"];
+        assert_eq!(env["HELM_PLUGINS"], null, "{run}");
+        assert_eq!(env["KUBECONFIG"], null, "{run}");
+        assert_eq!(env["HELM_REPOSITORY_CONFIG"], null, "{run}");
+        assert_eq!(env["HELM_KUBECONTEXT"], Value::Null, "{run}");
+    }
+
+    // `--no-helm` and `helm.enable: false` run nothing.
+    fs::remove_file(&log).expect("remove the log");
+    check(dir.path(), &["--helm", &helm, "--no-helm", "."], Some(&log));
+    fs::write(dir.path().join(".kube-lsp.yaml"), "helm:\n  enable: false\n").expect("write config");
+    check(dir.path(), &["--helm", &helm, "."], Some(&log));
+    assert!(logged(&log).is_empty(), "{:?}", logged(&log));
+}
+
+#[test]
+fn without_helm_charts_are_skipped_with_a_note() {
+    let dir = copy_charts();
+    let run = check(dir.path(), &["--helm", "/definitely/not/helm", "--format", "json", "."], None);
+    assert!(
+        run.stderr.starts_with("note: cannot run `/definitely/not/helm`: ")
+            && run.stderr.ends_with(": skipping 4 Helm charts (templates are not checked; see `--helm`)\n"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stderr.lines().count(), 1, "one note: {}", run.stderr);
+    // The templates are skipped as before: only the plain manifest's finding.
+    let findings: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let paths: Vec<&str> = findings.as_array().expect("array").iter().filter_map(|finding| finding["file"].as_str()).collect();
+    assert_eq!(paths, ["./plain/backup.yaml"]);
+}
