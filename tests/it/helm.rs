@@ -114,7 +114,14 @@ fn check_renders_charts_and_reports_on_template_lines() {
         .as_array()
         .expect("an array")
         .iter()
-        .map(|finding| format!("{} {} {}", finding["file"].as_str().unwrap_or(""), finding["line"], finding["code"].as_str().unwrap_or("")))
+        .map(|finding| {
+            format!(
+                "{} {} {}",
+                finding["file"].as_str().unwrap_or(""),
+                finding["line"],
+                finding["code"].as_str().unwrap_or("")
+            )
+        })
         .collect();
     seen.sort();
     assert_eq!(
@@ -142,7 +149,11 @@ fn only_helm_template_and_version_are_run_and_isolated() {
     let log = dir.path().join("helm.log");
     let helm = helm.to_string_lossy().into_owned();
     fs::write(dir.path().join("prod.yaml"), "replicaCount: 5\n").expect("write values");
-    check(dir.path(), &["--helm", &helm, "--release", "prod", "-f", "prod.yaml", "-n", "cache", "charts/healthy"], Some(&log));
+    check(
+        dir.path(),
+        &["--helm", &helm, "--release", "prod", "-f", "prod.yaml", "-n", "cache", "charts/healthy"],
+        Some(&log),
+    );
     let runs = logged(&log);
     let root = dir.path().to_string_lossy().into_owned();
     let lines: Vec<String> = runs
@@ -190,6 +201,121 @@ fn without_helm_charts_are_skipped_with_a_note() {
     assert_eq!(run.stderr.lines().count(), 1, "one note: {}", run.stderr);
     // The templates are skipped as before: only the plain manifest's finding.
     let findings: Value = serde_json::from_str(&run.stdout).expect("JSON");
-    let paths: Vec<&str> = findings.as_array().expect("array").iter().filter_map(|finding| finding["file"].as_str()).collect();
+    let paths: Vec<&str> =
+        findings.as_array().expect("array").iter().filter_map(|finding| finding["file"].as_str()).collect();
     assert_eq!(paths, ["./plain/backup.yaml"]);
+}
+
+/// `file://` URI of a path (the test paths are plain ASCII).
+pub(crate) fn uri_of(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+/// The diagnostics of a `publishDiagnostics`, as `line code message`.
+fn shown(message: &Value) -> Vec<String> {
+    message["params"]["diagnostics"]
+        .as_array()
+        .map(|diagnostics| {
+            diagnostics
+                .iter()
+                .map(|diagnostic| {
+                    format!(
+                        "{} {} {}",
+                        diagnostic["range"]["start"]["line"],
+                        diagnostic["code"].as_str().unwrap_or(""),
+                        diagnostic["message"].as_str().unwrap_or("")
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_server_shows_a_render_on_template_lines_and_a_saved_fix_clears_it() {
+    use crate::support::stdio::{is_diagnostics, StdioServer};
+    use serde_json::json;
+
+    let Some(helm) = stand_in("the_server_shows_a_render_on_template_lines_and_a_saved_fix_clears_it") else { return };
+    let dir = copy_charts();
+    let root = dir.path().canonicalize().expect("canonical temp dir");
+    let mut server = StdioServer::spawn("debug");
+    server.send(json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "processId": null, "rootUri": uri_of(&root), "capabilities": {},
+        "initializationOptions": {"kubeLsp": {"helm.path": helm.to_string_lossy()}}
+    }}));
+    server.response(1);
+    server.notify("initialized", json!({}));
+
+    let service = root.join("charts/not-headless/templates/headless-service.yaml");
+    let service_uri = uri_of(&service);
+    let statefulset_uri = uri_of(&root.join("charts/not-headless/templates/statefulset.yaml"));
+    let text = fs::read_to_string(&service).expect("read the template");
+    server.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": service_uri, "languageId": "yaml", "version": 1, "text": text}}),
+    );
+    let published = server.wait("the render's findings on the Service template", |message| {
+        is_diagnostics(message, &service_uri) && !shown(message).is_empty()
+    });
+    let on_service = shown(&published);
+    assert_eq!(on_service.len(), 1, "{on_service:#?}");
+    assert!(
+        on_service[0]
+            .starts_with("3 service-not-headless rendered with release 'release-name': Service 'release-name-"),
+        "{on_service:#?}"
+    );
+    let on_statefulset = server
+        .find_seen(|message| is_diagnostics(message, &statefulset_uri) && !shown(message).is_empty())
+        .map(|received| shown(&received.message))
+        .unwrap_or_else(|| {
+            shown(&server.wait("the findings on the StatefulSet template", |message| {
+                is_diagnostics(message, &statefulset_uri) && !shown(message).is_empty()
+            }))
+        });
+    assert!(on_statefulset.iter().any(|line| line.starts_with("7 service-not-headless")), "{on_statefulset:#?}");
+    // Hover on the template's serviceName: the rendered card, and the
+    // pattern for any release.
+    let hover = server.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": statefulset_uri}, "position": {"line": 7, "character": 20}}),
+    );
+    let card = hover["result"]["contents"]["value"].as_str().unwrap_or_default();
+    assert!(card.starts_with("Rendered by Helm with release `release-name`."), "{hover:#}");
+    assert!(card.contains("For any release `<release>`: pods `<release>-kafka-0.<release>-kafka-headless`"), "{card}");
+
+    // The fix, typed and saved: the render that follows clears both sides.
+    let fixed = text.replace("spec:\n", "spec:\n  clusterIP: None\n");
+    assert_ne!(fixed, text);
+    fs::write(&service, &fixed).expect("save the fix");
+    server.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": service_uri, "version": 2}, "contentChanges": [{"text": fixed}]}),
+    );
+    server.notify("textDocument/didSave", json!({"textDocument": {"uri": service_uri}}));
+    server.wait("the Service template cleared", |message| {
+        is_diagnostics(message, &service_uri) && message["params"]["version"] == 2 && shown(message).is_empty()
+    });
+    server.wait("the StatefulSet template cleared", |message| {
+        is_diagnostics(message, &statefulset_uri) && shown(message).is_empty()
+    });
+    let id = server.send_request("shutdown", Value::Null);
+    server.response(id);
+    server.notify("exit", Value::Null);
+    let (status, messages, stderr) = server.finish();
+    let messages = messages.unwrap_or_else(|error| panic!("stdout is not pure JSON-RPC: {error}\nstderr:\n{stderr}"));
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    // The plain manifest outside the chart ties to the rendered Service of
+    // the redis chart: once that render is in, it has no finding (before it,
+    // its `service-not-found` may be published: renders hold nothing back).
+    let plain_uri = uri_of(&root.join("plain/backup.yaml"));
+    let last = messages.iter().rfind(|message| is_diagnostics(message, &plain_uri));
+    assert!(last.is_none_or(|message| shown(message).is_empty()), "{last:#?}");
+    // Nothing is published for the derived files.
+    assert!(
+        !messages
+            .iter()
+            .any(|message| message["params"]["uri"].as_str().is_some_and(|uri| uri.contains(".kube-lsp-rendered"))),
+        "a render was published as a file"
+    );
 }

@@ -306,13 +306,73 @@ impl Charts {
 
     /// The derived file and release of the chart that `template` (a path
     /// in a chart) belongs to, if that chart has a render.
-    pub(crate) fn render_of(&self, template: &Path) -> Option<(FileId, &str, &Path)> {
+    fn render_of(&self, template: &Path) -> Option<(FileId, &str, &Path)> {
         self.charts
             .iter()
             .filter(|(chart, _)| template.starts_with(chart))
             .max_by_key(|(chart, _)| chart.as_os_str().len())
             .and_then(|(chart, (render, _))| render.file.map(|file| (file, render.release.as_str(), chart.as_path())))
     }
+}
+
+/// Hover on a template line of a StatefulSet or Service: the card of the
+/// rendered object (for the chart's release), with the pattern of its names
+/// for any release.
+pub fn hover(
+    snapshot: &Snapshot,
+    diagnostics: &Diagnostics,
+    charts: &Charts,
+    file: FileId,
+    offset: usize,
+) -> Option<super::hover::HoverResult> {
+    let template = snapshot.file(file)?;
+    if is_rendered_path(&template.path) {
+        return None;
+    }
+    let (derived_id, release, chart) = charts.render_of(&template.path)?;
+    let derived = snapshot.file(derived_id)?;
+    // The template's document under the cursor, and the key path to it.
+    let masked = syntax::mask_template(&template.text);
+    let documents = syntax::split_documents(&masked.text);
+    let index = documents.iter().position(|range| range.start <= offset && offset <= range.end)?;
+    let template_range = documents[index];
+    let template_document = syntax::parse_document(&masked.text[template_range.as_range()]);
+    let path = syntax::key_path_at(&template_document, offset - template_range.start)?;
+    let found_in_template = syntax::find_path(&template_document, template_range.len(), &path, &[])?;
+    // The same document of the render, and the same place in it.
+    let document = derived
+        .documents
+        .iter()
+        .filter(|document| {
+            source_of(derived, document.start).is_some_and(|source| template_path(chart, &source) == template.path)
+        })
+        .nth(index)?;
+    let names = syntax::item_names(&template_document, &path);
+    let found = syntax::find_path(&document.syntax, document.len, &path, &names)?;
+    let object = snapshot.object_at(derived_id, document.start + found.range.start)?;
+    let name_offset = object.object.name.as_ref().map(|name| object.absolute(name.value).start)?;
+    let card = super::hover::hover(snapshot, diagnostics, derived_id, document.start + found.range.start)
+        .or_else(|| super::hover::hover(snapshot, diagnostics, derived_id, name_offset))?;
+    let mut markdown = format!("Rendered by Helm with release `{release}`.\n\n{}", card.markdown);
+    if let Some(stateful_set) = object.stateful_set() {
+        let any = |name: &str| name.replace(release, "<release>");
+        if let Some(service_name) = stateful_set.service_name() {
+            markdown.push_str(&format!(
+                "\nFor any release `<release>`: pods `{}-0.{}`, `{}-1.{}`, …\n",
+                any(object.name()),
+                any(service_name),
+                any(object.name()),
+                any(service_name)
+            ));
+        }
+    } else if object.service().is_some() {
+        markdown.push_str(&format!(
+            "\nFor any release `<release>`: Service `{}`.\n",
+            object.name().replace(release, "<release>")
+        ));
+    }
+    let range = found_in_template.range.shifted(template_range.start);
+    Some(super::hover::HoverResult { range, markdown })
 }
 
 /// The `# Source:` of the document at `offset` of a derived file: the
@@ -418,7 +478,8 @@ fn trim_action(text: &str, action: TextRange) -> TextRange {
 /// executing ...`, `parse error at (<chart>/templates/x.yaml:5): ...` and
 /// `YAML parse error on <chart>/templates/x.yaml: ... line 5: ...`.
 pub(crate) fn error_location(message: &str) -> Option<(String, u32)> {
-    for (at, _) in message.match_indices("/templates/") {
+    {
+        let at = message.find("/templates/")?;
         let start = message[..at].rfind(|c: char| c.is_whitespace() || c == '(' || c == '"').map_or(0, |at| at + 1);
         let rest = &message[start..];
         let end = rest.find(|c: char| c == ':' || c.is_whitespace() || c == ')' || c == '"').unwrap_or(rest.len());
@@ -434,9 +495,8 @@ pub(crate) fn error_location(message: &str) -> Option<(String, u32)> {
             let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
             digits.parse().ok()
         });
-        return Some((source, line.unwrap_or(0)));
+        Some((source, line.unwrap_or(0)))
     }
-    None
 }
 
 /// The `helm-render` finding of a failed render, among the files `ids`: on
@@ -582,6 +642,31 @@ spec:
         for finding in charts.all_findings(&snapshot, &diagnostics) {
             assert!(finding.related.iter().all(|related| related.file != derived), "{finding:#?}");
         }
+    }
+
+    #[test]
+    fn hover_on_a_template_line_shows_the_rendered_card_and_the_pattern() {
+        let chart = Path::new("/c/etcd");
+        let mut workspace = Workspace::new(Config::default());
+        let statefulset = workspace.set_text(chart.join("templates/statefulset.yaml"), TEMPLATE.to_owned(), None);
+        let mut charts = Charts::default();
+        let manifests = rendered("release-name-etcd", "release-name-etcd-headless", true);
+        charts.take(&mut workspace, prepare(&Config::default(), chart, "release-name", Ok(manifests), None, &read));
+        let snapshot = workspace.snapshot();
+        let diagnostics = Diagnostics::of(&snapshot);
+        let offset = TEMPLATE.find("{{ .Release.Name }}-").expect("the serviceName value");
+        let card = hover(&snapshot, &diagnostics, &charts, statefulset, offset).expect("a card");
+        assert!(card.markdown.starts_with("Rendered by Helm with release `release-name`."), "{}", card.markdown);
+        assert!(card.markdown.contains("release-name-etcd-0.release-name-etcd-headless"), "{}", card.markdown);
+        assert!(
+            card.markdown.contains("For any release `<release>`: pods `<release>-etcd-0.<release>-etcd-headless`"),
+            "{}",
+            card.markdown
+        );
+        assert!(TEMPLATE[card.range.as_range()].starts_with("{{ .Release.Name }}"), "{:?}", card.range);
+        // Anywhere in the object: the card of its name.
+        assert!(hover(&snapshot, &diagnostics, &charts, statefulset, 0)
+            .is_some_and(|card| card.markdown.contains("StatefulSet")));
     }
 
     #[test]

@@ -116,6 +116,8 @@ impl ClientSupport {
 pub(crate) struct Context<'a> {
     pub(crate) snapshot: Snapshot,
     pub(crate) diagnostics: &'a Diagnostics,
+    /// The charts' renders, for hover on template lines.
+    pub(crate) charts: &'a ide::helm::Charts,
     pub(crate) documents: &'a Documents,
     pub(crate) encoding: PositionEncoding,
     pub(crate) client: ClientSupport,
@@ -280,7 +282,9 @@ pub(crate) fn ok(id: RequestId, result: impl Serialize) -> Response {
 
 fn hover(cx: &Context<'_>, params: HoverParams) -> Result<Option<Hover>, HandlerError> {
     let Some((file, offset)) = cx.offset(&params.text_document_position_params) else { return Ok(None) };
-    let Some(result) = ide::hover(&cx.snapshot, cx.diagnostics, file, offset) else { return Ok(None) };
+    let result = ide::hover(&cx.snapshot, cx.diagnostics, file, offset)
+        .or_else(|| ide::helm::hover(&cx.snapshot, cx.diagnostics, cx.charts, file, offset));
+    let Some(result) = result else { return Ok(None) };
     let line_map = cx.snapshot.file(file).map(|source| cx.line_map(source));
     Ok(Some(Hover {
         contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: result.markdown }),

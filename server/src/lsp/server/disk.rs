@@ -127,6 +127,7 @@ impl Server {
                 }
             }
         }
+        self.render_charts_of(&indexed.paths);
         self.disk.record_listed(indexed.paths);
         // What changed on disk while the read ran was read again since (or is
         // gone): the newer state wins.
@@ -219,6 +220,16 @@ impl Server {
     /// Brings the workspace up to date with the disk for paths that changed
     /// (from the client's watcher or ours), as the disk view classifies them.
     pub(super) fn on_files_changed(&mut self, paths: Vec<PathBuf>) {
+        // A chart's file changed on disk (a template, values, Chart.yaml):
+        // render it again, once per chart.
+        let mut charts: Vec<PathBuf> = paths.iter().filter_map(|path| loader::helm::chart_of(path)).collect();
+        charts.sort();
+        charts.dedup();
+        if self.host.workspace().config().helm.enable {
+            for chart in charts {
+                self.render_chart(chart);
+            }
+        }
         let config = self.host.workspace().config().clone();
         let changes = self.disk.changes(paths, &config);
         if !self.indexing.is_empty() {

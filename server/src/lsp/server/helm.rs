@@ -1,0 +1,147 @@
+//! Rendering the workspace's Helm charts in the background: when a chart's
+//! file is opened, saved or changed on disk (never on a keystroke: a render
+//! reads the disk, so an unsaved buffer is not in it), and for every chart
+//! of a folder read. Each render runs `helm template` on a worker thread
+//! (`loader::helm`), at most one per chart: a newer trigger cancels the
+//! older render, whose child is killed and whose result is dropped. The
+//! main loop only takes finished renders in (`ide::Host::take_render`).
+//!
+//! It knows when to render; what a render means is `ide::helm`'s.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use super::Server;
+use crate::config::Config;
+use crate::ide::helm::{prepare, ChartRender};
+use crate::loader::helm::{chart_of, charts_of, offers_name_overrides, read_chart_file, HelmCommand, RenderError};
+
+/// A render back from its worker thread.
+pub(super) struct Rendered {
+    chart: PathBuf,
+    ticket: u64,
+    /// `None`: there is no `helm` to run (or the render was cancelled).
+    render: Option<ChartRender>,
+    /// Why `helm` could not be run, to log once.
+    missing: Option<String>,
+}
+
+impl Server {
+    /// Renders the chart that `path` (a file opened, saved or changed on
+    /// disk) belongs to, if any.
+    pub(super) fn render_chart_of(&mut self, path: &Path) {
+        if !self.host.workspace().config().helm.enable {
+            return;
+        }
+        if let Some(chart) = chart_of(path) {
+            self.render_chart(chart);
+        }
+    }
+
+    /// Renders every chart that a read's files belong to.
+    pub(super) fn render_charts_of(&mut self, paths: &[PathBuf]) {
+        if !self.host.workspace().config().helm.enable {
+            return;
+        }
+        for chart in charts_of(paths) {
+            self.render_chart(chart);
+        }
+    }
+
+    /// After a settings change: render again every chart rendered so far
+    /// (the release, values or binary may have changed), or forget them all
+    /// when rendering was turned off.
+    pub(super) fn render_charts_again(&mut self) {
+        let charts: Vec<PathBuf> = self.host.charts().charts().map(Path::to_path_buf).collect();
+        let enabled = self.host.workspace().config().helm.enable;
+        for chart in charts {
+            if enabled {
+                self.render_chart(chart);
+            } else {
+                if let Some((_, cancel)) = self.renders.remove(&chart) {
+                    cancel.store(true, Ordering::Relaxed);
+                }
+                self.host.forget_chart(&chart);
+            }
+        }
+        self.mark_dirty();
+    }
+
+    pub(super) fn render_chart(&mut self, chart: PathBuf) {
+        if let Some((_, older)) = self.renders.get(&chart) {
+            older.store(true, Ordering::Relaxed);
+        }
+        self.render_tickets += 1;
+        let ticket = self.render_tickets;
+        let cancel = Arc::new(AtomicBool::new(false));
+        self.renders.insert(chart.clone(), (ticket, cancel.clone()));
+        let config = self.host.workspace().config().clone();
+        let sender = self.helm_sender.clone();
+        let worker_chart = chart.clone();
+        let spawned = std::thread::Builder::new().name("kube-lsp helm".to_owned()).spawn(move || {
+            let started = Instant::now();
+            let rendered = render(&config, worker_chart, ticket, &cancel);
+            tracing::debug!("rendered the chart {:?} in {:?}", rendered.chart, started.elapsed());
+            // The main loop is gone when this fails; nothing to do.
+            let _ = sender.send(rendered);
+        });
+        if let Err(error) = spawned {
+            tracing::warn!("cannot start a thread to render {chart:?}: {error}");
+            self.renders.remove(&chart);
+        }
+    }
+
+    /// A render is back: taken in unless a newer one replaced it.
+    pub(super) fn on_rendered(&mut self, rendered: Rendered) {
+        if self.renders.get(&rendered.chart).is_none_or(|(ticket, _)| *ticket != rendered.ticket) {
+            return;
+        }
+        self.renders.remove(&rendered.chart);
+        if let Some(why) = rendered.missing {
+            if !self.helm_missing_logged {
+                tracing::info!("{why}: Helm charts are skipped (set `helm.path`)");
+                self.helm_missing_logged = true;
+            }
+            return;
+        }
+        if let Some(render) = rendered.render {
+            self.host.take_render(render);
+            self.mark_dirty();
+        }
+    }
+}
+
+/// Renders a chart, and its override variant if it offers name overrides,
+/// on the calling (worker) thread.
+fn render(config: &Config, chart: PathBuf, ticket: u64, cancel: &AtomicBool) -> Rendered {
+    let command = HelmCommand::new(&config.helm, &config.default_namespace);
+    let outcome = |overrides: bool| command.render(&chart, overrides, cancel);
+    let nothing = |missing: Option<String>| Rendered { chart: chart.clone(), ticket, render: None, missing };
+    let manifests = match outcome(false) {
+        Err(RenderError::NotStarted(why)) => return nothing(Some(why)),
+        Err(RenderError::Cancelled) => return nothing(None),
+        other => other.map_err(describe),
+    };
+    let overridden = if manifests.is_ok() && offers_name_overrides(&chart) {
+        match outcome(true) {
+            Err(RenderError::Cancelled) => return nothing(None),
+            other => Some(other.map_err(describe)),
+        }
+    } else {
+        None
+    };
+    let render = prepare(config, &chart, &command.release, manifests, overridden, &read_chart_file);
+    Rendered { chart, ticket, render: Some(render), missing: None }
+}
+
+fn describe(error: RenderError) -> String {
+    match error {
+        RenderError::NotStarted(why) | RenderError::Failed(why) => why,
+        RenderError::TimedOut(after) => {
+            format!("'helm template' took longer than {} ms (helm.timeoutMs) and was stopped", after.as_millis())
+        }
+        RenderError::Cancelled => "the render was cancelled".to_owned(),
+    }
+}
