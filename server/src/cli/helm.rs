@@ -40,7 +40,7 @@ pub(super) fn render_charts(
     if let Some(release) = &args.release {
         settings.release = release.clone();
     }
-    let mut command = HelmCommand::new(&settings, &config.default_namespace);
+    let mut command = HelmCommand::from_settings(&settings, &config.default_namespace);
     // `-f` on the command line is relative to where it is run, as Helm's is.
     command.value_files.extend(args.values.iter().map(|file| match current_dir {
         Some(dir) if file.is_relative() => dir.join(file).to_string_lossy().into_owned(),

@@ -48,7 +48,7 @@ pub enum RenderError {
 }
 
 impl HelmCommand {
-    pub fn new(settings: &HelmSettings, namespace: &str) -> HelmCommand {
+    pub fn from_settings(settings: &HelmSettings, namespace: &str) -> HelmCommand {
         HelmCommand {
             program: PathBuf::from(settings.path.as_deref().unwrap_or("helm")),
             release: settings.release.clone(),

@@ -116,7 +116,7 @@ impl Server {
 /// Renders a chart, and its override variant if it offers name overrides,
 /// on the calling (worker) thread.
 fn render(config: &Config, chart: PathBuf, ticket: u64, cancel: &AtomicBool) -> Rendered {
-    let command = HelmCommand::new(&config.helm, &config.default_namespace);
+    let command = HelmCommand::from_settings(&config.helm, &config.default_namespace);
     let outcome = |overrides: bool| command.render(&chart, overrides, cancel);
     let nothing = |missing: Option<String>| Rendered { chart: chart.clone(), ticket, render: None, missing };
     let manifests = match outcome(false) {
