@@ -402,7 +402,14 @@ fn map_finding(snapshot: &Snapshot, render: &Render, finding: &Finding) -> Optio
     let (file, range) = map_range(snapshot, &render.chart, derived, finding.range)?;
     mapped.file = file;
     mapped.range = range;
-    mapped.message = format!("rendered with release '{}': {}", render.release, finding.message);
+    mapped.message = match snapshot.file(file) {
+        // Shown on `Chart.yaml`: say which template it came from.
+        Some(shown) if shown.path.ends_with("Chart.yaml") => {
+            let source = source_of(derived, finding.range.start).unwrap_or_default();
+            format!("rendered with release '{}' from '{source}': {}", render.release, finding.message)
+        }
+        _ => format!("rendered with release '{}': {}", render.release, finding.message),
+    };
     mapped.related = finding
         .related
         .iter()
@@ -430,7 +437,14 @@ fn map_range(snapshot: &Snapshot, chart: &Path, derived: &SourceFile, range: Tex
         .iter()
         .filter(|other| source_of(derived, other.start).as_deref() == Some(&source))
         .count();
-    let template_id = snapshot.file_id(&template_path(chart, &source))?;
+    let Some(template_id) = snapshot.file_id(&template_path(chart, &source)) else {
+        // A template that is not a file of the workspace (in a packaged
+        // subchart, `charts/*.tgz`, or excluded): on `Chart.yaml`.
+        let chart_file = snapshot.file_id(&chart.join("Chart.yaml"))?;
+        let file = snapshot.file(chart_file)?;
+        let line = file.line_index.line_range(&file.text, 0).unwrap_or_default();
+        return Some((chart_file, trim_line(&file.text, line)));
+    };
     let template = snapshot.file(template_id)?;
     let masked = syntax::mask_template(&template.text);
     let documents = syntax::split_documents(&masked.text);
@@ -725,6 +739,26 @@ spec:
         let findings = charts.findings(&snapshot, &diagnostics, chart_file);
         assert_eq!(findings.len(), 1, "{findings:#?}");
         assert_eq!(line_of("apiVersion: v2\nname: etcd\n", findings[0].range), (1, "apiVersion: v2"));
+    }
+
+    #[test]
+    fn a_finding_in_a_template_outside_the_workspace_is_shown_on_chart_yaml() {
+        let chart = Path::new("/c/etcd");
+        let mut workspace = Workspace::new(Config::default());
+        let chart_file = workspace.set_text(chart.join("Chart.yaml"), "apiVersion: v2\nname: etcd\n".to_owned(), None);
+        let mut charts = Charts::default();
+        let manifests = rendered("release-name-etcd", "release-name-etcd-headless", false);
+        charts.take(&mut workspace, prepare(&Config::default(), chart, "release-name", Ok(manifests), None, &read));
+        let snapshot = workspace.snapshot();
+        let diagnostics = Diagnostics::of(&snapshot);
+        charts.remap(&snapshot, &diagnostics, &mut Vec::new(), true);
+        let findings = charts.findings(&snapshot, &diagnostics, chart_file);
+        assert_eq!(findings.len(), 1, "one per position and code: {findings:#?}");
+        assert!(
+            findings[0].message.starts_with("rendered with release 'release-name' from 'etcd/templates/"),
+            "{findings:#?}"
+        );
+        assert_eq!(findings[0].range, TextRange::new(0, "apiVersion: v2".len()));
     }
 
     #[test]
