@@ -10,13 +10,51 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-use std::time::Instant;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 use super::Server;
 use crate::config::Config;
 use crate::ide::helm::{prepare, ChartRender};
 use crate::loader::helm::{chart_of, charts_of, offers_name_overrides, read_chart_file, HelmCommand, RenderError};
+
+/// At most this many `helm` processes at once: a monorepo's first read
+/// finds many charts, and the machine has other work.
+const MAX_RENDERS_AT_ONCE: usize = 2;
+
+/// How many renders are running, for `MAX_RENDERS_AT_ONCE`.
+static RUNNING: (Mutex<usize>, Condvar) = (Mutex::new(0), Condvar::new());
+
+/// A slot among the renders running; freed when dropped.
+struct Slot;
+
+impl Slot {
+    /// Waits for a slot; `None` when the render was cancelled meanwhile.
+    fn take(cancel: &AtomicBool) -> Option<Slot> {
+        let (count, freed) = &RUNNING;
+        let mut running = count.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        while *running >= MAX_RENDERS_AT_ONCE {
+            if cancel.load(Ordering::Relaxed) {
+                return None;
+            }
+            running = freed
+                .wait_timeout(running, Duration::from_millis(50))
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .0;
+        }
+        *running += 1;
+        Some(Slot)
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let (count, freed) = &RUNNING;
+        let mut running = count.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        *running = running.saturating_sub(1);
+        freed.notify_one();
+    }
+}
 
 /// A render back from its worker thread.
 pub(super) struct Rendered {
@@ -116,6 +154,9 @@ impl Server {
 /// Renders a chart, and its override variant if it offers name overrides,
 /// on the calling (worker) thread.
 fn render(config: &Config, chart: PathBuf, ticket: u64, cancel: &AtomicBool) -> Rendered {
+    let Some(_slot) = Slot::take(cancel) else {
+        return Rendered { chart, ticket, render: None, missing: None };
+    };
     let command = HelmCommand::from_settings(&config.helm, &config.default_namespace);
     let outcome = |overrides: bool| command.render(&chart, overrides, cancel);
     let nothing = |missing: Option<String>| Rendered { chart: chart.clone(), ticket, render: None, missing };
