@@ -221,11 +221,16 @@ impl Server {
     /// (from the client's watcher or ours), as the disk view classifies them.
     pub(super) fn on_files_changed(&mut self, paths: Vec<PathBuf>) {
         // A chart's file changed on disk (a template, values, Chart.yaml):
-        // render it again, once per chart.
-        let mut charts: Vec<PathBuf> = paths.iter().filter_map(|path| loader::helm::chart_of(path)).collect();
-        charts.sort();
-        charts.dedup();
+        // render it again, once per chart. One look per folder: a checkout
+        // changes many files of few folders.
         if self.host.workspace().config().helm.enable {
+            let folders: std::collections::BTreeSet<&Path> = paths.iter().filter_map(|path| path.parent()).collect();
+            let mut charts: Vec<PathBuf> = folders
+                .into_iter()
+                .filter_map(|folder| loader::helm::chart_of(&folder.join(loader::helm::CHART_FILE)))
+                .collect();
+            charts.sort();
+            charts.dedup();
             for chart in charts {
                 self.render_chart(chart);
             }
