@@ -224,11 +224,7 @@ impl Charts {
     /// templates whose mapped findings changed). Cheap when no derived file
     /// is among them and no render came in (`force`).
     pub fn remap(&mut self, snapshot: &Snapshot, diagnostics: &Diagnostics, changed: &mut Vec<FileId>, force: bool) {
-        // A render's findings, or a template's text (which places them).
-        let chart_changed = changed.iter().any(|id| {
-            snapshot.file(*id).is_some_and(|file| self.charts.keys().any(|chart| file.path.starts_with(chart)))
-        });
-        if !chart_changed && !force {
+        if !force && !self.touches(snapshot, changed) {
             return;
         }
         let mut mapped: HashMap<FileId, Vec<Finding>> = HashMap::new();
@@ -295,6 +291,15 @@ impl Charts {
         }
         findings.sort_by_key(|finding| (finding.range.start, finding.range.end, finding.code));
         findings
+    }
+
+    /// Whether any of `files` is in a chart with a render: its findings, or
+    /// a template's text (which places them), may have changed.
+    pub fn touches(&self, snapshot: &Snapshot, files: &[FileId]) -> bool {
+        !self.charts.is_empty()
+            && files.iter().any(|id| {
+                snapshot.file(*id).is_some_and(|file| self.charts.keys().any(|chart| file.path.starts_with(chart)))
+            })
     }
 
     /// Every finding to show, by file.
@@ -759,6 +764,29 @@ spec:
             "{findings:#?}"
         );
         assert_eq!(findings[0].range, TextRange::new(0, "apiVersion: v2".len()));
+    }
+
+    #[test]
+    fn typing_in_a_template_moves_its_mapped_findings_with_the_text() {
+        use crate::text::TextEdit;
+        let chart = Path::new("/c/etcd");
+        let mut host = super::super::Host::new(Config::default());
+        let statefulset =
+            host.workspace_mut().set_text(chart.join("templates/statefulset.yaml"), TEMPLATE.to_owned(), Some(1));
+        let manifests = rendered("release-name-etcd", "release-name-etcd-headless", false);
+        host.take_render(prepare(&Config::default(), chart, "release-name", Ok(manifests), None, &read));
+        let (snapshot, _) = host.update();
+        let before = host.findings(&snapshot, statefulset);
+        assert_eq!(before.len(), 1, "{before:#?}");
+        // A comment line typed above everything: unsaved, so no render;
+        // the finding follows its line.
+        let comment = "# tuned\n";
+        host.workspace_mut().edit(statefulset, Some(2), &[TextEdit::new(TextRange::empty(0), comment)]);
+        let (snapshot, changed) = host.update();
+        assert!(changed.contains(&statefulset), "{changed:?}");
+        let after = host.findings(&snapshot, statefulset);
+        assert_eq!(after.len(), 1, "{after:#?}");
+        assert_eq!(after[0].range, before[0].range.shifted(comment.len()));
     }
 
     #[test]

@@ -57,9 +57,20 @@ impl Host {
     pub fn update(&mut self) -> (Snapshot, Vec<FileId>) {
         let snapshot = self.workspace.snapshot();
         let changes = self.workspace.take_changes();
+        self.note_chart_edits(&snapshot, &changes);
         let mut changed = if changes.is_empty() { Vec::new() } else { self.diagnostics.update(&snapshot, changes) };
         self.remap_charts(&snapshot, &mut changed);
         (snapshot, changed)
+    }
+
+    /// An edit to a file of a rendered chart (a template typed in) moves
+    /// the places its mapped findings are shown at, even where no finding
+    /// of its own changed.
+    fn note_chart_edits(&mut self, snapshot: &Snapshot, changes: &crate::workspace::Changes) {
+        let edited: Vec<FileId> = changes.files.iter().map(|(id, _)| *id).collect();
+        if changes.everything || self.charts.touches(snapshot, &edited) {
+            self.charts_changed = true;
+        }
     }
 
     fn remap_charts(&mut self, snapshot: &Snapshot, changed: &mut Vec<FileId>) {
@@ -110,6 +121,7 @@ impl Host {
             self.pending = Some(self.tickets);
             return Update::Fresh(snapshot, self.tickets);
         }
+        self.note_chart_edits(&snapshot, &changes);
         let mut changed = if changes.is_empty() { Vec::new() } else { self.diagnostics.update(&snapshot, changes) };
         self.remap_charts(&snapshot, &mut changed);
         Update::Current(snapshot, changed)
