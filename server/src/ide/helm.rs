@@ -452,13 +452,23 @@ fn map_range(snapshot: &Snapshot, chart: &Path, derived: &SourceFile, range: Tex
     };
     let template = snapshot.file(template_id)?;
     let masked = syntax::mask_template(&template.text);
-    let documents = syntax::split_documents(&masked.text);
-    let template_range = *documents.get(occurrence.min(documents.len().saturating_sub(1)))?;
+    let template_range = template_document_range(&masked.text, occurrence)?;
     let template_text = &masked.text[template_range.as_range()];
     let template_document = syntax::parse_document(template_text);
+    // The last resort: the first action that prints (a document made by
+    // `{{ include }}` alone), else the first line with text.
     let first_line = || {
-        let skip = template_text.len() - template_text.trim_start().len();
-        let line_end = template_text[skip..].find('\n').map_or(template_text.len(), |end| skip + end);
+        let printing = masked.actions.iter().find(|action| {
+            template_range.start <= action.start
+                && action.start < template_range.end
+                && !syntax::is_control_action(&template.text, **action)
+        });
+        if let Some(action) = printing {
+            return trim_action(&template.text, *action);
+        }
+        let original = &template.text[template_range.as_range()];
+        let skip = original.len() - original.trim_start().len();
+        let line_end = original[skip..].find('\n').map_or(original.len(), |end| skip + end);
         TextRange::new(skip, line_end.max(skip)).shifted(template_range.start)
     };
     let relative = range.start.checked_sub(document.start)?;
@@ -483,6 +493,26 @@ fn map_range(snapshot: &Snapshot, chart: &Path, derived: &SourceFile, range: Tex
         None if found.depth > 0 => Some((template_id, found.range.shifted(template_range.start))),
         None => Some((template_id, first_line())),
     }
+}
+
+/// The range of the template's document that made the `occurrence`-th
+/// rendered document of it: documents with nothing but actions and blanks
+/// (a `{{- range }}` line before a `---`) make none of their own, and a
+/// document repeated by a `range` is the last one.
+fn template_document_range(masked: &str, occurrence: usize) -> Option<TextRange> {
+    let all = syntax::split_documents(masked);
+    let with_text: Vec<TextRange> = all
+        .iter()
+        .copied()
+        .filter(|range| {
+            masked[range.as_range()].lines().any(|line| {
+                let line = line.trim();
+                !line.is_empty() && line != "---" && !line.starts_with('#')
+            })
+        })
+        .collect();
+    let documents = if with_text.is_empty() { all } else { with_text };
+    documents.get(occurrence.min(documents.len().saturating_sub(1))).copied()
 }
 
 /// An action's range without the whitespace that `{{-` trims (it may start
@@ -787,6 +817,19 @@ spec:
         let after = host.findings(&snapshot, statefulset);
         assert_eq!(after.len(), 1, "{after:#?}");
         assert_eq!(after[0].range, before[0].range.shifted(comment.len()));
+    }
+
+    #[test]
+    fn a_range_of_documents_maps_to_the_repeated_document() {
+        let template =
+            "{{- range .Values.shards }}\n---\nkind: StatefulSet\nspec:\n  serviceName: x-{{ . }}\n{{- end }}\n";
+        let masked = syntax::mask_template(template);
+        let first = template_document_range(&masked.text, 0).expect("a document");
+        assert!(template[first.as_range()].starts_with("---\nkind: StatefulSet"), "{first:?}");
+        assert_eq!(template_document_range(&masked.text, 5), Some(first));
+        // Nothing but an action: that document is the one.
+        let masked = syntax::mask_template("{{- include \"lib.statefulset\" . }}\n");
+        assert_eq!(template_document_range(&masked.text, 0), Some(TextRange::new(0, masked.text.len())));
     }
 
     #[test]
