@@ -319,3 +319,42 @@ fn the_server_shows_a_render_on_template_lines_and_a_saved_fix_clears_it() {
         "a render was published as a file"
     );
 }
+
+#[test]
+fn without_helm_the_server_logs_one_line_and_skips_the_charts() {
+    use crate::support::stdio::{is_diagnostics, StdioServer};
+    use serde_json::json;
+
+    let dir = copy_charts();
+    let root = dir.path().canonicalize().expect("canonical temp dir");
+    let mut server = StdioServer::spawn("info");
+    server.send(json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "processId": null, "rootUri": uri_of(&root), "capabilities": {},
+        "initializationOptions": {"kubeLsp": {"helm.path": "/definitely/not/helm"}}
+    }}));
+    server.response(1);
+    server.notify("initialized", json!({}));
+    let template = root.join("charts/not-headless/templates/headless-service.yaml");
+    let uri = uri_of(&template);
+    let text = fs::read_to_string(&template).expect("read the template");
+    server.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
+    );
+    server.notify("textDocument/didSave", json!({"textDocument": {"uri": uri}}));
+    let published = server.wait("the template's diagnostics", |message| is_diagnostics(message, &uri));
+    assert_eq!(published["params"]["diagnostics"], json!([]), "templates are skipped as before");
+    // The plain manifest keeps its finding: nothing renders its Service.
+    let plain = uri_of(&root.join("plain/backup.yaml"));
+    server.wait("the plain manifest's finding", |message| {
+        is_diagnostics(message, &plain) && shown(message).iter().any(|line| line.contains("service-not-found"))
+    });
+    let id = server.send_request("shutdown", Value::Null);
+    server.response(id);
+    server.notify("exit", Value::Null);
+    let (status, messages, stderr) = server.finish();
+    assert!(messages.is_ok(), "stdout is pure JSON-RPC");
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    let lines = stderr.lines().filter(|line| line.contains("Helm charts are skipped")).count();
+    assert_eq!(lines, 1, "one log line however many charts and triggers:\n{stderr}");
+}
