@@ -293,6 +293,13 @@ impl Charts {
         findings
     }
 
+    /// Where a place in a chart's render is shown: on its template (as its
+    /// findings are); `None` for a place in any other file.
+    pub fn place(&self, snapshot: &Snapshot, file: FileId, range: TextRange) -> Option<(FileId, TextRange)> {
+        let (render, _) = self.charts.values().find(|(render, _)| render.file == Some(file))?;
+        map_range(snapshot, &render.chart, snapshot.file(file)?, range)
+    }
+
     /// Whether any of `files` is in a chart with a render: its findings, or
     /// a template's text (which places them), may have changed.
     pub fn touches(&self, snapshot: &Snapshot, files: &[FileId]) -> bool {
@@ -683,9 +690,16 @@ spec:
         let on_service = shown(service, SERVICE_TEMPLATE);
         assert_eq!(on_service.len(), 1, "{on_service:#?}");
         assert!(on_service[0].starts_with("4 service-not-headless"), "{on_service:#?}");
+        // A place in the render (a definition, a reference) is shown on the
+        // template too.
+        let derived = snapshot.file_id(&rendered_path(chart)).expect("the render is in the workspace");
+        let derived_text = &snapshot.file(derived).expect("the render").text;
+        let at = derived_text.find("release-name-etcd-headless\n  selector").expect("the rendered serviceName");
+        let placed = charts.place(&snapshot, derived, TextRange::new(at, at + 1)).expect("placed");
+        assert_eq!((placed.0, line_of(TEMPLATE, placed.1).0), (statefulset, 8));
+        assert_eq!(charts.place(&snapshot, statefulset, TextRange::new(0, 1)), None);
         // Nothing is shown on the derived file, and its related places point
         // into templates.
-        let derived = snapshot.file_id(&rendered_path(chart)).expect("the render is in the workspace");
         assert!(charts.findings(&snapshot, &diagnostics, derived).is_empty());
         assert!(changed.contains(&statefulset) && changed.contains(&service));
         for finding in charts.all_findings(&snapshot, &diagnostics) {

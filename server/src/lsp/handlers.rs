@@ -145,6 +145,8 @@ impl Context<'_> {
     }
 
     fn location(&self, id: FileId, range: TextRange) -> Option<Location> {
+        // A place in a chart's render is shown on its template.
+        let (id, range) = self.charts.place(&self.snapshot, id, range).unwrap_or((id, range));
         let file = self.snapshot.file(id)?;
         Some(Location { uri: self.documents.uri(&file.path)?, range: self.line_map(file).range(range) })
     }
@@ -153,6 +155,10 @@ impl Context<'_> {
         let mut document_edits = Vec::new();
         for file_edit in file_edits {
             let Some(file) = self.snapshot.file(file_edit.file) else { continue };
+            // A chart's render is no file to edit (its templates are).
+            if ide::helm::is_rendered_path(&file.path) {
+                continue;
+            }
             let Some(uri) = self.documents.uri(&file.path) else { continue };
             let line_map = self.line_map(file);
             let edits: Vec<TextEdit> = file_edit
