@@ -278,7 +278,7 @@ fn read_config(args: &CheckArgs, io: &mut Io<'_>) -> anyhow::Result<Option<Confi
     let Some(file) = file else { return Ok(Some(config)) };
     match loader::read_config_file(&file) {
         Ok(value) => {
-            for problem in config.apply(&value, &Code::all_strs()) {
+            for problem in config.apply_file(&value, &Code::all_strs()) {
                 writeln!(io.stderr, "warning: `{}`: {problem}", file.display())?;
             }
         }

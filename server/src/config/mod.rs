@@ -207,6 +207,29 @@ impl Config {
         self.kubernetes_version.unwrap_or(KubernetesVersion::OLDEST_SUPPORTED)
     }
 
+    /// `apply` for a configuration file (`.kube-lsp.yaml`), which comes with
+    /// the files checked: it may not name a program to run, so `helm.path`
+    /// there is refused (a cloned repository must not choose what runs).
+    pub fn apply_file(&mut self, settings: &Value, known_codes: &[&str]) -> Vec<String> {
+        let mut settings = settings.clone();
+        let mut refused = false;
+        if let Some(map) = settings.as_object_mut() {
+            refused |= map.remove("helm.path").is_some();
+            if let Some(helm) = map.get_mut("helm").and_then(Value::as_object_mut) {
+                refused |= helm.remove("path").is_some();
+            }
+        }
+        let mut problems = self.apply(&settings, known_codes);
+        if refused {
+            problems.push(
+                "`helm.path` is not read from a configuration file (a repository must not choose what runs): \
+                 set it in the editor's settings, or pass `--helm`"
+                    .to_owned(),
+            );
+        }
+        problems
+    }
+
     /// Applies the keys present in `settings` (the inside of `kubeLsp`, or a
     /// `.kube-lsp.yaml` read as JSON) over `self`. Unknown keys and values of
     /// the wrong type are reported, not fatal: the rest still applies.
@@ -445,6 +468,13 @@ mod tests {
             ["unknown setting `helm.plugins`", "`helm.timeoutMs` must be a positive number of milliseconds"]
         );
         assert_eq!(config.helm.path, None);
+        // A configuration file may not name the binary.
+        let mut from_file = Config::default();
+        let problems =
+            from_file.apply_file(&json!({"helm": {"path": "./evil", "release": "r"}, "helm.path": "x"}), &[]);
+        assert_eq!((from_file.helm.path.as_deref(), from_file.helm.release.as_str()), (None, "r"));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with("`helm.path` is not read from a configuration file"), "{problems:?}");
         // VS Code sends each setting under its dotted name.
         assert!(config.apply(&json!({"helm.release": "dev", "helm.enable": true}), &[]).is_empty());
         assert_eq!((config.helm.release.as_str(), config.helm.enable), ("dev", true));
