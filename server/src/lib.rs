@@ -32,6 +32,7 @@ pub mod api {
         pub use crate::checks::{check, Code, Finding};
     }
     pub mod cli {
+        pub use crate::cli::dns::{run as run_dns, DnsArgs};
         pub use crate::cli::{run, CheckArgs};
     }
     pub mod config {

@@ -14,12 +14,19 @@ use crate::ide::helm::{prepare, ChartRender};
 use crate::ide::Host;
 use crate::loader::helm::{charts_of, offers_name_overrides, read_chart_file, HelmCommand, RenderError};
 
-use super::CheckArgs;
+/// `check`'s flags about charts.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct HelmFlags<'a> {
+    pub(crate) helm: Option<&'a Path>,
+    pub(crate) release: Option<&'a str>,
+    pub(crate) values: &'a [PathBuf],
+    pub(crate) no_helm: bool,
+}
 
 /// Renders the charts that `paths` hold files of, into `host`; a note on
 /// `stderr` when there is no `helm` to run.
 pub(super) fn render_charts(
-    args: &CheckArgs,
+    args: &HelmFlags<'_>,
     config: &Config,
     paths: &[PathBuf],
     current_dir: Option<&Path>,
@@ -34,11 +41,11 @@ pub(super) fn render_charts(
         return Ok(());
     }
     let mut settings = config.helm.clone();
-    if let Some(helm) = &args.helm {
+    if let Some(helm) = args.helm {
         settings.path = Some(helm.to_string_lossy().into_owned());
     }
-    if let Some(release) = &args.release {
-        settings.release = release.clone();
+    if let Some(release) = args.release {
+        release.clone_into(&mut settings.release);
     }
     let mut command = HelmCommand::from_settings(&settings, &config.default_namespace);
     // `-f` on the command line is relative to where it is run, as Helm's is.
