@@ -299,6 +299,20 @@ fn the_server_shows_a_render_on_template_lines_and_a_saved_fix_clears_it() {
     server.wait("the StatefulSet template cleared", |message| {
         is_diagnostics(message, &statefulset_uri) && shown(message).is_empty()
     });
+    // A chart whose Chart.yaml goes is a chart no more: its render's
+    // finding (the broken chart's helm-render) goes with it.
+    let broken_uri = uri_of(&root.join("charts/broken/templates/statefulset.yaml"));
+    let failed = |message: &Value| shown(message).iter().any(|line| line.contains("helm-render"));
+    if server.find_seen(|message| is_diagnostics(message, &broken_uri) && failed(message)).is_none() {
+        server
+            .wait("the broken chart's helm-render", |message| is_diagnostics(message, &broken_uri) && failed(message));
+    }
+    let chart_file = root.join("charts/broken/Chart.yaml");
+    fs::remove_file(&chart_file).expect("remove Chart.yaml");
+    server.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": uri_of(&chart_file), "type": 3}]}));
+    server.wait("the broken chart's finding gone", |message| {
+        is_diagnostics(message, &broken_uri) && shown(message).is_empty()
+    });
     let id = server.send_request("shutdown", Value::Null);
     server.response(id);
     server.notify("exit", Value::Null);
