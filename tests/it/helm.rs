@@ -239,7 +239,10 @@ fn the_server_shows_a_render_on_template_lines_and_a_saved_fix_clears_it() {
     let Some(helm) = stand_in("the_server_shows_a_render_on_template_lines_and_a_saved_fix_clears_it") else { return };
     let dir = copy_charts();
     let root = dir.path().canonicalize().expect("canonical temp dir");
-    let mut server = StdioServer::spawn("debug");
+    let log = root.join("helm.log");
+    let mut command = Command::new(BIN);
+    command.env("KUBE_LSP_LOG", "debug").env("KUBE_LSP_HELM_LOG", &log);
+    let mut server = StdioServer::spawn_command(command);
     server.send(json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
         "processId": null, "rootUri": uri_of(&root), "capabilities": {},
         "initializationOptions": {"kubeLsp": {"helm.path": helm.to_string_lossy()}}
@@ -325,6 +328,27 @@ fn the_server_shows_a_render_on_template_lines_and_a_saved_fix_clears_it() {
     let plain_uri = uri_of(&root.join("plain/backup.yaml"));
     let last = messages.iter().rfind(|message| is_diagnostics(message, &plain_uri));
     assert!(last.is_none_or(|message| shown(message).is_empty()), "{last:#?}");
+    // The server ran `helm template` only, and each time as SPEC says.
+    let root_text = root.to_string_lossy().into_owned();
+    let runs = logged(&log);
+    assert!(runs.len() >= 5, "a render per chart, and the overrides and saves: {runs:#?}");
+    for run in runs {
+        let argv: Vec<String> = run["argv"]
+            .as_array()
+            .expect("argv")
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|arg| arg.replace(&root_text, "<dir>"))
+            .collect();
+        let chart = argv.get(2).cloned().unwrap_or_default();
+        let plain = ["template", "release-name", chart.as_str(), "--namespace", "default"];
+        assert!(chart.starts_with("<dir>/charts/") && argv[..argv.len().min(5)] == plain, "{argv:?}");
+        assert!(
+            argv.len() == 5 || argv[5..] == ["--set", "nameOverride=override,fullnameOverride=override-full"],
+            "{argv:?}"
+        );
+        assert_eq!(run["env"]["HELM_PLUGINS"], if cfg!(windows) { "NUL" } else { "/dev/null" }, "{run}");
+    }
     // Nothing is published for the derived files.
     assert!(
         !messages
