@@ -83,9 +83,22 @@ impl Server {
         if !self.host.workspace().config().helm.enable {
             return;
         }
-        for chart in charts_of(paths) {
+        let charts = charts_of(paths);
+        if !charts.is_empty() {
+            // Each render ends within its timeout, two at once; however
+            // many charts, diagnostics wait three timeouts at most.
+            let timeout = Duration::from_millis(self.host.workspace().config().helm.timeout_ms);
+            let rounds = charts.len().div_ceil(MAX_RENDERS_AT_ONCE).clamp(1, 3) as u32;
+            self.renders_hold_until = Some(Instant::now() + timeout.saturating_mul(rounds));
+        }
+        for chart in charts {
             self.render_chart(chart);
         }
+    }
+
+    /// Whether diagnostics still wait for the renders of a folder read.
+    pub(super) fn held_for_renders(&self) -> bool {
+        self.renders_hold_until.is_some_and(|until| Instant::now() < until) && !self.renders.is_empty()
     }
 
     /// After a settings change: render again every chart rendered so far

@@ -126,6 +126,7 @@ fn serve_on(connection: Connection, options: Options, writes_bodies: bool) -> an
         renders: HashMap::new(),
         render_tickets: 0,
         helm_missing_logged: false,
+        renders_hold_until: None,
         settings: Settings::default(),
         settings_from_initialization: false,
         shown_problems: Vec::new(),
@@ -216,6 +217,10 @@ struct Server {
     render_tickets: u64,
     /// Whether the lack of a `helm` was logged (it is, once).
     helm_missing_logged: bool,
+    /// Until when diagnostics wait for the renders a folder read started
+    /// (as they wait for the read): a manifest tied to a rendered Service
+    /// would flash `service-not-found` meanwhile.
+    renders_hold_until: Option<Instant>,
     settings: Settings,
     settings_from_initialization: bool,
     /// The configuration problems last shown, so that they are not shown
@@ -315,7 +320,7 @@ impl Server {
     /// Service may simply not be read yet, and `service-not-found` would
     /// flash on a file opened early. Requests are answered meanwhile.
     fn may_publish(&self) -> bool {
-        self.indexing.is_empty() && !self.host.is_pending()
+        self.indexing.is_empty() && !self.host.is_pending() && !self.held_for_renders()
     }
 
     /// Takes every message already waiting into the queue, noting the
