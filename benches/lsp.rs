@@ -22,6 +22,10 @@
 //!   `service-not-headless`); hovers during a keystroke storm.
 //! - `memory`: resident memory after opening a 20 MiB file with
 //!   `maxFileSize` raised.
+//! - `helm`: the charts of `tests/helm/charts` rendered by the `helm` that
+//!   `KUBE_LSP_TEST_HELM` names (skipped without one): saving a template →
+//!   its findings published again (a render on a worker thread, then the
+//!   mapping), and a hover sent right after the save.
 //!
 //! The client is the integration tests' (`tests/it/support/stdio.rs`): every
 //! message is stamped when it comes off stdout, and every wait is bounded,
@@ -68,7 +72,7 @@ const SCREEN_LINES: usize = 60;
 const REQUEST_INTERVAL: Duration = Duration::from_millis(20);
 
 /// The parts `KUBE_LSP_BENCH_ONLY` can name, all run by default.
-const PARTS: [&str; 4] = ["files", "workspaces", "memory", "kustomize"];
+const PARTS: [&str; 5] = ["files", "workspaces", "memory", "kustomize", "helm"];
 
 /// What to run, and how many times.
 struct Settings {
@@ -117,6 +121,12 @@ fn main() {
     }
     if settings.runs("kustomize") {
         tables.push(kustomize_part(dir.path(), &settings).to_string());
+    }
+    if settings.runs("helm") {
+        match std::env::var_os("KUBE_LSP_TEST_HELM").filter(|helm| !helm.is_empty()) {
+            Some(helm) => tables.push(helm_part(dir.path(), Path::new(&helm), &settings).to_string()),
+            None => eprintln!("helm: skipped (set KUBE_LSP_TEST_HELM to a helm, e.g. tests/helm/helm)"),
+        }
     }
     for table in &tables {
         println!("{table}");
@@ -669,6 +679,107 @@ fn memory_part(dir: &Path) -> Table {
     table
 }
 
+/// A chart template saved with a fix and without it, in turn: from the
+/// `didSave` to the template's findings published again, and a hover sent
+/// right after each save (answered while the render runs).
+/// The server is pointed at `helm` by `kube_lsp_settings` (it reads the
+/// same variable).
+fn helm_part(dir: &Path, helm: &Path, settings: &Settings) -> Table {
+    eprintln!("helm: rendering with {}", helm.display());
+    let folder = dir.join("helm");
+    let charts = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/helm/charts");
+    copy_folder(&charts, &folder.join("charts"));
+    let template = folder.join("charts/not-headless/templates/headless-service.yaml");
+    let broken = std::fs::read_to_string(&template).expect("the template");
+    let fixed = broken.replace("spec:\n", "spec:\n  clusterIP: None\n");
+    let uri = file_uri(&template);
+    let mut client = Server::kube_lsp().start(Some(&folder));
+    client.initialized_and_settled();
+    client.open(&template, &broken);
+    client.server.wait("the first render's findings", |message| {
+        is_diagnostics(message, &uri)
+            && message["params"]["diagnostics"].as_array().is_some_and(|list| !list.is_empty())
+    });
+    let rounds = settings.fixes.min(20);
+    let (mut saves, mut hovers) = (Vec::new(), Vec::new());
+    for round in 0..rounds {
+        let (text, expect_findings) = if round % 2 == 0 { (&fixed, false) } else { (&broken, true) };
+        write_file(&template, text);
+        let version = 2 + round as i64;
+        client.server.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
+        );
+        let saved = Instant::now();
+        client.server.notify("textDocument/didSave", json!({"textDocument": {"uri": uri}}));
+        let hover = client.server.send_request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 3, "character": 12}}),
+        );
+        let published = client.server.wait_timed("the template's findings after a save", |message| {
+            is_diagnostics(message, &uri)
+                && message["params"]["diagnostics"].as_array().is_some_and(|list| list.is_empty() != expect_findings)
+        });
+        saves.push(published.at - saved);
+        hovers.push(client.server.response_timed(hover).at - saved);
+        client.server.clear_seen();
+    }
+    client.server.shut_down();
+    // The baseline: `helm template` of the chart alone, as the server runs
+    // it (twice a save: the chart offers name overrides).
+    let chart = folder.join("charts/not-headless");
+    let alone: Vec<Duration> = (0..3)
+        .map(|_| {
+            let started = Instant::now();
+            let output = Command::new(helm)
+                .args(["template", "release-name"])
+                .arg(&chart)
+                .args(["--namespace", "default"])
+                .output()
+                .expect("run helm");
+            assert!(output.status.success(), "helm template failed: {}", String::from_utf8_lossy(&output.stderr));
+            started.elapsed()
+        })
+        .collect();
+    let baseline = median(&alone) * 2;
+    eprintln!("helm: save → findings p50 {:?}; hover after a save p50 {:?}", median(&saves), median(&hovers));
+    let mut table =
+        Table::new("Helm charts (the helm of KUBE_LSP_TEST_HELM; baseline: two `helm template` runs alone)");
+    table.timed(
+        format!("save a template → its findings published again, p50 (n = {})", saves.len()),
+        median(&saves),
+        baseline,
+        Target::None,
+    );
+    table.timed(
+        format!("save a template → its findings published again, p95 (n = {})", saves.len()),
+        percentile(&saves, 0.95),
+        baseline,
+        Target::None,
+    );
+    table.spread("a hover sent right after the save, p50".to_owned(), &hovers, 0.5, Target::None);
+    table.spread("a hover sent right after the save, p95".to_owned(), &hovers, 0.95, Target::None);
+    table.note(format!(
+        "a save renders the chart twice (it offers name overrides); `helm template` alone took {} (median of 3); \
+         the hover is answered while the render runs",
+        millis(median(&alone))
+    ));
+    table
+}
+
+fn copy_folder(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create a folder");
+    for entry in std::fs::read_dir(from).expect("read a folder") {
+        let entry = entry.expect("an entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("a file type").is_dir() {
+            copy_folder(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy a file");
+        }
+    }
+}
+
 // Driving a server.
 
 /// A language server to spawn: kube-lsp's release binary, or another.
@@ -721,7 +832,7 @@ impl Server {
                 "textDocument": {"publishDiagnostics": {"versionSupport": true, "relatedInformation": true}},
                 "window": {"workDoneProgress": true},
             },
-            "initializationOptions": {"kubeLsp": {"maxFileSize": MAX_FILE_SIZE}},
+            "initializationOptions": {"kubeLsp": kube_lsp_settings()},
             "workspaceFolders": folders,
         });
         let answer = server.request("initialize", params);
@@ -738,9 +849,20 @@ fn settings_section(section: Option<&str>) -> Value {
         Some("yaml") => {
             json!({"validate": true, "hover": true, "completion": true, "schemaStore": {"enable": false}, "schemas": {}})
         }
-        Some("kubeLsp") => json!({"maxFileSize": MAX_FILE_SIZE}),
+        Some("kubeLsp") => kube_lsp_settings(),
         _ => Value::Null,
     }
+}
+
+/// kube-lsp's settings: `maxFileSize` raised, and the `helm` of
+/// `KUBE_LSP_TEST_HELM` when set (for the `helm` part; the generated
+/// workspaces hold no chart).
+fn kube_lsp_settings() -> Value {
+    let mut settings = json!({"maxFileSize": MAX_FILE_SIZE});
+    if let Some(helm) = std::env::var_os("KUBE_LSP_TEST_HELM").filter(|helm| !helm.is_empty()) {
+        settings["helm.path"] = json!(helm.to_string_lossy());
+    }
+    settings
 }
 
 struct Client {

@@ -314,7 +314,13 @@ fn the_server_never_executes_anything() {
         "libc::",
         "nix::",
     ]);
+    // The one exception: `loader/helm.rs` runs `helm template` and `helm
+    // version` (SPEC "Helm charts"), and nothing else does.
+    let (helm, problems): (Vec<String>, Vec<String>) = problems
+        .into_iter()
+        .partition(|problem| problem.contains(&format!("loader{}helm.rs:", std::path::MAIN_SEPARATOR)));
     assert!(problems.is_empty(), "code that could run a program:\n{}", problems.join("\n"));
+    assert!(!helm.is_empty(), "the filter sees the Helm runner");
 }
 
 #[test]

@@ -21,6 +21,7 @@ mod cli;
 mod corpus;
 mod hardening;
 mod kustomize;
+mod helm;
 mod lsp_memory;
 mod lsp_stdio;
 mod mutation_fuzz;

@@ -25,6 +25,11 @@ export const SERVER_KEYS = [
   "kubernetesVersion",
   "inlayHints",
   "codeLens",
+  "helm.enable",
+  "helm.path",
+  "helm.release",
+  "helm.valueFiles",
+  "helm.timeoutMs",
 ] as const;
 
 /** Settings that only the extension reads. */
@@ -46,6 +51,11 @@ export interface ServerSettings {
   kubernetesVersion?: string | null;
   inlayHints?: boolean;
   codeLens?: boolean;
+  "helm.enable"?: boolean;
+  "helm.path"?: string | null;
+  "helm.release"?: string;
+  "helm.valueFiles"?: string[];
+  "helm.timeoutMs"?: number;
 }
 
 export interface KubeLspOptions {
@@ -137,6 +147,30 @@ export function toServerSettings(section: Record<string, unknown> | undefined): 
   }
   if (typeof section.codeLens === "boolean") {
     out.codeLens = section.codeLens;
+  }
+  if (typeof section["helm.enable"] === "boolean") {
+    out["helm.enable"] = section["helm.enable"];
+  }
+  if (section["helm.path"] === null) {
+    out["helm.path"] = null;
+  } else {
+    const helmPath = nonEmptyString(section["helm.path"]);
+    if (helmPath !== undefined) {
+      out["helm.path"] = helmPath;
+    }
+  }
+  const release = nonEmptyString(section["helm.release"]);
+  if (release !== undefined) {
+    out["helm.release"] = release;
+  }
+  if (Array.isArray(section["helm.valueFiles"])) {
+    out["helm.valueFiles"] = section["helm.valueFiles"]
+      .map(nonEmptyString)
+      .filter((file): file is string => file !== undefined);
+  }
+  const timeout = section["helm.timeoutMs"];
+  if (typeof timeout === "number" && Number.isFinite(timeout) && timeout > 0) {
+    out["helm.timeoutMs"] = Math.floor(timeout);
   }
   return out;
 }

@@ -96,7 +96,7 @@ describe("package.json settings match the server's settings.json", () => {
     assert.equal(pkg.engines.vscode, `^${pkg.devDependencies["@types/vscode"]}`);
     assert.deepEqual(
       pkg.capabilities.untrustedWorkspaces.restrictedConfigurations,
-      ["kubeLsp.server.path"],
+      ["kubeLsp.server.path", "kubeLsp.helm.path"],
     );
   });
 });

@@ -126,6 +126,7 @@ rules! {
     MaxUnavailableOrdered => max_unavailable_ordered,
     KustomizeResourceMissing => kustomize_resource_missing,
     KustomizeRemoteSkipped => kustomize_remote_skipped,
+    HelmRender => helm_render,
 }
 
 // Each rule file declares the code it is listed under, so that `Code::rule`

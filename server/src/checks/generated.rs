@@ -71,7 +71,23 @@ fn the_shared_settings_file_is_generated_from_the_rules_and_the_defaults() {
         kubernetes_version: Option<String>,
         inlay_hints: bool,
         code_lens: bool,
+        /// Flat, as VS Code names its settings (`kubeLsp.helm.path`).
+        #[serde(flatten)]
+        helm: Helm<'a>,
         codes: Vec<&'static str>,
+    }
+    #[derive(serde::Serialize)]
+    struct Helm<'a> {
+        #[serde(rename = "helm.enable")]
+        enable: bool,
+        #[serde(rename = "helm.path")]
+        path: Option<&'a str>,
+        #[serde(rename = "helm.release")]
+        release: &'a str,
+        #[serde(rename = "helm.valueFiles")]
+        value_files: &'a [String],
+        #[serde(rename = "helm.timeoutMs")]
+        timeout_ms: u64,
     }
     let defaults = Config::default();
     let shared = Shared {
@@ -83,6 +99,13 @@ fn the_shared_settings_file_is_generated_from_the_rules_and_the_defaults() {
         kubernetes_version: defaults.kubernetes_version.map(|version| version.to_string()),
         inlay_hints: defaults.inlay_hints,
         code_lens: defaults.code_lens,
+        helm: Helm {
+            enable: defaults.helm.enable,
+            path: defaults.helm.path.as_deref(),
+            release: &defaults.helm.release,
+            value_files: &defaults.helm.value_files,
+            timeout_ms: defaults.helm.timeout_ms,
+        },
         codes: RULES.iter().map(|rule| rule.name).collect(),
     };
     let text = serde_json::to_string_pretty(&shared).expect("serialisable") + "\n";

@@ -17,6 +17,7 @@ mod snapshots;
 
 mod cluster_ip_invalid;
 mod headless_service_type;
+pub(crate) mod helm_render;
 mod hostname_override;
 mod kustomize_remote_skipped;
 mod kustomize_resource_missing;
@@ -59,6 +60,9 @@ pub(crate) const FIRST_SENTENCE_LIMIT: usize = 100;
 // tests need the whole message's limit.
 #[cfg(test)]
 pub(crate) const MESSAGE_LIMIT: usize = 200;
+/// The whole-message limit, for the messages that quote another tool's
+/// words (Helm's) after their own first sentence.
+const MESSAGE_LIMIT_FOR_QUOTES: usize = 200;
 
 /// A message's first sentence, built by `build` from `names` quoted with `'`:
 /// with the names whole where it fits SPEC's limit, else with each cut to an

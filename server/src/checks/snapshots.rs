@@ -635,6 +635,26 @@ metadata: {name: redis}
                 no fix
             "#]],
         ),
+        Code::HelmRender => (
+            r#"
+#- /charts/zookeeper/Chart.yaml
+apiVersion: v2
+name: zookeeper
+version: 0.1.0
+#- /charts/zookeeper/templates/statefulset.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: {{ include "zookeeper.fullname" . }}
+spec:
+  serviceName: {{ include "zookeeper.fullname" . }}-headless
+  replicas: {{ .Values.cluster.size }}
+"#,
+            expect![[r#"
+                error /charts/zookeeper/templates/statefulset.yaml:7:1 "  replicas: {{ .Values.cluster.size }}": the chart fails to render for release 'release-name'; helm says: template: zookeeper/templates/statefulset.yaml:7:22 executing "zookeeper/templates/statefulset.yaml" at <.Values.cluster.size>: nil po…
+                no fix
+            "#]],
+        ),
     }
 }
 
@@ -647,7 +667,11 @@ fn render(rule: &Rule, fixture: &str) -> (String, bool) {
     let (mut workspace, _) = fixture::workspace(&fixture);
     let snapshot = workspace.snapshot();
     let diagnostics = Diagnostics::of(&snapshot);
-    let findings: Vec<Finding> = diagnostics.all().filter(|finding| finding.code == rule.code).cloned().collect();
+    let mut findings: Vec<Finding> = diagnostics.all().filter(|finding| finding.code == rule.code).cloned().collect();
+    // A failed render is reported from the render, not from a document.
+    if rule.code == Code::HelmRender {
+        findings.extend(super::helm_render::example_findings(&snapshot));
+    }
     assert!(!findings.is_empty(), "the example of `{}` finds nothing", rule.name);
     let mut out = String::new();
     for finding in &findings {

@@ -72,6 +72,10 @@ pub fn run_with(args: &DnsArgs, io: &mut Io<'_>) -> i32 {
         config: args.config.as_deref(),
         stdin_filename: args.stdin_filename.as_deref(),
         namespace: args.namespace.as_deref(),
+        // The inventory lists the files' own objects; charts are not
+        // rendered for it (FIXME: list a chart's rendered objects, on its
+        // templates).
+        helm: super::helm::HelmFlags { no_helm: true, ..super::helm::HelmFlags::default() },
     };
     let result = load(&inputs, io).and_then(|loaded| match loaded {
         Ok(loaded) => write(&loaded, args.format, io.stdout).map(|()| loaded.io_error),

@@ -9,6 +9,7 @@
 
 pub(crate) mod dns;
 mod github;
+pub(crate) mod helm;
 mod json;
 mod report;
 mod sarif;
@@ -75,6 +76,24 @@ pub struct CheckArgs {
     /// `defaultNamespace`; a kustomization's `namespace` still applies).
     #[arg(short = 'n', long, value_name = "NS")]
     pub namespace: Option<String>,
+
+    /// The `helm` binary that renders the charts under the paths (default:
+    /// `helm.path`, else `helm` on `PATH`).
+    #[arg(long, value_name = "PATH")]
+    pub helm: Option<PathBuf>,
+
+    /// The release name charts are rendered with (default `release-name`).
+    #[arg(long, value_name = "NAME")]
+    pub release: Option<String>,
+
+    /// A values file for every chart rendered, after `helm.valueFiles`
+    /// (repeatable).
+    #[arg(short = 'f', long = "values", value_name = "FILE")]
+    pub values: Vec<PathBuf>,
+
+    /// Do not render charts: their templates are skipped.
+    #[arg(long)]
+    pub no_helm: bool,
 }
 
 /// The end of `kube-lsp check --help`: every rule, its default level and
@@ -221,10 +240,11 @@ pub(crate) fn load(args: &Inputs<'_>, io: &mut Io<'_>) -> anyhow::Result<Result<
     }
 
     let checked_files = files.iter().filter(|file| file.skipped.is_none()).count();
-    let mut host = Host::new(config);
+    let mut host = Host::new(config.clone());
     for file in files {
         host.workspace_mut().insert(file);
     }
+    helm::render_charts(&args.helm, &config, &paths, io.current_dir.as_deref(), &mut host, io.stderr)?;
     let (snapshot, _) = host.update();
     Ok(Ok(Loaded { host, snapshot, checked_files, io_error }))
 }
@@ -236,6 +256,8 @@ pub(crate) struct Inputs<'a> {
     pub(crate) config: Option<&'a Path>,
     pub(crate) stdin_filename: Option<&'a Path>,
     pub(crate) namespace: Option<&'a str>,
+    /// How the charts among the paths are rendered.
+    pub(crate) helm: helm::HelmFlags<'a>,
 }
 
 impl CheckArgs {
@@ -245,6 +267,12 @@ impl CheckArgs {
             config: self.config.as_deref(),
             stdin_filename: self.stdin_filename.as_deref(),
             namespace: self.namespace.as_deref(),
+            helm: helm::HelmFlags {
+                helm: self.helm.as_deref(),
+                release: self.release.as_deref(),
+                values: &self.values,
+                no_helm: self.no_helm,
+            },
         }
     }
 }
@@ -264,7 +292,7 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> anyhow::Result<i32> {
         Ok(loaded) => loaded,
         Err(code) => return Ok(code),
     };
-    let findings: Vec<_> = host.diagnostics().all().cloned().collect();
+    let findings = host.all_findings(&snapshot);
     let report = Report::new(&snapshot, &findings, checked_files);
 
     let code = if io_error {
@@ -307,7 +335,7 @@ fn read_config(args: &Inputs<'_>, io: &mut Io<'_>) -> anyhow::Result<Option<Conf
     let Some(file) = file else { return Ok(Some(config)) };
     match loader::read_config_file(&file) {
         Ok(value) => {
-            for problem in config.apply(&value, &Code::all_strs()) {
+            for problem in config.apply_file(&value, &Code::all_strs()) {
                 writeln!(io.stderr, "warning: `{}`: {problem}", file.display())?;
             }
         }

@@ -111,6 +111,77 @@ pub struct Config {
     pub inlay_hints: bool,
     /// Whether the language server answers `textDocument/codeLens`.
     pub code_lens: bool,
+    /// How charts are rendered (`helm.*`).
+    pub helm: HelmSettings,
+}
+
+pub const DEFAULT_HELM_RELEASE: &str = "release-name";
+pub const DEFAULT_HELM_TIMEOUT_MS: u64 = 10_000;
+
+/// The `helm.*` settings: whether and how charts are rendered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HelmSettings {
+    pub enable: bool,
+    /// The `helm` binary; `None` looks for `helm` on `PATH`.
+    pub path: Option<String>,
+    pub release: String,
+    /// Value files, relative to each chart, given with `-f` in this order.
+    pub value_files: Vec<String>,
+    pub timeout_ms: u64,
+}
+
+impl Default for HelmSettings {
+    fn default() -> HelmSettings {
+        HelmSettings {
+            enable: true,
+            path: None,
+            release: DEFAULT_HELM_RELEASE.to_owned(),
+            value_files: Vec::new(),
+            timeout_ms: DEFAULT_HELM_TIMEOUT_MS,
+        }
+    }
+}
+
+impl HelmSettings {
+    /// Applies the keys of a `helm` settings object.
+    fn apply(&mut self, value: &Value, problems: &mut Vec<String>) {
+        let Some(map) = value.as_object() else {
+            problems.push("`helm` must be an object".to_owned());
+            return;
+        };
+        for (key, value) in map {
+            match key.as_str() {
+                "enable" => match value.as_bool() {
+                    Some(enable) => self.enable = enable,
+                    None => problems.push("`helm.enable` must be `true` or `false`".to_owned()),
+                },
+                "path" => match value {
+                    Value::Null => self.path = None,
+                    Value::String(path) if path.trim().is_empty() => self.path = None,
+                    Value::String(path) => self.path = Some(path.trim().to_owned()),
+                    _ => problems.push("`helm.path` must be a path to the `helm` binary".to_owned()),
+                },
+                "release" => match value.as_str() {
+                    Some(release) if !release.trim().is_empty() => self.release = release.trim().to_owned(),
+                    _ => problems.push("`helm.release` must be a non-empty string".to_owned()),
+                },
+                "valueFiles" => match value.as_array() {
+                    Some(files) => {
+                        self.value_files = files.iter().filter_map(|file| file.as_str().map(str::to_owned)).collect();
+                        if self.value_files.len() != files.len() {
+                            problems.push("`helm.valueFiles` must be a list of paths".to_owned());
+                        }
+                    }
+                    None => problems.push("`helm.valueFiles` must be a list of paths".to_owned()),
+                },
+                "timeoutMs" => match value.as_u64() {
+                    Some(timeout) if timeout > 0 => self.timeout_ms = timeout,
+                    _ => problems.push("`helm.timeoutMs` must be a positive number of milliseconds".to_owned()),
+                },
+                other => problems.push(format!("unknown setting `helm.{other}`")),
+            }
+        }
+    }
 }
 
 impl Default for Config {
@@ -124,6 +195,7 @@ impl Default for Config {
             kubernetes_version: None,
             inlay_hints: true,
             code_lens: true,
+            helm: HelmSettings::default(),
         }
     }
 }
@@ -133,6 +205,29 @@ impl Config {
     /// with none the oldest supported release, where the most still breaks.
     pub fn assumed_kubernetes_version(&self) -> KubernetesVersion {
         self.kubernetes_version.unwrap_or(KubernetesVersion::OLDEST_SUPPORTED)
+    }
+
+    /// `apply` for a configuration file (`.kube-lsp.yaml`), which comes with
+    /// the files checked: it may not name a program to run, so `helm.path`
+    /// there is refused (a cloned repository must not choose what runs).
+    pub fn apply_file(&mut self, settings: &Value, known_codes: &[&str]) -> Vec<String> {
+        let mut settings = settings.clone();
+        let mut refused = false;
+        if let Some(map) = settings.as_object_mut() {
+            refused |= map.remove("helm.path").is_some();
+            if let Some(helm) = map.get_mut("helm").and_then(Value::as_object_mut) {
+                refused |= helm.remove("path").is_some();
+            }
+        }
+        let mut problems = self.apply(&settings, known_codes);
+        if refused {
+            problems.push(
+                "`helm.path` is not read from a configuration file (a repository must not choose what runs): \
+                 set it in the editor's settings, or pass `--helm`"
+                    .to_owned(),
+            );
+        }
+        problems
     }
 
     /// Applies the keys present in `settings` (the inside of `kubeLsp`, or a
@@ -219,6 +314,14 @@ impl Config {
                     }
                     None => problems.push("`rules` must be an object of rule codes to levels".to_owned()),
                 },
+                // `helm: {path: ...}` in `.kube-lsp.yaml`, `helm.path` as VS
+                // Code names a setting.
+                "helm" => self.helm.apply(value, &mut problems),
+                dotted if dotted.starts_with("helm.") => {
+                    let mut one = serde_json::Map::new();
+                    one.insert(dotted["helm.".len()..].to_owned(), value.clone());
+                    self.helm.apply(&Value::Object(one), &mut problems);
+                }
                 // Client-only settings that editors may send along.
                 "server" | "trace" => {}
                 other => problems.push(format!("unknown setting `{other}`")),
@@ -334,5 +437,46 @@ mod tests {
         assert_eq!(defaults.kubernetes_version, None);
         assert_eq!(shared["inlayHints"], json!(defaults.inlay_hints));
         assert_eq!(shared["codeLens"], json!(defaults.code_lens));
+        assert_eq!(shared["helm.enable"], json!(defaults.helm.enable));
+        assert_eq!(shared["helm.path"], Value::Null);
+        assert_eq!(shared["helm.release"], json!(defaults.helm.release));
+        assert_eq!(shared["helm.valueFiles"], json!([]));
+        assert_eq!(shared["helm.timeoutMs"], json!(defaults.helm.timeout_ms));
+    }
+
+    #[test]
+    fn helm_settings_apply_and_report_problems() {
+        let mut config = Config::default();
+        let problems = config.apply(
+            &json!({"helm": {"enable": false, "path": "/opt/helm", "release": "prod", "valueFiles": ["a.yaml"], "timeoutMs": 500}}),
+            &[],
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            config.helm,
+            HelmSettings {
+                enable: false,
+                path: Some("/opt/helm".to_owned()),
+                release: "prod".to_owned(),
+                value_files: vec!["a.yaml".to_owned()],
+                timeout_ms: 500
+            }
+        );
+        let problems = config.apply(&json!({"helm": {"timeoutMs": 0, "plugins": true, "path": null}}), &[]);
+        assert_eq!(
+            problems,
+            ["unknown setting `helm.plugins`", "`helm.timeoutMs` must be a positive number of milliseconds"]
+        );
+        assert_eq!(config.helm.path, None);
+        // A configuration file may not name the binary.
+        let mut from_file = Config::default();
+        let problems =
+            from_file.apply_file(&json!({"helm": {"path": "./evil", "release": "r"}, "helm.path": "x"}), &[]);
+        assert_eq!((from_file.helm.path.as_deref(), from_file.helm.release.as_str()), (None, "r"));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with("`helm.path` is not read from a configuration file"), "{problems:?}");
+        // VS Code sends each setting under its dotted name.
+        assert!(config.apply(&json!({"helm.release": "dev", "helm.enable": true}), &[]).is_empty());
+        assert_eq!((config.helm.release.as_str(), config.helm.enable), ("dev", true));
     }
 }

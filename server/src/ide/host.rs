@@ -5,7 +5,8 @@
 //!
 //! It knows nothing of the protocol or the disk.
 
-use crate::checks::Diagnostics;
+use super::helm::{ChartRender, Charts};
+use crate::checks::{Diagnostics, Finding};
 use crate::config::Config;
 use crate::workspace::{FileId, Snapshot, Workspace};
 
@@ -17,6 +18,10 @@ pub struct Host {
     /// back: its ticket. Until then the workspace's changes wait.
     pending: Option<u64>,
     tickets: u64,
+    /// The charts' renders, and their findings mapped to templates.
+    charts: Charts,
+    /// A render came in since the findings were last mapped.
+    charts_changed: bool,
 }
 
 /// What `Host::begin_update` found to do.
@@ -52,8 +57,54 @@ impl Host {
     pub fn update(&mut self) -> (Snapshot, Vec<FileId>) {
         let snapshot = self.workspace.snapshot();
         let changes = self.workspace.take_changes();
-        let changed = if changes.is_empty() { Vec::new() } else { self.diagnostics.update(&snapshot, changes) };
+        self.note_chart_edits(&snapshot, &changes);
+        let mut changed = if changes.is_empty() { Vec::new() } else { self.diagnostics.update(&snapshot, changes) };
+        self.remap_charts(&snapshot, &mut changed);
         (snapshot, changed)
+    }
+
+    /// An edit to a file of a rendered chart (a template typed in) moves
+    /// the places its mapped findings are shown at, even where no finding
+    /// of its own changed.
+    fn note_chart_edits(&mut self, snapshot: &Snapshot, changes: &crate::workspace::Changes) {
+        let edited: Vec<FileId> = changes.files.iter().map(|(id, _)| *id).collect();
+        if changes.everything || self.charts.touches(snapshot, &edited) {
+            self.charts_changed = true;
+        }
+    }
+
+    fn remap_charts(&mut self, snapshot: &Snapshot, changed: &mut Vec<FileId>) {
+        let force = std::mem::take(&mut self.charts_changed);
+        self.charts.remap(snapshot, &self.diagnostics, changed, force);
+    }
+
+    /// Takes a chart's render into the workspace (its objects join the
+    /// index at the next update).
+    pub fn take_render(&mut self, render: ChartRender) {
+        self.charts.take(&mut self.workspace, render);
+        self.charts_changed = true;
+    }
+
+    /// Forgets a chart's render.
+    pub fn forget_chart(&mut self, chart: &std::path::Path) {
+        self.charts.forget(&mut self.workspace, chart);
+        self.charts_changed = true;
+    }
+
+    /// The charts and their renders.
+    pub fn charts(&self) -> &Charts {
+        &self.charts
+    }
+
+    /// The findings to show on `file` as of the last update: its own and
+    /// those mapped to it from chart renders (none on a render itself).
+    pub fn findings(&self, snapshot: &Snapshot, file: FileId) -> Vec<Finding> {
+        self.charts.findings(snapshot, &self.diagnostics, file)
+    }
+
+    /// Every finding to show, in file order.
+    pub fn all_findings(&self, snapshot: &Snapshot) -> Vec<Finding> {
+        self.charts.all_findings(snapshot, &self.diagnostics)
     }
 
     /// `update`, except that a fresh analysis of every file (the first read,
@@ -70,7 +121,9 @@ impl Host {
             self.pending = Some(self.tickets);
             return Update::Fresh(snapshot, self.tickets);
         }
-        let changed = if changes.is_empty() { Vec::new() } else { self.diagnostics.update(&snapshot, changes) };
+        self.note_chart_edits(&snapshot, &changes);
+        let mut changed = if changes.is_empty() { Vec::new() } else { self.diagnostics.update(&snapshot, changes) };
+        self.remap_charts(&snapshot, &mut changed);
         Update::Current(snapshot, changed)
     }
 
@@ -83,7 +136,13 @@ impl Host {
         }
         self.pending = None;
         let old = std::mem::replace(&mut self.diagnostics, diagnostics);
-        Some(self.diagnostics.files_differing_from(&old))
+        let mut changed = self.diagnostics.files_differing_from(&old);
+        // Mapped against the latest snapshot; edits made meanwhile are
+        // mapped again at the next update (they are in its changes).
+        self.charts_changed = true;
+        let snapshot = self.workspace.snapshot();
+        self.remap_charts(&snapshot, &mut changed);
+        Some(changed)
     }
 
     /// Whether a fresh analysis is out.

@@ -8,6 +8,7 @@ mod builds;
 mod code_lens;
 mod completion;
 mod cursor;
+pub mod helm;
 mod highlight;
 mod host;
 mod hover;

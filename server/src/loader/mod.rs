@@ -11,6 +11,7 @@
 
 mod config_file;
 mod disk;
+pub(crate) mod helm;
 mod load;
 mod walk;
 mod watcher;

@@ -13,7 +13,7 @@ use lsp_types::{Diagnostic, Location, PublishDiagnosticsParams, Url};
 
 use super::convert::{self, LineMap};
 use super::documents::Documents;
-use crate::ide::{Diagnostics, Related};
+use crate::ide::{Host, Related};
 use crate::text::PositionEncoding;
 use crate::workspace::{FileId, Snapshot};
 
@@ -44,7 +44,7 @@ impl Publisher {
     pub(crate) fn update(
         &mut self,
         snapshot: &Snapshot,
-        diagnostics: &Diagnostics,
+        host: &Host,
         changed: &BTreeSet<FileId>,
         documents: &Documents,
         encoding: PositionEncoding,
@@ -85,8 +85,11 @@ impl Publisher {
             };
             let Some(uri) = documents.uri(&file.path) else { continue };
             let line_map = LineMap::of_file(file, encoding, documents.has_bom(&file.path));
-            let new_diagnostics: Vec<Diagnostic> =
-                diagnostics.file(id).iter().map(|finding| convert::diagnostic(finding, &line_map, locate)).collect();
+            let new_diagnostics: Vec<Diagnostic> = host
+                .findings(snapshot, id)
+                .iter()
+                .map(|finding| convert::diagnostic(finding, &line_map, locate))
+                .collect();
             let unchanged = self
                 .published
                 .get(&file.path)

@@ -119,6 +119,8 @@ impl ClientSupport {
 pub(crate) struct Context<'a> {
     pub(crate) snapshot: Snapshot,
     pub(crate) diagnostics: &'a Diagnostics,
+    /// The charts' renders, for hover on template lines.
+    pub(crate) charts: &'a ide::helm::Charts,
     pub(crate) documents: &'a Documents,
     pub(crate) encoding: PositionEncoding,
     pub(crate) client: ClientSupport,
@@ -147,6 +149,8 @@ impl Context<'_> {
     }
 
     fn location(&self, id: FileId, range: TextRange) -> Option<Location> {
+        // A place in a chart's render is shown on its template.
+        let (id, range) = self.charts.place(&self.snapshot, id, range).unwrap_or((id, range));
         let file = self.snapshot.file(id)?;
         Some(Location { uri: self.documents.uri(&file.path)?, range: self.line_map(file).range(range) })
     }
@@ -155,6 +159,10 @@ impl Context<'_> {
         let mut document_edits = Vec::new();
         for file_edit in file_edits {
             let Some(file) = self.snapshot.file(file_edit.file) else { continue };
+            // A chart's render is no file to edit (its templates are).
+            if ide::helm::is_rendered_path(&file.path) {
+                continue;
+            }
             let Some(uri) = self.documents.uri(&file.path) else { continue };
             let line_map = self.line_map(file);
             let edits: Vec<TextEdit> = file_edit
@@ -322,7 +330,9 @@ pub(crate) fn ok(id: RequestId, result: impl Serialize) -> Response {
 
 fn hover(cx: &Context<'_>, params: HoverParams) -> Result<Option<Hover>, HandlerError> {
     let Some((file, offset)) = cx.offset(&params.text_document_position_params) else { return Ok(None) };
-    let Some(result) = ide::hover(&cx.snapshot, cx.diagnostics, file, offset) else { return Ok(None) };
+    let result = ide::hover(&cx.snapshot, cx.diagnostics, file, offset)
+        .or_else(|| ide::helm::hover(&cx.snapshot, cx.diagnostics, cx.charts, file, offset));
+    let Some(result) = result else { return Ok(None) };
     let line_map = cx.snapshot.file(file).map(|source| cx.line_map(source));
     Ok(Some(Hover {
         contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: result.markdown }),

@@ -56,7 +56,7 @@ impl Settings {
         let mut problems = Vec::new();
         match &self.file {
             Some((path, Ok(value))) => problems.extend(
-                config.apply(value, &codes).into_iter().map(|problem| format!("`{}`: {problem}", path.display())),
+                config.apply_file(value, &codes).into_iter().map(|problem| format!("`{}`: {problem}", path.display())),
             ),
             Some((_, Err(error))) => problems.push(error.clone()),
             None => {}

@@ -10,6 +10,7 @@
 mod parse;
 mod reuse;
 mod split;
+mod template_mask;
 mod tree;
 
 pub(crate) mod edit;
@@ -17,4 +18,5 @@ pub(crate) mod edit;
 pub use parse::parse_document;
 pub use reuse::reusable_documents;
 pub use split::split_documents;
+pub use template_mask::{find_path, is_control_action, item_names, key_path_at, mask_template};
 pub use tree::{CollectionStyle, Document, NodeId, NodeKind, ScalarStyle, TextRange};

@@ -117,6 +117,7 @@ describe("only the settings the user set are sent", () => {
       defaultNamespace: {},
       rules: { workspaceValue: { "yaml-syntax": "off" } },
       inlayHints: { globalValue: false },
+      "helm.path": { globalValue: "/opt/helm" },
     };
     const effective: Record<ServerKey, unknown> = {
       clusterDomain: "ws.example",
@@ -127,14 +128,24 @@ describe("only the settings the user set are sent", () => {
       kubernetesVersion: null,
       inlayHints: false,
       codeLens: true,
+      "helm.enable": true,
+      "helm.path": "/opt/helm",
+      "helm.release": "release-name",
+      "helm.valueFiles": [],
+      "helm.timeoutMs": 10000,
     };
     const section = userSetSection(
       (key) => inspected[key],
       (key) => effective[key],
     );
-    assert.deepEqual(section, { clusterDomain: "ws.example", rules: { "yaml-syntax": "off" }, inlayHints: false });
+    assert.deepEqual(section, {
+      clusterDomain: "ws.example",
+      rules: { "yaml-syntax": "off" },
+      inlayHints: false,
+      "helm.path": "/opt/helm",
+    });
     assert.deepEqual(initializationOptions(section), {
-      kubeLsp: { clusterDomain: "ws.example", rules: { "yaml-syntax": "off" }, inlayHints: false },
+      kubeLsp: { clusterDomain: "ws.example", rules: { "yaml-syntax": "off" }, inlayHints: false, "helm.path": "/opt/helm" },
     });
   });
 });

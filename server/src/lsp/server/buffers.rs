@@ -23,6 +23,7 @@ impl Server {
         let bom = crate::text::strip_bom(&mut text);
         self.documents.open(path.clone(), bom);
         self.host.workspace_mut().set_text(path.clone(), text, Some(document.version));
+        self.render_chart_of(&path);
         // No workspace folder: the folder of each opened file is read.
         if document.uri.scheme() == "file" {
             if let Some(folder) = self.disk.add_folder_of(&path) {

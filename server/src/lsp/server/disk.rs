@@ -127,6 +127,7 @@ impl Server {
                 }
             }
         }
+        self.render_charts_of(&indexed.paths);
         self.disk.record_listed(indexed.paths);
         // What changed on disk while the read ran was read again since (or is
         // gone): the newer state wins.
@@ -219,6 +220,36 @@ impl Server {
     /// Brings the workspace up to date with the disk for paths that changed
     /// (from the client's watcher or ours), as the disk view classifies them.
     pub(super) fn on_files_changed(&mut self, paths: Vec<PathBuf>) {
+        // A chart's file changed on disk (a template, values, Chart.yaml):
+        // render it again, once per chart. One look per folder: a checkout
+        // changes many files of few folders.
+        // A chart whose `Chart.yaml` went is a chart no more: its render goes.
+        let gone: Vec<PathBuf> = paths
+            .iter()
+            .filter(|path| path.file_name().is_some_and(|name| name == loader::helm::CHART_FILE))
+            .filter_map(|path| path.parent())
+            .filter(|folder| self.host.charts().charts().any(|chart| chart == *folder))
+            .filter(|folder| loader::helm::chart_of(&folder.join(loader::helm::CHART_FILE)).as_deref() != Some(*folder))
+            .map(Path::to_path_buf)
+            .collect();
+        for chart in gone {
+            if let Some((_, cancel)) = self.renders.remove(&chart) {
+                cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+            self.host.forget_chart(&chart);
+        }
+        if self.host.workspace().config().helm.enable {
+            let folders: std::collections::BTreeSet<&Path> = paths.iter().filter_map(|path| path.parent()).collect();
+            let mut charts: Vec<PathBuf> = folders
+                .into_iter()
+                .filter_map(|folder| loader::helm::chart_of(&folder.join(loader::helm::CHART_FILE)))
+                .collect();
+            charts.sort();
+            charts.dedup();
+            for chart in charts {
+                self.render_chart(chart);
+            }
+        }
         let config = self.host.workspace().config().clone();
         let changes = self.disk.changes(paths, &config);
         if !self.indexing.is_empty() {

@@ -12,8 +12,9 @@
 
 mod buffers;
 mod disk;
+mod helm;
 
-use std::collections::{BTreeSet, HashSet, VecDeque};
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
@@ -24,17 +25,18 @@ use crossbeam_channel::{Receiver, Sender, TryRecvError};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
     Cancel, DidChangeConfiguration, DidChangeTextDocument, DidChangeWatchedFiles, DidChangeWorkspaceFolders,
-    DidCloseTextDocument, DidOpenTextDocument, Notification as _, PublishDiagnostics, ShowMessage,
+    DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument, Notification as _, PublishDiagnostics, ShowMessage,
 };
 use lsp_types::request::{CodeLensRefresh, InlayHintRefreshRequest, RegisterCapability, WorkspaceConfiguration};
 use lsp_types::{
     CancelParams, CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CodeLensOptions, CompletionOptions,
     ConfigurationItem, ConfigurationParams, DidChangeConfigurationParams, DidChangeTextDocumentParams,
     DidChangeWatchedFilesParams, DidChangeWatchedFilesRegistrationOptions, DidChangeWorkspaceFoldersParams,
-    DidCloseTextDocumentParams, DidOpenTextDocumentParams, FileSystemWatcher, GlobPattern, HoverProviderCapability,
-    InitializeParams, InitializeResult, MessageType, NumberOrString, OneOf, PublishDiagnosticsParams, Registration,
-    RegistrationParams, RenameOptions, ServerCapabilities, ServerInfo, ShowMessageParams, TextDocumentSyncCapability,
-    TextDocumentSyncKind, TextDocumentSyncOptions, WorkDoneProgressOptions, WorkspaceFoldersServerCapabilities,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams, FileSystemWatcher, GlobPattern,
+    HoverProviderCapability, InitializeParams, InitializeResult, MessageType, NumberOrString, OneOf,
+    PublishDiagnosticsParams, Registration, RegistrationParams, RenameOptions, ServerCapabilities, ServerInfo,
+    ShowMessageParams, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions, WorkDoneProgressOptions, WorkspaceFoldersServerCapabilities,
     WorkspaceServerCapabilities,
 };
 use serde_json::Value;
@@ -91,6 +93,7 @@ fn serve_on(connection: Connection, options: Options, writes_bodies: bool) -> an
     let (watch_sender, watch_receiver) = crossbeam_channel::unbounded();
     let (index_sender, index_receiver) = crossbeam_channel::unbounded();
     let (fresh_sender, fresh_receiver) = crossbeam_channel::unbounded();
+    let (helm_sender, helm_receiver) = crossbeam_channel::unbounded();
     let server = Server {
         sender: connection.sender,
         writes_bodies,
@@ -118,6 +121,12 @@ fn serve_on(connection: Connection, options: Options, writes_bodies: bool) -> an
         index_receiver,
         fresh_sender,
         fresh_receiver,
+        helm_sender,
+        helm_receiver,
+        renders: HashMap::new(),
+        render_tickets: 0,
+        helm_missing_logged: false,
+        renders_hold_until: None,
         settings: Settings::default(),
         settings_from_initialization: false,
         shown_problems: Vec::new(),
@@ -142,6 +151,8 @@ enum Event {
     Indexed(Indexed),
     /// A fresh analysis of every file, from its worker thread (`None`: it failed).
     Fresh(u64, Option<Diagnostics>),
+    /// A chart's render, from its worker thread.
+    Rendered(helm::Rendered),
 }
 
 /// A request the server sent to the client, awaiting its answer.
@@ -198,6 +209,18 @@ struct Server {
     /// Fresh analyses from their worker threads; kept open the same way.
     fresh_sender: Sender<(u64, Option<Diagnostics>)>,
     fresh_receiver: Receiver<(u64, Option<Diagnostics>)>,
+    /// Chart renders from their worker threads; kept open the same way.
+    helm_sender: Sender<helm::Rendered>,
+    helm_receiver: Receiver<helm::Rendered>,
+    /// The render running for each chart: its ticket and cancel flag.
+    renders: HashMap<PathBuf, (u64, Arc<AtomicBool>)>,
+    render_tickets: u64,
+    /// Whether the lack of a `helm` was logged (it is, once).
+    helm_missing_logged: bool,
+    /// Until when diagnostics wait for the renders a folder read started
+    /// (as they wait for the read): a manifest tied to a rendered Service
+    /// would flash `service-not-found` meanwhile.
+    renders_hold_until: Option<Instant>,
     settings: Settings,
     settings_from_initialization: bool,
     /// The configuration problems last shown, so that they are not shown
@@ -235,6 +258,7 @@ impl Server {
                 Event::Fresh(ticket, diagnostics) => {
                     self.guarded("the analysis", |server| server.on_fresh(ticket, diagnostics))
                 }
+                Event::Rendered(rendered) => self.guarded("a chart render", |server| server.on_rendered(rendered)),
             }
         }
         tracing::info!("the client closed the connection");
@@ -273,6 +297,9 @@ impl Server {
         if let Ok((ticket, diagnostics)) = self.fresh_receiver.try_recv() {
             return Some(Event::Fresh(ticket, diagnostics));
         }
+        if let Ok(rendered) = self.helm_receiver.try_recv() {
+            return Some(Event::Rendered(rendered));
+        }
         if self.dirty_since.is_some() && self.may_publish() {
             self.publish_diagnostics();
         }
@@ -284,6 +311,8 @@ impl Server {
             recv(self.index_receiver) -> indexed => indexed.ok().map(Event::Indexed),
             // Nor this: `fresh_sender` lives as long as `self`.
             recv(self.fresh_receiver) -> fresh => fresh.ok().map(|(ticket, diagnostics)| Event::Fresh(ticket, diagnostics)),
+            // Nor this: `helm_sender` lives as long as `self`.
+            recv(self.helm_receiver) -> rendered => rendered.ok().map(Event::Rendered),
         }
     }
 
@@ -291,7 +320,7 @@ impl Server {
     /// Service may simply not be read yet, and `service-not-found` would
     /// flash on a file opened early. Requests are answered meanwhile.
     fn may_publish(&self) -> bool {
-        self.indexing.is_empty() && !self.host.is_pending()
+        self.indexing.is_empty() && !self.host.is_pending() && !self.held_for_renders()
     }
 
     /// Takes every message already waiting into the queue, noting the
@@ -416,6 +445,7 @@ impl Server {
             let cx = Context {
                 snapshot,
                 diagnostics: partial.as_ref().unwrap_or(self.host.diagnostics()),
+                charts: self.host.charts(),
                 documents: &self.documents,
                 encoding: self.encoding,
                 client: self.client,
@@ -527,6 +557,12 @@ impl Server {
                     self.on_did_change(params);
                 }
             }
+            DidSaveTextDocument::METHOD => {
+                if let Some(params) = parse_params::<DidSaveTextDocumentParams>(notification) {
+                    let path = self.documents.remember(&params.text_document.uri);
+                    self.render_chart_of(&path);
+                }
+            }
             DidCloseTextDocument::METHOD => {
                 if let Some(params) = parse_params::<DidCloseTextDocumentParams>(notification) {
                     self.on_did_close(params);
@@ -555,7 +591,7 @@ impl Server {
     fn on_initialized(&mut self) {
         let mut registrations = Vec::new();
         if self.client.watched_files_registration {
-            let watchers = ["**/*.{yaml,yml}", "**/Kustomization", &format!("**/{CONFIG_FILE_NAME}")]
+            let watchers = ["**/*.{yaml,yml}", "**/*.tpl", "**/Kustomization", &format!("**/{CONFIG_FILE_NAME}")]
                 .into_iter()
                 .map(|glob| FileSystemWatcher { glob_pattern: GlobPattern::String(glob.to_owned()), kind: None })
                 .collect();
@@ -706,7 +742,11 @@ impl Server {
                 format!("excluding {}", config.exclude.join(", "))
             }
         );
+        let helm_changed = previous.helm != config.helm || previous.default_namespace != config.default_namespace;
         self.host.workspace_mut().set_config(config);
+        if helm_changed {
+            self.render_charts_again();
+        }
         if reread && self.disk.has_listed() {
             self.reindex();
         }
@@ -812,7 +852,7 @@ impl Server {
             Err(error) => tracing::error!("cannot serialise diagnostics: {error}"),
         };
         let published = catch_unwind(AssertUnwindSafe(|| {
-            self.publisher.update(&snapshot, self.host.diagnostics(), &changed, &self.documents, self.encoding, send)
+            self.publisher.update(&snapshot, &self.host, &changed, &self.documents, self.encoding, send)
         }));
         match published {
             Ok(count) => {
@@ -832,6 +872,8 @@ fn server_capabilities(encoding: PositionEncoding) -> ServerCapabilities {
         text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
             open_close: Some(true),
             change: Some(TextDocumentSyncKind::INCREMENTAL),
+            // A save renders the chart the file belongs to.
+            save: Some(TextDocumentSyncSaveOptions::Supported(true)),
             ..TextDocumentSyncOptions::default()
         })),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
