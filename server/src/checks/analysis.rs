@@ -23,14 +23,12 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use rayon::prelude::*;
-
 use super::code::{Check, RULES};
 use super::{apply_configuration, Code, Finding, Related};
 use crate::config::Level;
 use crate::model::{Object, PodTemplate};
 use crate::syntax::TextRange;
-use crate::workspace::{Changes, DocumentSlot, FileId, ObjectId, ObjectView, Snapshot};
+use crate::workspace::{par_map, Changes, DocumentSlot, FileId, ObjectId, ObjectView, Snapshot};
 
 /// An object by the document revision it was read from: unlike an
 /// `ObjectId`, it does not move when a document is added above it.
@@ -251,8 +249,7 @@ impl Diagnostics {
             }
         }
         let this = &*self;
-        let computed: Vec<(Unit, Vec<Stored>)> =
-            units.into_par_iter().map(|unit| (unit, this.compute(snapshot, unit))).collect();
+        let computed: Vec<(Unit, Vec<Stored>)> = par_map(&units, |&unit| (unit, this.compute(snapshot, unit)));
         self.last_checked = computed.len();
         let mut to_assemble = HashSet::new();
         for (unit, stored) in computed {
