@@ -152,7 +152,10 @@ function uniquePath(base) {
 function show(path) {
   if (!views.has(path)) return;
   active = path;
-  for (const [candidate, view] of views) view.dom.style.display = candidate === path ? "" : "none";
+  for (const [candidate, view] of views) {
+    view.dom.style.display = candidate === path ? "" : "none";
+    view.dom.classList.toggle("active", candidate === path);
+  }
   renderTabs();
 }
 
