@@ -78,9 +78,16 @@ let lastReport = { diagnostics: [], hints: {} };
 let firstDiagnosticsMs = null;
 let settled = Promise.resolve();
 
+/** A file's editor, in a box of its own: the boxes are stacked and only the
+ * active one is visible, so every editor keeps its size (and CodeMirror its
+ * measurements) while its file is in the background. */
 function makeView(path, text) {
+  const box = document.createElement("div");
+  box.className = "editor";
+  box.dataset.path = path;
+  editors.append(box);
   const view = new EditorView({
-    parent: editors,
+    parent: box,
     state: EditorState.create({
       doc: text,
       extensions: [
@@ -99,8 +106,12 @@ function makeView(path, text) {
       ],
     }),
   });
-  view.dom.dataset.path = path;
   return view;
+}
+
+function destroyView(view) {
+  view.dom.parentElement?.remove();
+  view.destroy();
 }
 
 function renderTabs() {
@@ -152,10 +163,7 @@ function uniquePath(base) {
 function show(path) {
   if (!views.has(path)) return;
   active = path;
-  for (const [candidate, view] of views) {
-    view.dom.style.display = candidate === path ? "" : "none";
-    view.dom.classList.toggle("active", candidate === path);
-  }
+  for (const [candidate, view] of views) view.dom.parentElement.classList.toggle("active", candidate === path);
   renderTabs();
 }
 
@@ -163,7 +171,6 @@ function addFile(path, text, focus) {
   views.set(path, makeView(path, text));
   unsent.add(path);
   if (focus || !active) show(path);
-  else views.get(path).dom.style.display = "none";
   renderTabs();
   scheduleRefresh(0);
 }
@@ -171,7 +178,7 @@ function addFile(path, text, focus) {
 function removeFile(path) {
   const view = views.get(path);
   if (!view) return;
-  view.destroy();
+  destroyView(view);
   views.delete(path);
   unsent.delete(path);
   generation++;
@@ -191,7 +198,7 @@ function renameFile(from, to) {
   // The view's listeners name their path: a new view under the new name.
   const old = views.get(to);
   const text = old.state.doc.toString();
-  old.destroy();
+  destroyView(old);
   views.set(to, makeView(to, text));
   unsent.delete(from);
   generation++;
@@ -213,7 +220,7 @@ function currentFiles() {
 
 /** Replaces every file. */
 async function loadFiles(files) {
-  for (const view of views.values()) view.destroy();
+  for (const view of views.values()) destroyView(view);
   views.clear();
   unsent.clear();
   active = null;

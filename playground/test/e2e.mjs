@@ -87,8 +87,8 @@ try {
 
   await step("inlay hints show after serviceName", async () => {
     await page.locator(".tab-name", { hasText: "statefulset.yaml" }).click();
-    await page.locator(".cm-editor.active .cm-inlay-hint").first().waitFor({ timeout: WAIT });
-    const label = await page.locator(".cm-editor.active .cm-inlay-hint").first().textContent();
+    await page.locator(".editor.active .cm-editor .cm-inlay-hint").first().waitFor({ timeout: WAIT });
+    const label = await page.locator(".editor.active .cm-editor .cm-inlay-hint").first().textContent();
     check(/headless/.test(label), `hint: ${label}`);
   });
 
@@ -96,7 +96,7 @@ try {
     const markdown = await page.evaluate(() => window.kubeLsp.hover("statefulset.yaml", 10, 17));
     check(/redis-0\.redis/.test(markdown ?? ""), `hover: ${markdown}`);
     // Over "redis" in "  serviceName: redis" (15 monospace characters in).
-    const line = page.locator(".cm-editor.active .cm-line", { hasText: "serviceName: redis" });
+    const line = page.locator(".editor.active .cm-editor .cm-line", { hasText: "serviceName: redis" });
     await line.hover({ position: { x: 135, y: 5 } });
     const card = page.locator(".hover-card");
     await card.first().waitFor({ timeout: WAIT });
@@ -161,8 +161,8 @@ try {
     await page.goto(`${url}/?example=redis-broken`);
     await page.waitForFunction(() => document.body.dataset.ready === "true", null, { timeout: WAIT });
     await page.locator(".tab-name", { hasText: "statefulset.yaml" }).click();
-    await page.locator(".cm-editor.active .cm-inlay-hint").first().waitFor({ timeout: WAIT });
-    const line = page.locator(".cm-editor.active .cm-line", { hasText: "serviceName: redis" });
+    await page.locator(".editor.active .cm-editor .cm-inlay-hint").first().waitFor({ timeout: WAIT });
+    const line = page.locator(".editor.active .cm-editor .cm-line", { hasText: "serviceName: redis" });
     await line.hover({ position: { x: 130, y: 5 } });
     await page.locator(".hover-card").first().waitFor({ timeout: WAIT });
     await shot("playground");

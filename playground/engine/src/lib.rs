@@ -43,8 +43,8 @@ impl Engine {
 
     /// Removes a file; false when there was none.
     #[wasm_bindgen(js_name = removeFile)]
-    pub fn remove_file(&mut self, path: &str) -> bool {
-        self.playground.remove_file(path)
+    pub fn drop_file(&mut self, path: &str) -> bool {
+        self.playground.drop_file(path)
     }
 
     /// Moves a file; false when there was none at `from`.

@@ -111,7 +111,7 @@ impl Playground {
     }
 
     /// Removes a file; false when there was none of that path.
-    pub fn remove_file(&mut self, path: &str) -> bool {
+    pub fn drop_file(&mut self, path: &str) -> bool {
         self.host.workspace_mut().remove(Path::new(path)).is_some()
     }
 
@@ -122,7 +122,7 @@ impl Playground {
         if from == to {
             return true;
         }
-        self.remove_file(from);
+        self.drop_file(from);
         self.set_file(to, &text);
         true
     }
@@ -131,7 +131,7 @@ impl Playground {
     pub fn clear(&mut self) {
         let paths: Vec<String> = self.files().into_keys().collect();
         for path in paths {
-            self.remove_file(&path);
+            self.drop_file(&path);
         }
     }
 

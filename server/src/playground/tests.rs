@@ -92,8 +92,8 @@ fn files_come_go_and_move() {
     assert!(playground.rename_file("redis/service.yaml", "svc.yaml"));
     assert_eq!(playground.files().keys().collect::<Vec<_>>(), ["redis/statefulset.yaml", "svc.yaml"]);
     assert!(!playground.rename_file("gone.yaml", "x.yaml"));
-    assert!(playground.remove_file("svc.yaml"));
-    assert!(!playground.remove_file("svc.yaml"));
+    assert!(playground.drop_file("svc.yaml"));
+    assert!(!playground.drop_file("svc.yaml"));
     assert!(codes(&mut playground).iter().any(|(_, code)| code == "service-not-found"));
     playground.clear();
     assert!(playground.files().is_empty());
