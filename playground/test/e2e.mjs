@@ -139,6 +139,30 @@ try {
     check(Object.keys(result.files).sort().join() === "sts.yaml,svc.yaml", JSON.stringify(result.files));
   });
 
+  await step("files are renamed and removed; tabs and findings follow", async () => {
+    await page.goto(`${url}/?example=redis-broken`);
+    await page.waitForFunction(() => document.body.dataset.ready === "true", null, { timeout: WAIT });
+    const result = await page.evaluate(async () => {
+      const renamed = await window.kubeLsp.renameFile("service.yaml", "svc/headless.yaml");
+      // Out of the kustomization's resources, the Service leaves its
+      // namespace: the StatefulSet's finding becomes service-not-found.
+      const afterRename = {
+        files: Object.keys(await window.kubeLsp.files()),
+        codes: (await window.kubeLsp.diagnostics()).map((finding) => finding.code),
+        tabs: [...document.querySelectorAll(".tab")].map((tab) => tab.dataset.path),
+      };
+      await window.kubeLsp.removeFile("svc/headless.yaml");
+      const afterRemove = (await window.kubeLsp.diagnostics()).map((finding) => finding.code);
+      const tabs = [...document.querySelectorAll(".tab")].map((tab) => tab.dataset.path);
+      return { renamed, afterRename, afterRemove, tabs };
+    });
+    const { files, codes, tabs } = result.afterRename;
+    check(result.renamed && files.includes("svc/headless.yaml") && !files.includes("service.yaml"), JSON.stringify(result));
+    check(tabs.includes("svc/headless.yaml") && codes.includes("service-not-found"), JSON.stringify(result));
+    check(result.afterRemove.includes("service-not-found"), JSON.stringify(result));
+    check(!result.tabs.includes("svc/headless.yaml") && result.tabs.includes("statefulset.yaml"), JSON.stringify(result));
+  });
+
   await step("a share link carries every file into a fresh page", async () => {
     await page.goto(`${url}/?example=redis-broken`);
     await page.waitForFunction(() => document.body.dataset.ready === "true", null, { timeout: WAIT });
