@@ -42,6 +42,7 @@ pub mod api {
     }
     #[cfg(feature = "native")]
     pub mod cli {
+        pub use crate::cli::dns::{run as run_dns, DnsArgs};
         pub use crate::cli::{run, CheckArgs};
     }
     pub mod config {

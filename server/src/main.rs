@@ -1,6 +1,7 @@
 //! The `kube-lsp` binary: the language server over stdio (no subcommand,
-//! `--stdio` or `lsp`) or the CI linter (`check`). It parses the command line
-//! and sets up logging to stderr; everything else is in the library.
+//! `--stdio` or `lsp`), the CI linter (`check`) or the DNS inventory
+//! (`dns`). It parses the command line and sets up logging to stderr;
+//! everything else is in the library.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -35,6 +36,9 @@ enum Command {
     /// Lint files and folders; exit 0 = no finding at warning or above,
     /// 1 = findings, 2 = usage or I/O error.
     Check(kube_lsp::api::cli::CheckArgs),
+    /// Print the DNS names of every StatefulSet (pods, Service, SRV, volume
+    /// claims) and the health of its link; exit 0, or 2 on a usage or I/O error.
+    Dns(kube_lsp::api::cli::DnsArgs),
 }
 
 fn main() -> ExitCode {
@@ -44,6 +48,10 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Check(args)) => {
             let code = kube_lsp::api::cli::run(args);
+            ExitCode::from(u8::try_from(code).unwrap_or(2))
+        }
+        Some(Command::Dns(args)) => {
+            let code = kube_lsp::api::cli::run_dns(args);
             ExitCode::from(u8::try_from(code).unwrap_or(2))
         }
         Some(Command::Lsp { stdio }) => serve(cli.stdio || stdio),

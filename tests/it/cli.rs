@@ -15,6 +15,8 @@ use std::process::{Command, Output, Stdio};
 use kube_lsp::api::checks::Code;
 use serde_json::Value;
 
+mod dns;
+
 const BIN: &str = env!("CARGO_BIN_EXE_kube-lsp");
 
 fn fixtures() -> PathBuf {

@@ -1114,6 +1114,33 @@ fn code_lenses_resolve_to_the_references_view_and_are_switched_off_by_the_settin
     assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
 }
 
+/// The list is kept until the workspace changes (`lsp::lens_lists`): an
+/// edit, or a setting, gives a new one.
+#[test]
+fn the_code_lens_list_follows_every_change() {
+    let (mut client, _) = Client::initialized(initialize_params(&["utf-16"], &[], Value::Null));
+    let uri = "untitled:lens.yaml";
+    let text = broken_pair();
+    client.open(uri, 1, &text);
+    let lines = |client: &mut Client| -> Vec<Value> {
+        let lenses = client.request("textDocument/codeLens", json!({"textDocument": {"uri": uri}})).expect("lenses");
+        lenses.as_array().expect("a list of lenses").iter().map(|lens| lens["range"]["start"]["line"].clone()).collect()
+    };
+    assert_eq!(lines(&mut client), [json!(3), json!(25)]);
+    assert_eq!(lines(&mut client), [json!(3), json!(25)], "asked again");
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": format!("# one\n# two\n{text}")}]}),
+    );
+    assert_eq!(lines(&mut client), [json!(5), json!(27)], "after an edit");
+    client.notify("workspace/didChangeConfiguration", json!({"settings": {"kubeLsp": {"codeLens": false}}}));
+    let lenses = client.request("textDocument/codeLens", json!({"textDocument": {"uri": uri}}));
+    assert_eq!(lenses.expect("an answer"), Value::Null, "switched off");
+    client.notify("workspace/didChangeConfiguration", json!({"settings": {"kubeLsp": {"codeLens": true}}}));
+    assert_eq!(lines(&mut client), [json!(5), json!(27)], "switched on again");
+    assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
+}
+
 #[test]
 fn document_highlight_marks_the_service_and_the_service_names_naming_it() {
     let (mut client, result) = Client::initialized(initialize_params(&["utf-16"], &[], Value::Null));
@@ -1135,5 +1162,35 @@ fn document_highlight_marks_the_service_and_the_service_names_naming_it() {
     let image = nth_offset(&text, "image: redis", 0) + "image: ".len() + 1;
     let params = json!({"textDocument": {"uri": uri}, "position": position(&text, image, Encoding::Utf16)});
     assert_eq!(client.request("textDocument/documentHighlight", params).expect("an answer"), json!([]));
+    assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
+}
+
+// Volume claims.
+
+#[test]
+fn volume_claims_hover_and_definition_over_the_protocol() {
+    let (mut client, _) = Client::initialized(initialize_params(&["utf-16"], &[], Value::Null));
+    let set_uri = "untitled:claims-set.yaml";
+    let set = STATEFUL_SET.to_owned()
+        + "  volumeClaimTemplates:\n    - metadata:\n        name: data # données\n      spec: {accessModes: [ReadWriteOnce]}\n";
+    client.open(set_uri, 1, &set);
+    let claim_uri = "untitled:claims-pv.yaml";
+    let claim = "# Volume réservé\napiVersion: v1\nkind: PersistentVolume\nmetadata: {name: pv-é}\nspec:\n  claimRef: {name: data-redis-1, namespace: default}\n";
+    client.open(claim_uri, 1, claim);
+
+    let template = nth_offset(&set, "name: data", 0) + "name: ".len();
+    let on_template =
+        json!({"textDocument": {"uri": set_uri}, "position": position(&set, template + 1, Encoding::Utf16)});
+    let hover = client.request("textDocument/hover", on_template).expect("a hover");
+    let markdown = hover["contents"]["value"].as_str().expect("markdown");
+    assert!(markdown.contains("- `data-redis-0`\n- `data-redis-1`\n- `data-redis-2`"), "{markdown}");
+    assert_eq!(text_at(&set, &hover["range"], Encoding::Utf16), "data");
+
+    let claim_name = nth_offset(claim, "data-redis-1", 0);
+    let on_claim =
+        json!({"textDocument": {"uri": claim_uri}, "position": position(claim, claim_name + 3, Encoding::Utf16)});
+    let definition = client.request("textDocument/definition", on_claim).expect("a definition");
+    assert_eq!(definition[0]["uri"], set_uri);
+    assert_eq!(definition[0]["range"], range_of(&set, template, template + 4, Encoding::Utf16));
     assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
 }

@@ -82,6 +82,35 @@ fn a_full_session_over_stdio_writes_only_json_rpc_and_exits_0() {
     assert_eq!(codes, ["service-not-headless", "service-not-headless"]);
 }
 
+/// `textDocument/codeLens` is written to stdout from a body the handler
+/// serialised itself (`lsp::body`): the client reads an ordinary response.
+#[test]
+fn code_lenses_over_stdio_are_an_ordinary_response_and_resolve() {
+    let mut server = StdioServer::spawn("warn");
+    server.send(initialize(1));
+    server.send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    server.send(json!({
+        "jsonrpc": "2.0", "method": "textDocument/didOpen",
+        "params": {"textDocument": {"uri": "untitled:redis.yaml", "languageId": "yaml", "version": 1, "text": BROKEN_PAIR}}
+    }));
+    let lenses = server.request("textDocument/codeLens", json!({"textDocument": {"uri": "untitled:redis.yaml"}}));
+    assert_eq!(lenses["jsonrpc"], "2.0");
+    let list = lenses["result"].as_array().unwrap_or_else(|| panic!("a list of lenses: {lenses}")).clone();
+    let lines: Vec<&Value> = list.iter().map(|lens| &lens["range"]["start"]["line"]).collect();
+    assert_eq!(lines, [&json!(3), &json!(17)], "{lenses}");
+    let resolved = server.request("codeLens/resolve", list[1].clone());
+    assert_eq!(resolved["result"]["command"]["title"], "1 reference", "{resolved}");
+    let unknown = server.request("textDocument/codeLens", json!({"textDocument": {"uri": "untitled:none.yaml"}}));
+    assert_eq!(unknown["result"], Value::Null, "{unknown}");
+    let invalid = server.request("textDocument/codeLens", json!({"textDocument": 7}));
+    assert_eq!(invalid["error"]["code"], -32602, "{invalid}");
+    server.send(json!({"jsonrpc": "2.0", "id": 90, "method": "shutdown"}));
+    server.send(json!({"jsonrpc": "2.0", "method": "exit"}));
+    let (status, messages, stderr) = server.finish();
+    messages.unwrap_or_else(|error| panic!("stdout is not pure JSON-RPC: {error}\nstderr:\n{stderr}"));
+    assert_eq!(status.code(), Some(0), "stderr:\n{stderr}");
+}
+
 #[test]
 fn malformed_input_is_skipped_and_the_server_still_answers() {
     let mut server = StdioServer::spawn("debug");

@@ -1,4 +1,5 @@
-//! `kube-lsp check`: the CI linter. Reads files and folders (or stdin), runs
+//! `kube-lsp check`: the CI linter (and `kube-lsp dns`, in `dns.rs`, which
+//! reads its inputs the same way). Reads files and folders (or stdin), runs
 //! the same checks as the language server, prints the findings as text, JSON,
 //! SARIF or GitHub workflow commands, and turns them into an exit code.
 //!
@@ -6,6 +7,7 @@
 //! protocol (that is `lsp`), and it reads the disk only through `loader`.
 //! Output goes through the writers it is given, so tests can capture it.
 
+pub(crate) mod dns;
 mod github;
 mod json;
 mod report;
@@ -102,6 +104,12 @@ pub struct Io<'a> {
 /// Runs `kube-lsp check` on the process's stdin, stdout and stderr; returns
 /// the exit code.
 pub fn run(args: CheckArgs) -> i32 {
+    with_terminal(|io| run_with(&args, io))
+}
+
+/// Runs `command` on the process's stdin, stdout and stderr (colour when
+/// stdout is a terminal and `NO_COLOR` is unset); returns its exit code.
+fn with_terminal(command: impl FnOnce(&mut Io<'_>) -> i32) -> i32 {
     let stdout = io::stdout();
     let colour = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
     let mut stdout = io::BufWriter::new(stdout.lock());
@@ -114,7 +122,7 @@ pub fn run(args: CheckArgs) -> i32 {
         colour,
         current_dir: std::env::current_dir().ok(),
     };
-    let code = run_with(&args, &mut io);
+    let code = command(&mut io);
     match stdout.flush() {
         Ok(()) => code,
         Err(error) if error.kind() == io::ErrorKind::BrokenPipe => code,
@@ -138,21 +146,24 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
     error.downcast_ref::<io::Error>().is_some_and(|error| error.kind() == io::ErrorKind::BrokenPipe)
 }
 
-fn check(args: &CheckArgs, io: &mut Io<'_>) -> anyhow::Result<i32> {
+/// Reads the inputs (files, folders, `-`), the configuration and the
+/// namespace flag, and analyses them; `Err` is the exit code of a usage or
+/// I/O error already reported on stderr.
+pub(crate) fn load(args: &Inputs<'_>, io: &mut Io<'_>) -> anyhow::Result<Result<Loaded, i32>> {
     let stdin_count = args.paths.iter().filter(|path| is_stdin(path)).count();
     if stdin_count > 1 {
         writeln!(io.stderr, "error: `-` (stdin) can be given only once")?;
-        return Ok(EXIT_ERROR);
+        return Ok(Err(EXIT_ERROR));
     }
 
-    let Some(mut config) = read_config(args, io)? else { return Ok(EXIT_ERROR) };
-    if let Some(namespace) = &args.namespace {
+    let Some(mut config) = read_config(args, io)? else { return Ok(Err(EXIT_ERROR)) };
+    if let Some(namespace) = args.namespace {
         // An empty name would make every unnamed object's namespace `""`,
         // which no object can be in: a usage error, not a silent default.
         let namespace = namespace.trim();
         if namespace.is_empty() {
             writeln!(io.stderr, "error: `--namespace` needs a namespace name")?;
-            return Ok(EXIT_ERROR);
+            return Ok(Err(EXIT_ERROR));
         }
         // The manifests are applied into this namespace, so it wins over
         // the configured default for this run.
@@ -168,7 +179,7 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> anyhow::Result<i32> {
         }
     }
     if missing {
-        return Ok(EXIT_ERROR);
+        return Ok(Err(EXIT_ERROR));
     }
 
     let paths = loader::walk(&roots, &config);
@@ -180,7 +191,7 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> anyhow::Result<i32> {
     }
     let mut explicit: HashSet<PathBuf> = roots.iter().cloned().collect();
     if stdin_count == 1 {
-        let name = args.stdin_filename.clone().unwrap_or_else(|| PathBuf::from(STDIN_NAME));
+        let name = args.stdin_filename.map_or_else(|| PathBuf::from(STDIN_NAME), Path::to_path_buf);
         match read_stdin(io.stdin, config.max_file_size) {
             Ok(bytes) => {
                 // The stream replaces a file of the same name, as an open
@@ -215,6 +226,44 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> anyhow::Result<i32> {
         host.workspace_mut().insert(file);
     }
     let (snapshot, _) = host.update();
+    Ok(Ok(Loaded { host, snapshot, checked_files, io_error }))
+}
+
+/// What `kube-lsp check` and `kube-lsp dns` read: the paths, the
+/// configuration and the namespace flag, handled alike by both.
+pub(crate) struct Inputs<'a> {
+    pub(crate) paths: &'a [PathBuf],
+    pub(crate) config: Option<&'a Path>,
+    pub(crate) stdin_filename: Option<&'a Path>,
+    pub(crate) namespace: Option<&'a str>,
+}
+
+impl CheckArgs {
+    fn inputs(&self) -> Inputs<'_> {
+        Inputs {
+            paths: &self.paths,
+            config: self.config.as_deref(),
+            stdin_filename: self.stdin_filename.as_deref(),
+            namespace: self.namespace.as_deref(),
+        }
+    }
+}
+
+/// The inputs read and analysed.
+pub(crate) struct Loaded {
+    pub(crate) host: Host,
+    pub(crate) snapshot: crate::workspace::Snapshot,
+    /// Files read and analysed (skipped ones are not counted).
+    pub(crate) checked_files: usize,
+    /// A file or stdin could not be read (reported on stderr): exit 2.
+    pub(crate) io_error: bool,
+}
+
+fn check(args: &CheckArgs, io: &mut Io<'_>) -> anyhow::Result<i32> {
+    let Loaded { host, snapshot, checked_files, io_error } = match load(&args.inputs(), io)? {
+        Ok(loaded) => loaded,
+        Err(code) => return Ok(code),
+    };
     let findings: Vec<_> = host.diagnostics().all().cloned().collect();
     let report = Report::new(&snapshot, &findings, checked_files);
 
@@ -249,9 +298,9 @@ fn is_stdin(path: &Path) -> bool {
 /// The configuration from `--config`, else from the nearest `.kube-lsp.yaml`.
 /// Problems in it are warnings; `None` (exit 2) when `--config` names a file
 /// that cannot be read.
-fn read_config(args: &CheckArgs, io: &mut Io<'_>) -> anyhow::Result<Option<Config>> {
-    let file = match &args.config {
-        Some(file) => Some(file.clone()),
+fn read_config(args: &Inputs<'_>, io: &mut Io<'_>) -> anyhow::Result<Option<Config>> {
+    let file = match args.config {
+        Some(file) => Some(file.to_path_buf()),
         None => io.current_dir.as_deref().and_then(loader::find_config_file),
     };
     let mut config = Config::default();

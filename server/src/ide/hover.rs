@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 use super::cursor::Cursor;
+use super::names::{link_findings, Listing, ServiceNames, StatefulSetNames};
 use crate::checks::{Code, Diagnostics, Finding};
 use crate::syntax::TextRange;
 use crate::workspace::{FileId, NamespaceSource, ObjectView, Snapshot};
@@ -16,12 +17,11 @@ pub struct HoverResult {
     pub markdown: String,
 }
 
-/// Pods listed one by one up to this many; beyond it the first and last few
-/// and the pattern.
-const LIST_ALL_UP_TO: i64 = 6;
-
 pub fn hover(snapshot: &Snapshot, diagnostics: &Diagnostics, file: FileId, offset: usize) -> Option<HoverResult> {
     let cursor = Cursor::at(snapshot, file, offset)?;
+    if let Some(card) = super::volume_claims::hover(snapshot, &cursor) {
+        return Some(card);
+    }
     let range = cursor.field_at()?.range;
     let object = cursor.object;
     if object.stateful_set().is_some() {
@@ -33,7 +33,7 @@ pub fn hover(snapshot: &Snapshot, diagnostics: &Diagnostics, file: FileId, offse
     None
 }
 
-fn namespace_source(snapshot: &Snapshot, object: &ObjectView<'_>) -> String {
+pub(super) fn namespace_source(snapshot: &Snapshot, object: &ObjectView<'_>) -> String {
     match &object.indexed.namespace_source {
         NamespaceSource::Metadata => "from `metadata.namespace`".to_owned(),
         NamespaceSource::Kustomization(path) => {
@@ -63,61 +63,49 @@ fn cluster_domain_source(snapshot: &Snapshot) -> &'static str {
 /// The pods' DNS names, listed or abbreviated, each with its short forms:
 /// a table, since three names a row read better aligned than in a sentence.
 fn pod_names(snapshot: &Snapshot, stateful_set: &ObjectView<'_>, service_name: &str, healthy: bool, out: &mut String) {
-    let Some(set) = stateful_set.stateful_set() else { return };
-    let name = stateful_set.name();
-    let namespace = stateful_set.namespace();
-    let domain = &snapshot.config.cluster_domain;
-    let first = set.first_ordinal();
-    let count = set.replica_count();
-    let row = |ordinal: i64| {
-        let pod = format!("{name}-{ordinal}.{service_name}");
-        format!("| `{pod}.{namespace}.svc.{domain}` | `{pod}` | `{pod}.{namespace}` |")
+    let Some(mut names) = StatefulSetNames::of(snapshot, stateful_set) else { return };
+    // On a Service's card, the Service hovered (the one it governs).
+    names.service_name = Some(service_name);
+    let namespace = names.namespace;
+    let row = |ordinal: i64| match names.pod(ordinal) {
+        Some(pod) => format!("| `{}` | `{}` | `{}` |", pod.full, pod.in_namespace, pod.from_any_namespace),
+        None => String::new(),
     };
-    if count == 0 {
+    let Some(last) = names.last() else {
         let _ = writeln!(out, "No pods: `replicas` is 0.\n");
         return;
-    }
+    };
+    let (first, count) = (names.first, names.count);
     let plural = if count == 1 { "" } else { "s" };
     let would_be = if healthy { "" } else { ", would-be names: they do not resolve until the link below is fixed" };
-    let _ = writeln!(out, "**{count} pod{plural}** (ordinals {first}–{}{would_be}):\n", first + count - 1);
+    let _ = writeln!(out, "**{count} pod{plural}** (ordinals {first}–{last}{would_be}):\n");
     let _ = writeln!(out, "| pod | in namespace `{namespace}` | from any namespace |\n| --- | --- | --- |");
-    if count <= LIST_ALL_UP_TO {
-        for ordinal in first..first + count {
-            let _ = writeln!(out, "{}", row(ordinal));
+    match Listing::of(names.ordinals()) {
+        Listing::All(ordinals) => {
+            for ordinal in ordinals {
+                let _ = writeln!(out, "{}", row(ordinal));
+            }
         }
-    } else {
-        for ordinal in first..first + 3 {
-            let _ = writeln!(out, "{}", row(ordinal));
+        Listing::Abbreviated { head, tail } => {
+            for ordinal in head {
+                let _ = writeln!(out, "{}", row(ordinal));
+            }
+            let _ = writeln!(out, "| … | | |");
+            for ordinal in tail {
+                let _ = writeln!(out, "{}", row(ordinal));
+            }
+            let pattern = names.pod_pattern().unwrap_or_default();
+            let _ = writeln!(out, "\nPattern: `{pattern}`, ordinal {first} to {last}");
         }
-        let _ = writeln!(out, "| … | | |");
-        for ordinal in first + count - 2..first + count {
-            let _ = writeln!(out, "{}", row(ordinal));
-        }
-        let _ = writeln!(
-            out,
-            "\nPattern: `{name}-<ordinal>.{service_name}.{namespace}.svc.{domain}`, ordinal {first} to {}",
-            first + count - 1
-        );
     }
     let _ = writeln!(out);
 }
 
 fn service_names(snapshot: &Snapshot, service: &ObjectView<'_>, out: &mut String) {
-    let name = service.name();
-    let namespace = service.namespace();
-    let domain = &snapshot.config.cluster_domain;
-    let _ = writeln!(out, "Service DNS name: `{name}.{namespace}.svc.{domain}`");
-    let Some(spec) = service.service() else { return };
-    let srv: Vec<String> = spec
-        .ports
-        .iter()
-        .filter_map(|port| {
-            let port_name = port.name.as_deref()?;
-            let protocol = port.protocol.as_deref().unwrap_or("TCP").to_lowercase();
-            Some(format!("`_{port_name}._{protocol}.{name}.{namespace}.svc.{domain}`"))
-        })
-        .collect();
-    if !srv.is_empty() {
+    let names = ServiceNames::of(snapshot, service);
+    let _ = writeln!(out, "Service DNS name: `{}`", names.full);
+    if !names.srv.is_empty() {
+        let srv: Vec<String> = names.srv.iter().map(|name| format!("`{name}`")).collect();
         let _ = writeln!(out, "\nSRV: {}", srv.join(", "));
     }
     let _ = writeln!(out);
@@ -241,34 +229,6 @@ fn caveats(service: Option<&ObjectView<'_>>, migration_shown: bool, out: &mut St
             "- `clusterIP` and `serviceName` cannot change on a deployed object: delete and recreate it to change them."
         );
     }
-}
-
-/// The tie findings of one StatefulSet shown on it (not those about the
-/// Service alone), as the diagnostics have them.
-fn link_findings(diagnostics: &Diagnostics, stateful_set: &ObjectView<'_>) -> Vec<Finding> {
-    let mut findings: Vec<Finding> = diagnostics
-        .file(stateful_set.id.file)
-        .iter()
-        .filter(|finding| {
-            let on_set = stateful_set.absolute(stateful_set.object.range);
-            finding.stateful_set == Some(stateful_set.id)
-                && finding.file == stateful_set.id.file
-                && on_set.contains_inclusive(finding.range.start)
-        })
-        .filter(|finding| {
-            matches!(
-                finding.code,
-                Code::ServiceNameMissing
-                    | Code::ServiceNameInvalid
-                    | Code::ServiceNotFound
-                    | Code::ServiceNotHeadless
-                    | Code::SelectorMismatch
-            )
-        })
-        .cloned()
-        .collect();
-    findings.dedup_by(|a, b| a.code == b.code);
-    findings
 }
 
 fn stateful_set_card(snapshot: &Snapshot, diagnostics: &Diagnostics, stateful_set: &ObjectView<'_>) -> String {

@@ -11,8 +11,11 @@ mod highlight;
 mod host;
 mod hover;
 mod inlay_hints;
+mod inventory;
+mod names;
 mod navigation;
 mod symbols;
+mod volume_claims;
 
 pub use actions::code_actions;
 pub use code_lens::{code_lens_places, code_lenses};
@@ -21,6 +24,8 @@ pub use highlight::{highlights, HighlightKind};
 pub use host::{Host, Update};
 pub use hover::hover;
 pub use inlay_hints::inlay_hints;
+pub(crate) use inventory::{dns_inventory, StatefulSetDns};
+pub(crate) use names::{Listing, PodName};
 pub use navigation::{goto_definition, prepare_rename, references, rename};
 pub use symbols::{document_symbols, workspace_symbols};
 

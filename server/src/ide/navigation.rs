@@ -1,4 +1,5 @@
-//! Go to definition (serviceName → Service), find references (Service →
+//! Go to definition (serviceName → Service; a volume claim → its template,
+//! in `volume_claims.rs`), find references (Service →
 //! the StatefulSets it governs) and rename of a Service with every
 //! `serviceName` that names it.
 
@@ -48,6 +49,11 @@ fn target(service: &ObjectView<'_>) -> NavigationTarget {
 }
 
 pub fn goto_definition(snapshot: &Snapshot, file: FileId, offset: usize) -> Vec<NavigationTarget> {
+    let claim =
+        Cursor::at(snapshot, file, offset).and_then(|cursor| super::volume_claims::goto_definition(snapshot, &cursor));
+    if let Some(targets) = claim {
+        return targets;
+    }
     match subject_at(snapshot, file, offset) {
         Some(Subject::ServiceName { stateful_set, .. }) => {
             let Some(name) = stateful_set.stateful_set().and_then(|set| set.service_name()) else { return Vec::new() };

@@ -6,6 +6,7 @@
 //! those).
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use lsp_server::{ErrorCode, Request, RequestId, Response};
 use lsp_types::request::{
@@ -26,8 +27,10 @@ use lsp_types::{
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use super::body::{self, Answer};
 use super::convert::{self, LineMap};
 use super::documents::Documents;
+use super::lens_lists::{LensLists, ListKey};
 use crate::ide::{self, Diagnostics, FileEdit};
 use crate::syntax::TextRange;
 use crate::text::PositionEncoding;
@@ -119,6 +122,7 @@ pub(crate) struct Context<'a> {
     pub(crate) documents: &'a Documents,
     pub(crate) encoding: PositionEncoding,
     pub(crate) client: ClientSupport,
+    pub(crate) lens_lists: &'a LensLists,
 }
 
 impl Context<'_> {
@@ -241,6 +245,44 @@ pub(crate) fn handle(cx: &Context<'_>, request: Request, test_requests: bool) ->
         method => {
             Response::new_err(request.id, ErrorCode::MethodNotFound as i32, format!("unknown request `{method}`"))
         }
+    }
+}
+
+/// Answers the requests whose results can be large (`textDocument/codeLens`,
+/// every lens of a document) serialised straight to the body (`lsp::body`);
+/// gives any other request back.
+pub(crate) fn handle_serialised(cx: &Context<'_>, request: Request) -> Result<Answer, Request> {
+    match request.method.as_str() {
+        CodeLensRequest::METHOD => {
+            Ok(answer_serialised::<CodeLensRequest>(request, |params| code_lens_list(cx, params)))
+        }
+        _ => Err(request),
+    }
+}
+
+/// `answer`, for a handler that gives its result serialised (`None`: null).
+fn answer_serialised<R>(
+    request: Request,
+    handler: impl FnOnce(R::Params) -> Result<Option<Rc<str>>, HandlerError>,
+) -> Answer
+where
+    R: lsp_types::request::Request,
+    R::Params: DeserializeOwned,
+{
+    let id = request.id;
+    let params = match serde_json::from_value::<R::Params>(request.params) {
+        Ok(params) => params,
+        Err(error) => {
+            return Answer::Response(Response::new_err(
+                id,
+                ErrorCode::InvalidParams as i32,
+                format!("invalid `{}` params: {error}", R::METHOD),
+            ))
+        }
+    };
+    match handler(params) {
+        Ok(result) => body::success_json(&id, result.as_deref()),
+        Err(error) => Answer::Response(Response::new_err(id, error.code, error.message)),
     }
 }
 
@@ -515,6 +557,27 @@ fn code_lenses(cx: &Context<'_>, params: CodeLensParams) -> Result<Option<Vec<Co
         .map(|range| CodeLens { range: line_map.range(range), command: None, data: Some(file.0.into()) })
         .collect();
     Ok(Some(lenses))
+}
+
+/// `code_lenses` serialised, kept until the workspace changes
+/// (`lens_lists`).
+fn code_lens_list(cx: &Context<'_>, params: CodeLensParams) -> Result<Option<Rc<str>>, HandlerError> {
+    if !cx.snapshot.config.code_lens {
+        return Ok(None);
+    }
+    let Some((file, source)) = cx.file(&params.text_document.uri) else { return Ok(None) };
+    let key = ListKey {
+        generation: cx.snapshot.generation,
+        file,
+        encoding: cx.encoding,
+        bom: cx.documents.has_bom(&source.path),
+    };
+    let json = cx.lens_lists.get_or_make(key, || {
+        let lenses = code_lenses(cx, params)?.unwrap_or_default();
+        serde_json::to_string(&lenses)
+            .map_err(|error| HandlerError::failed(format!("cannot serialise the code lenses: {error}")))
+    })?;
+    Ok(Some(json))
 }
 
 fn resolve_code_lens(cx: &Context<'_>, mut lens: CodeLens) -> Result<CodeLens, HandlerError> {

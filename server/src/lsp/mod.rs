@@ -6,10 +6,12 @@
 //! convert back (`handlers.rs`, `convert.rs`). This module knows the
 //! protocol; it knows nothing of YAML or Kubernetes, and never imports `cli`.
 
+mod body;
 mod convert;
 mod diagnostics;
 mod documents;
 mod handlers;
+mod lens_lists;
 mod server;
 mod settings;
 mod transport;
@@ -23,7 +25,7 @@ pub use server::{serve, Exit, Options};
 /// input) without `shutdown`, as the protocol asks.
 pub fn run_stdio() -> anyhow::Result<()> {
     let (connection, threads) = transport::stdio().context("cannot start the stdio threads")?;
-    let exit = serve(connection, Options::default());
+    let exit = server::serve_stdio(connection, Options::default());
     // Every `Sender` of the connection is gone with `serve`: the writer
     // finishes what was queued, so that no answer is lost to the exit.
     threads.join_writer();

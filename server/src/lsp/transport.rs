@@ -12,6 +12,8 @@ use crossbeam_channel::{Receiver, Sender};
 use lsp_server::{Connection, Message, Notification, RequestId};
 use serde_json::{json, Value};
 
+use super::body;
+
 /// The method of the notification the reader sends to the main loop when a
 /// message had an id but was not a valid request, so that the loop answers
 /// `InvalidRequest` to it (only the main loop writes responses).
@@ -94,13 +96,30 @@ pub(crate) fn read_messages(input: &mut impl BufRead, sender: &Sender<Message>) 
 
 fn write_messages(output: &mut impl Write, receiver: &Receiver<Message>) {
     for message in receiver {
-        if let Err(error) = message.write(output) {
+        let written = match &message {
+            // A body the main loop serialised itself (`body`): written as it is.
+            Message::Notification(notification) if notification.method == body::BODY_METHOD => {
+                match notification.params.as_str() {
+                    Some(body) => write_body(output, body),
+                    None => Ok(()),
+                }
+            }
+            _ => message.write(output),
+        };
+        if let Err(error) = written {
             // The client is gone; the main loop notices when its next send
             // fails, since this receiver is dropped on return.
             tracing::error!("cannot write stdout: {error}");
             return;
         }
     }
+}
+
+/// One frame, framed as `lsp_server` frames its messages.
+fn write_body(output: &mut impl Write, body: &str) -> io::Result<()> {
+    write!(output, "Content-Length: {}\r\n\r\n", body.len())?;
+    output.write_all(body.as_bytes())?;
+    output.flush()
 }
 
 /// One message body, `None` at the end of input. Header blocks without a
@@ -214,6 +233,25 @@ mod tests {
                 Message::Response(response) => format!("response {}", response.id),
             })
             .collect()
+    }
+
+    #[test]
+    fn a_serialised_body_is_written_as_it_is_between_the_other_messages() {
+        let (sender, receiver) = crossbeam_channel::unbounded();
+        let body = r#"{"jsonrpc":"2.0","id":1,"result":[]}"#;
+        for message in [
+            Notification::new("first".to_owned(), json!({})).into(),
+            body::for_stdout(body.to_owned()),
+            Notification::new("exit".to_owned(), json!(null)).into(),
+        ] {
+            sender.send(message).expect("the receiver is alive");
+        }
+        drop(sender);
+        let mut written = Vec::new();
+        write_messages(&mut written, &receiver);
+        let written = String::from_utf8(written).expect("UTF-8");
+        assert!(written.contains(&frame(body)), "{written}");
+        assert_eq!(read_all(&written), ["notification first", "response 1", "notification exit"]);
     }
 
     fn frame(body: &str) -> String {

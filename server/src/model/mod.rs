@@ -15,6 +15,7 @@ mod scalar;
 mod selector;
 mod service;
 mod stateful_set;
+mod volume;
 
 pub use field::Field;
 pub use kustomization::{kustomization_of_document, Kustomization};
@@ -23,6 +24,7 @@ pub use pod_template::PodTemplate;
 pub use selector::Labels;
 pub use service::{Service, TargetPort};
 pub use stateful_set::StatefulSet;
+pub use volume::claim_template_of;
 
 /// True when a document's text is a Helm/Go template rather than YAML: such a
 /// document is not analysed at all, since its values are not known until it is

@@ -11,6 +11,7 @@ use super::scalar::Scalar;
 use super::selector::Labels;
 use super::service::{read_service, Service};
 use super::stateful_set::{read_stateful_set, StatefulSet};
+use super::volume::{read_claim_ref, ClaimRef};
 use crate::syntax::{Document, NodeId, TextRange};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,6 +51,14 @@ impl Object {
     pub fn service(&self) -> Option<&Service> {
         match &self.details {
             ObjectKind::Service(service) => Some(service),
+            _ => None,
+        }
+    }
+
+    /// A PersistentVolume's `spec.claimRef`.
+    pub fn claim_ref(&self) -> Option<&ClaimRef> {
+        match &self.details {
+            ObjectKind::PersistentVolume(claim_ref) => Some(claim_ref),
             _ => None,
         }
     }
@@ -97,6 +106,8 @@ pub enum ObjectKind {
     Endpoints {
         has_addresses: bool,
     },
+    /// A PersistentVolume, with the claim it is bound or reserved for.
+    PersistentVolume(Box<ClaimRef>),
     Other,
 }
 
@@ -138,6 +149,7 @@ fn read_object(document: &Document, node: NodeId) -> Option<Object> {
         "Service" => ObjectKind::Service(Box::new(read_service(document, node))),
         "Endpoints" => ObjectKind::Endpoints { has_addresses: has_items(document, node, &["subsets"]) },
         "EndpointSlice" => ObjectKind::Endpoints { has_addresses: has_items(document, node, &["endpoints"]) },
+        "PersistentVolume" => ObjectKind::PersistentVolume(Box::new(read_claim_ref(document, node))),
         _ => ObjectKind::Other,
     };
     let pod_template = read_pod_template_of(document, node, &kind.text);

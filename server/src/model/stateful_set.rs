@@ -1,6 +1,7 @@
 //! A StatefulSet's `spec`: `serviceName`, `replicas`, `ordinals.start`, its
-//! selector, `podManagementPolicy` and its update strategy. It does not know
-//! the Service it names.
+//! selector, `podManagementPolicy`, its update strategy, and the names of its
+//! volume claim templates with their retention policy. It does not know the
+//! Service it names.
 
 use super::field::Field;
 use super::object::{field, read_labels};
@@ -24,6 +25,13 @@ pub struct StatefulSet {
     /// `spec.updateStrategy.rollingUpdate.maxUnavailable`: a number or a
     /// percentage (`"50%"`).
     pub max_unavailable: Option<Field>,
+    /// The `metadata.name` of each `spec.volumeClaimTemplates[]` item that
+    /// has one, in order.
+    pub volume_claim_templates: Vec<Field>,
+    /// `spec.persistentVolumeClaimRetentionPolicy.whenDeleted`; absent means `Retain`.
+    pub claims_when_deleted: Option<Field>,
+    /// `spec.persistentVolumeClaimRetentionPolicy.whenScaled`; absent means `Retain`.
+    pub claims_when_scaled: Option<Field>,
 }
 
 impl StatefulSet {
@@ -57,7 +65,23 @@ pub(super) fn read_stateful_set(document: &Document, node: NodeId, api_version: 
         pod_management_policy: field(document, node, &["spec", "podManagementPolicy"]),
         update_strategy_type: field(document, node, &["spec", "updateStrategy", "type"]),
         max_unavailable: field(document, node, &["spec", "updateStrategy", "rollingUpdate", "maxUnavailable"]),
+        volume_claim_templates: read_claim_templates(document, node),
+        claims_when_deleted: field(document, node, &["spec", "persistentVolumeClaimRetentionPolicy", "whenDeleted"]),
+        claims_when_scaled: field(document, node, &["spec", "persistentVolumeClaimRetentionPolicy", "whenScaled"]),
     }
+}
+
+/// The `metadata.name` field of each volume claim template; templates
+/// without a name (the API rejects them) are left out.
+fn read_claim_templates(document: &Document, node: NodeId) -> Vec<Field> {
+    document
+        .get_path(node, &["spec", "volumeClaimTemplates"])
+        .and_then(|(_, list)| document.sequence_items(list))
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|template| field(document, *template, &["metadata", "name"]))
+        .filter(|name| name.as_str().is_some_and(|name| !name.is_empty()))
+        .collect()
 }
 
 fn read_label_selector(document: &Document, selector: NodeId) -> LabelSelector {

@@ -3,8 +3,9 @@
 //! stdout but well-framed JSON-RPC. Every wait is bounded.
 //!
 //! Shared by the integration tests and `benches/lsp.rs` (through `#[path]`):
-//! each message is stamped with the instant the reader took it off stdout,
-//! so a benchmark times what the editor would see, not when it looked.
+//! each message is stamped with the instant the reader took its last byte
+//! off stdout (before parsing it), so a benchmark times what the editor
+//! would see, not when it looked, nor how fast this client parses.
 
 // The tests and the benchmark each use a part of this client.
 #![allow(dead_code)]
@@ -79,11 +80,11 @@ impl StdioServer {
         let stdout = std::thread::spawn(move || {
             let mut reader = std::io::BufReader::new(&mut stdout);
             let mut count = 0;
-            while let Some(message) = read_frame(&mut reader)? {
+            while let Some((at, message)) = read_stamped_frame(&mut reader)? {
                 count += 1;
                 // The test may have stopped listening; the framing verdict
                 // still stands.
-                let _ = sender.send((Instant::now(), message));
+                let _ = sender.send((at, message));
             }
             Ok(count)
         });
@@ -284,8 +285,10 @@ fn last(messages: &[Value], count: usize) -> &[Value] {
 
 /// The next message on stdout, `None` at its end; an error for anything
 /// but exactly `Content-Length: N\r\n\r\n` and N bytes of a JSON-RPC 2.0
-/// object.
-pub fn read_frame(reader: &mut impl BufRead) -> Result<Option<Value>, String> {
+/// object. Stamped with the instant its last byte was read: when the
+/// server's answer is in, before this client parses it (a benchmark times
+/// the server; a large answer's parse here is the client's own cost).
+fn read_stamped_frame(reader: &mut impl BufRead) -> Result<Option<(Instant, Value)>, String> {
     let mut header = String::new();
     if reader.read_line(&mut header).map_err(|error| error.to_string())? == 0 {
         return Ok(None);
@@ -302,9 +305,10 @@ pub fn read_frame(reader: &mut impl BufRead) -> Result<Option<Value>, String> {
     }
     let mut body = vec![0; length];
     reader.read_exact(&mut body).map_err(|error| format!("truncated body: {error}"))?;
+    let at = Instant::now();
     let message: Value = serde_json::from_slice(&body).map_err(|error| format!("bad JSON: {error}"))?;
     if message["jsonrpc"] != "2.0" {
         return Err(format!("not JSON-RPC 2.0: {message}"));
     }
-    Ok(Some(message))
+    Ok(Some((at, message)))
 }

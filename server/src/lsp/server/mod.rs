@@ -39,10 +39,12 @@ use lsp_types::{
 };
 use serde_json::Value;
 
+use super::body;
 use super::convert;
 use super::diagnostics::Publisher;
 use super::documents::Documents;
 use super::handlers::{self, ClientSupport, Context};
+use super::lens_lists::LensLists;
 use super::settings::{self, Settings};
 use super::transport::INVALID_MESSAGE_METHOD;
 use crate::ide::{Diagnostics, Host, Update};
@@ -76,11 +78,22 @@ pub enum Exit {
 
 /// Serves one client on `connection` until `exit` or the end of input.
 pub fn serve(connection: Connection, options: Options) -> anyhow::Result<Exit> {
+    serve_on(connection, options, false)
+}
+
+/// `serve` on the stdio connection, whose writer takes serialised bodies
+/// (`lsp::body`).
+pub(crate) fn serve_stdio(connection: Connection, options: Options) -> anyhow::Result<Exit> {
+    serve_on(connection, options, true)
+}
+
+fn serve_on(connection: Connection, options: Options, writes_bodies: bool) -> anyhow::Result<Exit> {
     let (watch_sender, watch_receiver) = crossbeam_channel::unbounded();
     let (index_sender, index_receiver) = crossbeam_channel::unbounded();
     let (fresh_sender, fresh_receiver) = crossbeam_channel::unbounded();
     let server = Server {
         sender: connection.sender,
+        writes_bodies,
         receiver: connection.receiver,
         watch_sender,
         watch_receiver,
@@ -92,6 +105,7 @@ pub fn serve(connection: Connection, options: Options) -> anyhow::Result<Exit> {
         host: Host::default(),
         unpublished: BTreeSet::new(),
         documents: Documents::default(),
+        lens_lists: LensLists::default(),
         publisher: Publisher::default(),
         dirty_since: None,
         encoding: PositionEncoding::Utf16,
@@ -143,6 +157,9 @@ enum Outgoing {
 
 struct Server {
     sender: Sender<Message>,
+    /// Whether `sender` leads to the stdout writer, which takes serialised
+    /// bodies as they are (`lsp::body`).
+    writes_bodies: bool,
     receiver: Receiver<Message>,
     /// Kept so that the watch channel never disconnects, watcher or not.
     watch_sender: Sender<Vec<PathBuf>>,
@@ -157,6 +174,8 @@ struct Server {
     outgoing: lsp_server::ReqQueue<(), Outgoing>,
     host: Host,
     documents: Documents,
+    /// The code lens lists answered for the current generation.
+    lens_lists: LensLists,
     publisher: Publisher,
     /// Files whose findings changed since they were last published.
     unpublished: BTreeSet<FileId>,
@@ -309,6 +328,17 @@ impl Server {
         self.send(response);
     }
 
+    fn answer_with(&self, answer: body::Answer) {
+        match answer {
+            body::Answer::Response(response) => self.respond(response),
+            body::Answer::Body(text) if self.writes_bodies => self.send(body::for_stdout(text)),
+            body::Answer::Body(text) => match body::parsed(&text) {
+                Ok(message) => self.send(message),
+                Err(error) => tracing::error!("a serialised answer is not JSON-RPC: {error}"),
+            },
+        }
+    }
+
     fn respond_error(&self, id: RequestId, code: ErrorCode, message: String) {
         self.respond(Response::new_err(id, code as i32, message));
     }
@@ -389,16 +419,24 @@ impl Server {
                 documents: &self.documents,
                 encoding: self.encoding,
                 client: self.client,
+                lens_lists: &self.lens_lists,
             };
-            handlers::handle(&cx, request, test_requests)
+            match handlers::handle_serialised(&cx, request) {
+                Ok(answer) => answer,
+                Err(request) => body::Answer::Response(handlers::handle(&cx, request, test_requests)),
+            }
         }));
-        let response = response.unwrap_or_else(|panic| {
+        let answer = response.unwrap_or_else(|panic| {
             let message = panic_message(&*panic);
             tracing::error!("the `{method}` handler panicked: {message}");
-            Response::new_err(id, ErrorCode::InternalError as i32, format!("kube-lsp failed on `{method}`: {message}"))
+            body::Answer::Response(Response::new_err(
+                id,
+                ErrorCode::InternalError as i32,
+                format!("kube-lsp failed on `{method}`: {message}"),
+            ))
         });
         tracing::debug!("answered `{method}` in {:?}", started.elapsed());
-        self.respond(response);
+        self.answer_with(answer);
     }
 
     fn on_initialize(&mut self, request: Request) {
