@@ -498,6 +498,10 @@ async function start() {
   const shared = await decodeFiles(location.hash);
   const wanted = new URL(location.href).searchParams.get("example");
   if (shared) {
+    const option = document.createElement("option");
+    option.value = "";
+    option.textContent = "(files from a shared link)";
+    exampleSelect.prepend(option);
     exampleSelect.value = "";
     await loadFiles(shared);
   } else if (!(wanted && (await loadExample(wanted)))) {
