@@ -16,6 +16,14 @@ say() { printf '[playground ci] %s (at %ss)\n' "$*" "$((SECONDS - started))"; }
 export KUBE_LSP_BIN="${KUBE_LSP_BIN:-$repo/target/debug/kube-lsp}"
 [ -x "$KUBE_LSP_BIN" ] || { echo "playground ci: FAIL: no binary at $KUBE_LSP_BIN (cargo build)"; exit 1; }
 
+if ! command -v npm >/dev/null 2>&1; then
+  [ "$(id -u)" = 0 ] || { echo "playground ci: FAIL: no npm (apt-get install nodejs npm)"; exit 1; }
+  say "apt-get install nodejs npm"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get -o DPkg::Lock::Timeout=600 update -qq
+  apt-get -o DPkg::Lock::Timeout=600 install -y -qq nodejs npm >/dev/null
+fi
+
 bash build.sh
 
 say "engine crate: cargo fmt --check, clippy (wasm32)"
