@@ -1,9 +1,10 @@
 /* global window, document */ // page.evaluate bodies run in the browser
 // The playground in headless Chromium (Debian's, through playwright-core):
 // loads ?example=redis-broken, waits for the findings on both files, hovers
-// `serviceName`, applies the quick fix through the squiggle's tooltip and
-// checks both findings are gone, round-trips a share link into a fresh page,
-// and saves screenshots. Prints the time from navigation to first findings.
+// `serviceName`, applies quick fixes (from the list and from a squiggle's
+// tooltip) and checks the findings are gone, drives window.kubeLsp, renames
+// and removes files, round-trips a share link into a fresh page, and saves
+// screenshots. Prints the time from navigation to first findings.
 //
 // Usage: node test/e2e.mjs URL SCREENSHOT_DIR   (ci.sh serves dist/ and runs it)
 import * as fs from "node:fs";
@@ -119,6 +120,26 @@ try {
     check(/clusterIP: None/.test(files["service.yaml"]), files["service.yaml"]);
     const left = await page.evaluate(() => window.kubeLsp.diagnostics());
     check(!left.some((finding) => finding.code === "service-not-headless"), JSON.stringify(left));
+  });
+
+  await step("the quick fix from the squiggle's tooltip edits the buffer", async () => {
+    await page.goto(`${url}/?example=redis-broken`);
+    await page.waitForFunction(() => document.body.dataset.ready === "true", null, { timeout: WAIT });
+    await page.locator(".tab-name", { hasText: "service.yaml" }).click();
+    // `  name: redis` in service.yaml: the squiggle is on "redis".
+    const squiggle = page.locator(".editor.active .cm-lintRange-error").first();
+    await squiggle.waitFor({ timeout: WAIT });
+    await squiggle.hover();
+    const action = page.locator(".cm-tooltip-lint .cm-diagnosticAction", { hasText: "Set clusterIP: None" }).first();
+    await action.waitFor({ timeout: WAIT });
+    await action.click();
+    await page.waitForFunction(
+      () => ![...document.querySelectorAll("#problems .problem")].some((row) => row.dataset.code === "service-not-headless"),
+      null,
+      { timeout: WAIT },
+    );
+    const files = await page.evaluate(() => window.kubeLsp.files());
+    check(/clusterIP: None/.test(files["service.yaml"]), files["service.yaml"]);
   });
 
   await step("window.kubeLsp: load, actions, apply", async () => {
