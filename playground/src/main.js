@@ -13,16 +13,30 @@ import { renderMarkdown } from "./markdown.js";
 
 // ---- the worker -----------------------------------------------------------
 
-const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+let worker = null;
 const pending = new Map();
 let nextId = 1;
-worker.onmessage = ({ data }) => {
-  const request = pending.get(data.id);
-  if (!request) return;
-  pending.delete(data.id);
-  if ("error" in data) request.reject(new Error(data.error));
-  else request.resolve(data.result);
-};
+function startWorker() {
+  worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  worker.onmessage = ({ data }) => {
+    const request = pending.get(data.id);
+    if (!request) return;
+    pending.delete(data.id);
+    if ("error" in data) request.reject(new Error(data.error));
+    else request.resolve(data.result);
+    if (data.fatal) restartWorker(data.error);
+  };
+}
+/** After a trap in the engine: a new worker, given every buffer again. */
+function restartWorker(reason) {
+  console.warn(`kube-lsp engine stopped, restarting it: ${reason}`);
+  worker.terminate();
+  for (const request of pending.values()) request.reject(new Error("the engine restarted"));
+  pending.clear();
+  startWorker();
+  ask("load", currentFiles()).then(() => scheduleRefresh(0), () => {});
+}
+startWorker();
 /** Asks the engine; answers arrive in the order asked. */
 function ask(method, ...args) {
   const id = nextId++;

@@ -44,6 +44,9 @@ self.onmessage = async ({ data: { id, method, args } }) => {
     if (!run) throw new Error(`unknown method ${method}`);
     self.postMessage({ id, result: run(engine, ...args) ?? null });
   } catch (error) {
-    self.postMessage({ id, error: String(error && error.stack ? error.stack : error) });
+    // A trap (a panic in the engine, built with panic = "abort") leaves the
+    // instance unusable: the page starts a new worker.
+    const fatal = error instanceof WebAssembly.RuntimeError;
+    self.postMessage({ id, error: String(error && error.stack ? error.stack : error), fatal });
   }
 };
