@@ -9,14 +9,23 @@
 // `loader` alone allows them (Cargo.toml turns the lint off for tests and
 // benches, which are other crates).
 #![warn(clippy::disallowed_methods)]
+// Without `native` (the browser build) what only `lsp` and `cli` call is
+// unused; the native build is the one that reports dead code.
+#![cfg_attr(not(feature = "native"), allow(dead_code, unused_imports))]
 
 pub(crate) mod checks;
+// The disk, the protocol and the terminal: not in the browser build
+// (`default-features = false`, see Cargo.toml's `[features]`).
+#[cfg(feature = "native")]
 pub(crate) mod cli;
 pub(crate) mod config;
 pub(crate) mod ide;
+#[cfg(feature = "native")]
 pub(crate) mod loader;
+#[cfg(feature = "native")]
 pub(crate) mod lsp;
 pub(crate) mod model;
+pub(crate) mod playground;
 pub(crate) mod syntax;
 pub(crate) mod text;
 pub(crate) mod workspace;
@@ -31,6 +40,7 @@ pub mod api {
     pub mod checks {
         pub use crate::checks::{check, Code, Finding};
     }
+    #[cfg(feature = "native")]
     pub mod cli {
         pub use crate::cli::dns::{run as run_dns, DnsArgs};
         pub use crate::cli::{run, CheckArgs};
@@ -44,11 +54,16 @@ pub mod api {
             Diagnostics, Host,
         };
     }
+    #[cfg(feature = "native")]
     pub mod loader {
         pub use crate::loader::{is_yaml_path, load_bytes, load_files, walk};
     }
+    #[cfg(feature = "native")]
     pub mod lsp {
         pub use crate::lsp::{read_messages_from, run, run_stdio, serve, Exit, Options};
+    }
+    pub mod playground {
+        pub use crate::playground::Playground;
     }
     pub mod model {
         pub use crate::model::{kustomization_of_document, objects_of_document};

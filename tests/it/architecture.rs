@@ -23,6 +23,9 @@ const LAYERS: &[(&str, &[&str])] = &[
     // a rule itself.
     ("lsp", &["text", "syntax", "model", "workspace", "config", "ide", "loader"]),
     ("cli", &["text", "syntax", "model", "workspace", "config", "ide", "loader"]),
+    // The playground's engine: `ide` over files held in memory, for the
+    // browser build. No disk, no protocol, neither `lsp` nor `cli`.
+    ("playground", &["text", "syntax", "model", "workspace", "config", "ide"]),
 ];
 
 #[test]
@@ -107,7 +110,7 @@ fn crates_stay_behind_their_layer() {
         // A coarse net: clippy.toml's `disallowed-methods` holds every disk
         // call outside `loader` (the few left in `cli` and `lsp` say FIXME).
         ("std::fs", &["loader", "cli", "lsp"]),
-        ("serde", &["config", "loader", "lsp", "cli"]),
+        ("serde", &["config", "loader", "lsp", "cli", "playground"]),
     ];
     let mut problems = Vec::new();
     // Tests may use anything (serde_json to read fixtures, std::fs to
@@ -375,4 +378,22 @@ fn the_server_never_writes_a_file() {
         "tempfile",
     ]);
     assert!(problems.is_empty(), "code that could write to the disk:\n{}", problems.join("\n"));
+}
+
+/// The engine also runs in the browser (`wasm32-unknown-unknown`, see
+/// ARCHITECTURE.md "The browser build"), where reading the clock panics and
+/// there are no threads: only the native modules (`lsp`, `cli`, `loader`)
+/// may do either, and rayon is named only where `par_map` falls back.
+#[test]
+fn the_engine_reads_no_clock_and_starts_no_thread() {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("server/src");
+    let native = ["lsp", "cli", "loader"].map(|module| source.join(module));
+    let fallback = source.join("workspace/parallel.rs");
+    let needles = ["Instant", "SystemTime", "std::thread", "thread::spawn", "thread::scope", "rayon"];
+    let problems: Vec<String> = find_in_shipping_code(&needles)
+        .into_iter()
+        .filter(|problem| !native.iter().any(|folder| problem.starts_with(&*folder.to_string_lossy())))
+        .filter(|problem| !problem.starts_with(&*fallback.to_string_lossy()))
+        .collect();
+    assert!(problems.is_empty(), "the browser build would panic or not build:\n{}", problems.join("\n"));
 }

@@ -23,15 +23,13 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use rayon::prelude::*;
-
 use super::code::{Check, RULES};
 use super::{apply_configuration, Code, Finding, Related};
 use crate::config::Level;
 use crate::model::{Object, PodTemplate};
 use crate::syntax::TextRange;
 use crate::workspace::kustomize::Graph;
-use crate::workspace::{Changes, DocumentSlot, FileId, ObjectId, ObjectView, Snapshot};
+use crate::workspace::{par_map, Changes, DocumentSlot, FileId, ObjectId, ObjectView, Snapshot};
 
 /// An object by the document revision it was read from: unlike an
 /// `ObjectId`, it does not move when a document is added above it.
@@ -165,13 +163,14 @@ impl Diagnostics {
         for unit in &gone {
             self.replace(*unit, Vec::new(), &mut to_assemble);
         }
-        let computed: Vec<(Unit, Vec<Stored>)> = dirty
-            .into_par_iter()
+        let dirty: Vec<Unit> = dirty
+            .into_iter()
             .filter(|unit| !gone.contains(unit))
             // A built file's ties and ports are checked in its builds.
             .filter(|unit| !matches!(unit, Unit::Tie(key) | Unit::Ports(key) if self.graph.is_built(key.file)))
-            .map(|unit| (unit, self.compute(snapshot, unit)))
             .collect();
+        let this = &*self;
+        let computed: Vec<(Unit, Vec<Stored>)> = par_map(&dirty, |&unit| (unit, this.compute(snapshot, unit)));
         self.last_checked = computed.len();
         for (unit, stored) in computed {
             self.replace(unit, stored, &mut to_assemble);
@@ -274,8 +273,7 @@ impl Diagnostics {
             }
         }
         let this = &*self;
-        let computed: Vec<(Unit, Vec<Stored>)> =
-            units.into_par_iter().map(|unit| (unit, this.compute(snapshot, unit))).collect();
+        let computed: Vec<(Unit, Vec<Stored>)> = par_map(&units, |&unit| (unit, this.compute(snapshot, unit)));
         self.last_checked = computed.len();
         let mut to_assemble = HashSet::new();
         for (unit, stored) in computed {

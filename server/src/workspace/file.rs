@@ -11,8 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
+use super::par_map;
 use crate::model::{self, Kustomization, Object};
 use crate::syntax::{self, Document, TextRange};
 use crate::text::{LineIndex, TextEdit};
@@ -149,7 +148,8 @@ impl SourceFile {
         // Small files are not worth the hand-over (the first index already
         // parses many files in parallel).
         let documents: Vec<DocumentSlot> = if text.len() >= PARALLEL_PARSE_BYTES && ranges.len() > 1 {
-            ranges.par_iter().zip(reuse).map(analyse).collect()
+            let pairs: Vec<(&TextRange, Option<usize>)> = ranges.iter().zip(reuse).collect();
+            par_map(&pairs, |&pair| analyse(pair))
         } else {
             ranges.iter().zip(reuse).map(analyse).collect()
         };

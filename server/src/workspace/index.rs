@@ -14,10 +14,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
 use super::file::SourceFile;
-use super::FileId;
+use super::{par_map, FileId};
 use crate::config::Config;
 use crate::model::ObjectKind;
 
@@ -135,7 +133,8 @@ impl Index {
             }
             Some(FileEntries { file_id, patch: false, entries })
         };
-        let read: Vec<FileEntries<'f>> = files.par_iter().enumerate().filter_map(read_file).collect();
+        let numbered: Vec<(usize, &'f Option<Arc<SourceFile>>)> = files.iter().enumerate().collect();
+        let read: Vec<FileEntries<'f>> = par_map(&numbered, |&file| read_file(file)).into_iter().flatten().collect();
         let object_count: usize = read.iter().map(|file| file.entries.len()).sum();
         index.objects.reserve(object_count);
         index.by_id.reserve(object_count);

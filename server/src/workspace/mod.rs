@@ -8,6 +8,7 @@
 mod file;
 mod index;
 pub mod kustomize;
+mod parallel;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -15,6 +16,7 @@ use std::sync::Arc;
 
 pub use file::{is_kustomization_path, DocumentChanges, DocumentSlot, SourceFile};
 pub use index::{Index, IndexedObject, NamespaceSource, ObjectId};
+pub(crate) use parallel::par_map;
 
 use crate::config::Config;
 use crate::model::{Object, Service, StatefulSet};
