@@ -65,22 +65,26 @@ pub(crate) const MESSAGE_LIMIT: usize = 200;
 const MESSAGE_LIMIT_FOR_QUOTES: usize = 200;
 
 /// A message's first sentence, built by `build` from `names` quoted with `'`:
-/// with the names whole where it fits SPEC's limit, else with each cut to an
-/// equal share of what is left (names are up to 63 characters, and the
+/// with the names whole where it fits SPEC's limit, else with the longest
+/// names cut first and only as far as the limit needs, so that a short name
+/// stays whole beside a long one (names are up to 63 characters, and the
 /// finding's range and related places show them whole).
 fn sentence_with_names(names: &[&str], build: impl Fn(&[String]) -> String) -> String {
     let quoted =
-        |limit: usize| -> Vec<String> { names.iter().map(|name| format!("'{}'", shortened(name, limit))).collect() };
+        |cap: usize| -> Vec<String> { names.iter().map(|name| format!("'{}'", shortened(name, cap))).collect() };
     let whole = build(&quoted(usize::MAX));
     let length = whole.chars().count();
     if length <= FIRST_SENTENCE_LIMIT || names.is_empty() {
         return whole;
     }
-    let names_length: usize = names.iter().map(|name| name.chars().count() + 2).sum();
-    let rest = length - names_length;
-    let share = FIRST_SENTENCE_LIMIT.saturating_sub(rest) / names.len();
-    // Two quotes a name; keep a few characters of each however tight it is.
-    build(&quoted(share.saturating_sub(2).max(4)))
+    let longest = names.iter().map(|name| name.chars().count()).max().unwrap_or(0);
+    // The largest cap on a name's length that brings the sentence within
+    // the limit; a name over the cap is cut to it, `…` included. Keep a few
+    // characters of each however tight it is.
+    let excess = length - FIRST_SENTENCE_LIMIT;
+    let saved = |cap: usize| -> usize { names.iter().map(|name| name.chars().count().saturating_sub(cap)).sum() };
+    let cap = (4..longest).rev().find(|&cap| saved(cap) >= excess).unwrap_or(4);
+    build(&quoted(cap))
 }
 
 /// Another place that explains a finding (LSP `relatedInformation`).
@@ -298,6 +302,11 @@ spec:
             sentence_with_names(&["redis", "cache"], build),
             "Service 'redis' is not headless: pods of StatefulSet 'cache' get no DNS names"
         );
+        // Only the longer name is cut, and only by what the limit needs.
+        let sentence = sentence_with_names(&["a-very-long-service-name-for-the-redis-cluster", "redis"], build);
+        assert_eq!(sentence.chars().count(), FIRST_SENTENCE_LIMIT, "{sentence}");
+        assert!(sentence.starts_with("Service 'a-very-long-service-name-fo…' is"), "{sentence}");
+        assert!(sentence.contains("StatefulSet 'redis'"), "{sentence}");
         let long = "a".repeat(63);
         let sentence = sentence_with_names(&[&long, &long], build);
         assert!(sentence.chars().count() <= FIRST_SENTENCE_LIMIT, "{sentence}");
