@@ -6,6 +6,7 @@
 //! an error. Judging shapes is for `checks`.
 
 use super::field::Field;
+use super::peer_address::{addresses_of_object, PeerAddress};
 use super::pod_template::{read_pod_template_of, PodTemplate};
 use super::scalar::Scalar;
 use super::selector::Labels;
@@ -29,6 +30,9 @@ pub struct Object {
     pub pod_template: Option<PodTemplate>,
     pub spec: Option<Field>,
     pub details: ObjectKind,
+    /// The DNS names written inside its string values (candidates: the
+    /// names they mention may not exist), in source order.
+    pub addresses: Vec<PeerAddress>,
 }
 
 impl Object {
@@ -101,14 +105,14 @@ pub enum ObjectKind {
 }
 
 /// Every object of a document: its root, or each item of a `List`.
-pub fn objects_of_document(document: &Document) -> Vec<Object> {
+pub fn objects_of_document(document: &Document, text: &str) -> Vec<Object> {
     let Some(root) = document.root else { return Vec::new() };
     let mut objects = Vec::new();
-    if let Some(object) = read_object(document, root) {
+    if let Some(object) = read_object(document, text, root) {
         let is_list = object.kind().ends_with("List");
         if is_list {
             if let Some(items) = document.get(root, "items").and_then(|(_, items)| document.sequence_items(items)) {
-                objects.extend(items.iter().filter_map(|item| read_object(document, *item)));
+                objects.extend(items.iter().filter_map(|item| read_object(document, text, *item)));
             }
         } else {
             objects.push(object);
@@ -121,7 +125,7 @@ pub(super) fn field(document: &Document, from: NodeId, path: &[&str]) -> Option<
     document.get_path(from, path).map(|entry| Field::read(document, entry))
 }
 
-fn read_object(document: &Document, node: NodeId) -> Option<Object> {
+fn read_object(document: &Document, text: &str, node: NodeId) -> Option<Object> {
     document.mapping_entries(node)?;
     let kind = field(document, node, &["kind"]).filter(|kind| kind.as_str().is_some())?;
     let api_version = field(document, node, &["apiVersion"]);
@@ -141,6 +145,11 @@ fn read_object(document: &Document, node: NodeId) -> Option<Object> {
         _ => ObjectKind::Other,
     };
     let pod_template = read_pod_template_of(document, node, &kind.text);
+    let this_pod_under = match details {
+        ObjectKind::StatefulSet(_) => document.get_path(node, &["spec", "template"]).map(|(_, template)| template),
+        _ => None,
+    };
+    let addresses = addresses_of_object(document, text, node, &kind.text, this_pod_under);
     Some(Object {
         node,
         range: document.raw_node(node).range,
@@ -154,6 +163,7 @@ fn read_object(document: &Document, node: NodeId) -> Option<Object> {
         spec,
         pod_template,
         details,
+        addresses,
     })
 }
 
