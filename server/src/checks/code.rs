@@ -8,6 +8,7 @@
 //! string is a public contract (configuration keys, ignore comments, CI
 //! output): never rename one.
 
+use super::references::{Reference, Resolution};
 use super::{Finding, Fix};
 use crate::config::Level;
 use crate::model::PodTemplate;
@@ -28,6 +29,10 @@ pub(crate) enum Check {
     /// A Service and the pod templates of its namespace that carry its
     /// selector's first label.
     Ports(fn(ObjectView<'_>, &[&PodTemplate], &mut Vec<Finding>)),
+    /// A peer address in a string (`redis-0.redis`) that is a reference,
+    /// resolved: checked again when its document changes or an object it
+    /// names (or nearly names) goes or comes.
+    References(fn(&Snapshot, &Reference<'_>, &Resolution<'_>, &mut Vec<Finding>)),
 }
 
 impl std::fmt::Debug for Check {
@@ -38,6 +43,7 @@ impl std::fmt::Debug for Check {
             Check::Service(_) => "Service",
             Check::Tie(_) => "Tie",
             Check::Ports(_) => "Ports",
+            Check::References(_) => "References",
         })
     }
 }
@@ -119,6 +125,12 @@ rules! {
     HostnameOverride => hostname_override,
     TemplateHostnameIgnored => template_hostname_ignored,
     MaxUnavailableOrdered => max_unavailable_ordered,
+    DnsNameUnknown => dns_name_unknown,
+    DnsNameWrongNamespace => dns_name_wrong_namespace,
+    DnsNameWrongService => dns_name_wrong_service,
+    DnsNameOrdinalOutOfRange => dns_name_ordinal_out_of_range,
+    DnsNameWrongDomain => dns_name_wrong_domain,
+    DnsNameUnknownPort => dns_name_unknown_port,
 }
 
 // Each rule file declares the code it is listed under, so that `Code::rule`

@@ -11,10 +11,17 @@ mod edit;
 pub(crate) mod fixture;
 #[cfg(test)]
 mod generated;
+mod references;
 #[cfg(test)]
 mod snapshots;
 
 mod cluster_ip_invalid;
+mod dns_name_ordinal_out_of_range;
+mod dns_name_unknown;
+mod dns_name_unknown_port;
+mod dns_name_wrong_domain;
+mod dns_name_wrong_namespace;
+mod dns_name_wrong_service;
 mod headless_service_type;
 mod hostname_override;
 mod max_unavailable_ordered;

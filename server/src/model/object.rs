@@ -68,10 +68,19 @@ impl Object {
         };
         self.kind() == other.kind()
             && self.name() == other.name()
+            && self.scale_target() == other.scale_target()
             && self.namespace.as_ref().and_then(Field::as_str) == other.namespace.as_ref().and_then(Field::as_str)
             && endpoints(self) == endpoints(other)
             && self.stateful_set().and_then(StatefulSet::service_name)
                 == other.stateful_set().and_then(StatefulSet::service_name)
+    }
+
+    /// The `(kind, name)` a HorizontalPodAutoscaler scales.
+    pub fn scale_target(&self) -> Option<(&str, &str)> {
+        match &self.details {
+            ObjectKind::Autoscaler { target: Some((kind, name)), .. } => Some((kind, name)),
+            _ => None,
+        }
     }
 
     /// `StatefulSet/redis`, as document symbols and messages show an object.
@@ -100,6 +109,12 @@ pub enum ObjectKind {
     /// pods, when they list any address (`subsets: []` lists none).
     Endpoints {
         has_addresses: bool,
+    },
+    /// A HorizontalPodAutoscaler: its `scaleTargetRef` (kind, name) and
+    /// `maxReplicas`, the bound of the pods it may make.
+    Autoscaler {
+        target: Option<(String, String)>,
+        max_replicas: Option<i64>,
     },
     Other,
 }
@@ -142,6 +157,15 @@ fn read_object(document: &Document, text: &str, node: NodeId) -> Option<Object> 
         "Service" => ObjectKind::Service(Box::new(read_service(document, node))),
         "Endpoints" => ObjectKind::Endpoints { has_addresses: has_items(document, node, &["subsets"]) },
         "EndpointSlice" => ObjectKind::Endpoints { has_addresses: has_items(document, node, &["endpoints"]) },
+        "HorizontalPodAutoscaler" => ObjectKind::Autoscaler {
+            target: field(document, node, &["spec", "scaleTargetRef", "kind"])
+                .and_then(|kind| kind.as_str().map(str::to_owned))
+                .zip(
+                    field(document, node, &["spec", "scaleTargetRef", "name"])
+                        .and_then(|name| name.as_str().map(str::to_owned)),
+                ),
+            max_replicas: field(document, node, &["spec", "maxReplicas"]).and_then(|max| max.as_int()),
+        },
         _ => ObjectKind::Other,
     };
     let pod_template = read_pod_template_of(document, node, &kind.text);

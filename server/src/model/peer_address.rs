@@ -69,8 +69,9 @@ pub fn addresses_of_object(
     this_pod_under: Option<NodeId>,
 ) -> Vec<PeerAddress> {
     let mut found = Vec::new();
-    // An explicit stack: (node, depth below the object, key path head, inside the pod template).
-    let mut stack: Vec<(NodeId, u8, Option<&str>, Option<&str>, bool)> = vec![(object, 0, None, None, false)];
+    // An explicit stack: (node, depth below the object, its first two keys, inside the pod template).
+    type Entry<'d> = (NodeId, u8, Option<&'d str>, Option<&'d str>, bool);
+    let mut stack: Vec<Entry<'_>> = vec![(object, 0, None, None, false)];
     let mut budget = document.nodes.len().saturating_mul(2).saturating_add(1);
     while let Some((node, depth, first, second, in_template)) = stack.pop() {
         if budget == 0 {
@@ -232,7 +233,8 @@ fn this_pod_prefix(bytes: &[u8], at: usize) -> Option<usize> {
         (b'$', Some(b'(')) => at + 2 + bytes.get(at + 2..)?.iter().take(40).position(|byte| *byte == b')')?,
         (b'$', Some(b'{')) => at + 2 + bytes.get(at + 2..)?.iter().take(40).position(|byte| *byte == b'}')?,
         (b'$', Some(first)) if first.is_ascii_alphabetic() || *first == b'_' => {
-            let length = bytes[at + 1..].iter().take_while(|byte| byte.is_ascii_alphanumeric() || **byte == b'_').count();
+            let length =
+                bytes[at + 1..].iter().take_while(|byte| byte.is_ascii_alphanumeric() || **byte == b'_').count();
             at + length
         }
         (b'`', _) => {
@@ -455,7 +457,10 @@ mod tests {
     fn escapes_inside_a_name_skip_it_and_ranges_point_at_the_source() {
         let source = r#""\nredis-0.redis redis\x2d0.redis a-0.\
   s \x41-0.redis""#;
-        assert_eq!(found(source, ScalarStyle::DoubleQuoted, false), ["redis-0.redis = pod redis/0 via redis ns - domain -"]);
+        assert_eq!(
+            found(source, ScalarStyle::DoubleQuoted, false),
+            ["redis-0.redis = pod redis/0 via redis ns - domain -"]
+        );
         let block = "|2 # c-0.s comment\n  slaveof redis-0.redis 6379\n";
         assert_eq!(found(block, ScalarStyle::Literal, false), ["redis-0.redis = pod redis/0 via redis ns - domain -"]);
         assert_eq!(found("'it''s web-0.nginx'", ScalarStyle::SingleQuoted, false).len(), 1);
