@@ -11,7 +11,7 @@ mod edit;
 pub(crate) mod fixture;
 #[cfg(test)]
 mod generated;
-mod references;
+pub(crate) mod references;
 #[cfg(test)]
 mod snapshots;
 

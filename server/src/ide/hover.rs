@@ -21,6 +21,10 @@ pub struct HoverResult {
 const LIST_ALL_UP_TO: i64 = 6;
 
 pub fn hover(snapshot: &Snapshot, diagnostics: &Diagnostics, file: FileId, offset: usize) -> Option<HoverResult> {
+    if let Some((reference, resolution)) = super::peer_addresses::reference_at(snapshot, file, offset) {
+        let markdown = super::peer_addresses::hover_card(snapshot, &reference, &resolution);
+        return Some(HoverResult { range: reference.range(), markdown });
+    }
     let cursor = Cursor::at(snapshot, file, offset)?;
     let range = cursor.field_at()?.range;
     let object = cursor.object;

@@ -12,6 +12,7 @@ mod host;
 mod hover;
 mod inlay_hints;
 mod navigation;
+mod peer_addresses;
 mod symbols;
 
 pub use actions::code_actions;

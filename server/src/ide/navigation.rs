@@ -48,6 +48,12 @@ fn target(service: &ObjectView<'_>) -> NavigationTarget {
 }
 
 pub fn goto_definition(snapshot: &Snapshot, file: FileId, offset: usize) -> Vec<NavigationTarget> {
+    if let Some((reference, resolution)) = super::peer_addresses::reference_at(snapshot, file, offset) {
+        return super::peer_addresses::definition(snapshot, &reference, &resolution, offset)
+            .map(|object| target(&object))
+            .into_iter()
+            .collect();
+    }
     match subject_at(snapshot, file, offset) {
         Some(Subject::ServiceName { stateful_set, .. }) => {
             let Some(name) = stateful_set.stateful_set().and_then(|set| set.service_name()) else { return Vec::new() };
@@ -78,6 +84,18 @@ pub fn references(
     offset: usize,
     include_declaration: bool,
 ) -> Vec<(FileId, TextRange)> {
+    // A StatefulSet's name: the peer addresses that name its pods.
+    if let Some(cursor) = Cursor::at(snapshot, file, offset) {
+        let on_name = cursor.field_at().is_some_and(|at| at.on_value && matches!(at.name, FieldName::Name));
+        if on_name && cursor.object.stateful_set().is_some() {
+            let mut references = Vec::new();
+            if include_declaration {
+                references.push((cursor.object.id.file, cursor.object.anchor_range()));
+            }
+            references.extend(super::peer_addresses::references_to(snapshot, &cursor.object));
+            return references;
+        }
+    }
     let Some(subject) = subject_at(snapshot, file, offset) else { return Vec::new() };
     let Some(service) = service_of(snapshot, &subject) else { return Vec::new() };
     let mut references = Vec::new();
@@ -89,6 +107,7 @@ pub fn references(
             references.push((stateful_set.id.file, stateful_set.absolute(field.value)));
         }
     }
+    references.extend(super::peer_addresses::references_to(snapshot, &service));
     references
 }
 
@@ -140,6 +159,10 @@ pub fn rename(snapshot: &Snapshot, file: FileId, offset: usize, new_name: &str) 
                         TextEdit::new(stateful_set.absolute(field.value), requote(field, new_name)),
                     );
                 }
+            }
+            // The Service label of each peer address that names it, and nothing else of the string.
+            for (file, range) in super::peer_addresses::references_to(snapshot, &service) {
+                push(file, TextEdit::new(range, new_name));
             }
         }
         None => match subject {
