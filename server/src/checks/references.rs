@@ -58,6 +58,12 @@ pub(crate) struct Resolution<'a> {
 }
 
 impl<'a> Reference<'a> {
+    /// One address of an object, if it is a reference.
+    pub(crate) fn checked(snapshot: &Snapshot, object: ObjectView<'a>, address: &'a PeerAddress) -> Option<Self> {
+        let reference = Reference { object, address };
+        reference.is_reference(snapshot).then_some(reference)
+    }
+
     /// The addresses of an object that are references.
     pub(crate) fn of_object(snapshot: &Snapshot, object: ObjectView<'a>) -> Vec<Reference<'a>> {
         object

@@ -113,6 +113,14 @@ pub fn references(
 
 /// The range and current text of the renameable name at `offset`.
 pub fn prepare_rename(snapshot: &Snapshot, file: FileId, offset: usize) -> Option<(TextRange, String)> {
+    if let Some(stateful_set) = stateful_set_named_at(snapshot, file, offset) {
+        // The name under the cursor: the StatefulSet's own, or a pod label inside a string.
+        let pod_label = super::peer_addresses::references_to(snapshot, &stateful_set)
+            .into_iter()
+            .find(|(in_file, range)| *in_file == file && range.contains_inclusive(offset));
+        let range = pod_label.map_or(stateful_set.anchor_range(), |(_, range)| range);
+        return Some((range, stateful_set.name().to_owned()));
+    }
     match subject_at(snapshot, file, offset)? {
         Subject::ServiceName { stateful_set, field } => Some((stateful_set.absolute(field.value), field.text.clone())),
         Subject::ServiceDefinition { service, field } => Some((service.absolute(field.value), field.text.clone())),
@@ -131,7 +139,45 @@ fn requote(field: &Field, new_name: &str) -> String {
 /// Edits that rename the Service at `offset` (from its name or from a
 /// `serviceName` naming it) and every `serviceName` that names it. An error
 /// says why not, e.g. the new name is not a DNS-1035 label.
+/// The StatefulSet whose name (or a pod label naming it inside a string) is at `offset`.
+fn stateful_set_named_at(snapshot: &Snapshot, file: FileId, offset: usize) -> Option<ObjectView<'_>> {
+    super::peer_addresses::named_object_at(snapshot, file, offset).filter(|object| object.stateful_set().is_some())
+}
+
+/// Edits that rename a StatefulSet: its `metadata.name` and the pod label of
+/// every peer address naming its pods (nothing else of those strings).
+fn rename_stateful_set(
+    snapshot: &Snapshot,
+    stateful_set: &ObjectView<'_>,
+    new_name: &str,
+) -> Result<Vec<FileEdit>, String> {
+    if !crate::model::names::is_dns1123_label(new_name) {
+        return Err(format!(
+            "`{new_name}` is not a valid StatefulSet name: use at most 63 lower-case letters, digits and `-`, starting and ending with a letter or digit"
+        ));
+    }
+    let taken = snapshot.index.stateful_sets_named(new_name).any(|other| other.namespace == stateful_set.namespace());
+    if taken {
+        return Err(format!("a StatefulSet `{new_name}` already exists in namespace `{}`", stateful_set.namespace()));
+    }
+    let mut edits: Vec<FileEdit> = Vec::new();
+    let mut push = |file: FileId, edit: TextEdit| match edits.iter_mut().find(|existing| existing.file == file) {
+        Some(existing) => existing.edits.push(edit),
+        None => edits.push(FileEdit { file, edits: vec![edit] }),
+    };
+    if let Some(field) = &stateful_set.object.name {
+        push(stateful_set.id.file, TextEdit::new(stateful_set.absolute(field.value), requote(field, new_name)));
+    }
+    for (file, range) in super::peer_addresses::references_to(snapshot, stateful_set) {
+        push(file, TextEdit::new(range, new_name));
+    }
+    Ok(edits)
+}
+
 pub fn rename(snapshot: &Snapshot, file: FileId, offset: usize, new_name: &str) -> Result<Vec<FileEdit>, String> {
+    if let Some(stateful_set) = stateful_set_named_at(snapshot, file, offset) {
+        return rename_stateful_set(snapshot, &stateful_set, new_name);
+    }
     if !is_dns1035_label(new_name) {
         return Err(format!(
             "`{new_name}` is not a valid Service name: use at most 63 lower-case letters, digits and `-`, starting with a letter and ending with a letter or digit"

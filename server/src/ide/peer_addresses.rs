@@ -98,25 +98,43 @@ pub(crate) fn definition<'a>(
 }
 
 /// Every reference in the workspace that names `object` (a StatefulSet's
-/// pods or a Service), with the range of the label that names it.
+/// pods or a Service), with the range of the label that names it. Only the
+/// addresses that spell its name are resolved.
 pub(crate) fn references_to(snapshot: &Snapshot, object: &ObjectView<'_>) -> Vec<(FileId, TextRange)> {
     let is_set = object.stateful_set().is_some();
+    let name = object.name();
     let mut found = Vec::new();
     for holder in snapshot.objects().filter(|holder| !holder.object.addresses.is_empty()) {
-        for reference in Reference::of_object(snapshot, holder) {
+        for address in &holder.object.addresses {
+            let label = match (&address.kind, is_set) {
+                (AddressKind::Pod { stateful_set, .. }, true) => stateful_set,
+                (_, true) => continue,
+                (_, false) => &address.service,
+            };
+            if label.text != name {
+                continue;
+            }
+            let Some(reference) = Reference::checked(snapshot, holder, address) else { continue };
             let resolution = reference.resolve(snapshot);
             let named = if is_set { resolution.stateful_set } else { resolution.service };
-            let Some(named) = named.filter(|named| named.id == object.id) else { continue };
-            let label = match (&reference.address.kind, is_set) {
-                (AddressKind::Pod { stateful_set, .. }, true) => stateful_set.range,
-                (AddressKind::ThisPod, true) => continue,
-                (_, _) => reference.address.service.range,
-            };
-            let _ = named;
-            found.push((holder.id.file, holder.absolute(label)));
+            if named.is_some_and(|named| named.id == object.id) {
+                found.push((holder.id.file, holder.absolute(label.range)));
+            }
         }
     }
     found
+}
+
+/// The object a name under the cursor stands for: a StatefulSet's or
+/// Service's `metadata.name`, or a label of a peer address.
+pub(crate) fn named_object_at(snapshot: &Snapshot, file: FileId, offset: usize) -> Option<ObjectView<'_>> {
+    if let Some((reference, resolution)) = reference_at(snapshot, file, offset) {
+        return definition(snapshot, &reference, &resolution, offset);
+    }
+    let object = snapshot.object_at(file, offset)?;
+    let name = object.object.name.as_ref()?;
+    let on_name = object.absolute(name.value).contains_inclusive(offset);
+    (on_name && (object.stateful_set().is_some() || object.service().is_some())).then_some(object)
 }
 
 #[cfg(test)]
@@ -218,5 +236,41 @@ data:
         assert!(text.contains("a: replicaof redis-0.peers 6379\n"), "{text}");
         // The name in the wrong namespace names another Service: untouched.
         assert!(text.contains("redis-1.redis-hs.default"), "{text}");
+    }
+
+    #[test]
+    fn renaming_a_stateful_set_from_a_pod_label_rewrites_its_name_and_the_pod_labels() {
+        let (snapshot, file, offset) = cursor_snapshot(&FILES.replace("redis-0.redis-hs", "re$0dis-0.redis-hs"));
+        let (range, text) = crate::ide::prepare_rename(&snapshot, file, offset).expect("renameable");
+        assert_eq!((text_at(&snapshot, file, range), text.as_str()), ("redis".to_owned(), "redis"));
+        let edits = crate::ide::rename(&snapshot, file, offset, "cache").expect("rename");
+        let mut texts = Vec::new();
+        for edit in &edits {
+            texts.push(crate::text::apply_edits(&snapshot.file(edit.file).expect("file").text, &edit.edits));
+        }
+        assert!(texts[0].contains("metadata: {name: cache, namespace: cache}"), "{}", texts[0]);
+        assert!(texts[0].contains("metadata: {name: redis-hs, namespace: cache}"), "{}", texts[0]);
+        assert!(texts[1].contains("a: replicaof cache-0.redis-hs 6379"), "{}", texts[1]);
+        assert!(texts[1].contains("redis-1.redis-hs.default"), "{}", texts[1]);
+        assert!(crate::ide::rename(&snapshot, file, offset, "Bad_Name").is_err());
+    }
+
+    #[test]
+    fn highlight_and_code_lens_count_peer_addresses() {
+        let (snapshot, file, offset) =
+            cursor_snapshot(&FILES.replace("name: redis, namespace", "name: re$0dis, namespace"));
+        let lenses = crate::ide::code_lenses(&snapshot, file, crate::syntax::TextRange::new(0, offset + 10));
+        let set_lens = lenses.iter().find(|lens| text_at(&snapshot, file, lens.range) == "redis").expect("a lens");
+        // Its governing Service and one peer address.
+        assert_eq!(set_lens.title, "2 references");
+        let (snapshot, file, offset) = cursor_snapshot(&format!(
+            "{}  c: $0redis-2.redis-hs\n",
+            FILES.replace("apiVersion: v1\nkind: ConfigMap", "apiVersion: v1\nkind: ConfigMap\n# redis")
+        ));
+        let marked: Vec<String> = crate::ide::highlights(&snapshot, file, offset)
+            .iter()
+            .map(|highlight| format!("{:?} {}", highlight.kind, text_at(&snapshot, file, highlight.range)))
+            .collect();
+        assert_eq!(marked, ["Reference redis", "Reference redis"]);
     }
 }
