@@ -130,6 +130,10 @@ impl Diagnostics {
         let mut to_assemble: HashSet<FileId> = HashSet::new();
         let mut names: HashSet<String> = HashSet::new();
         let mut labels: HashSet<(String, String)> = HashSet::new();
+        // How many objects of each name came, less those that went: only a
+        // name that comes or goes for good changes which names are near
+        // ("did you mean"); an object parsed again keeps its name.
+        let mut name_balance: HashMap<String, i64> = HashMap::new();
         for (file, document_changes) in &changes.files {
             to_assemble.insert(*file);
             // Findings elsewhere may point into this file: their places moved.
@@ -146,6 +150,9 @@ impl Diagnostics {
                     gone.insert(Unit::Ports(key));
                     self.untrack(key, object);
                     touched(object, &mut names, &mut labels);
+                    if let Some(name) = object.name() {
+                        *name_balance.entry(name.to_owned()).or_default() -= 1;
+                    }
                 }
             }
             let Some(source) = snapshot.file(*file) else { continue };
@@ -158,6 +165,9 @@ impl Diagnostics {
                     let key = ObjectKey { file: *file, revision: *revision, object: number as u32 };
                     self.track(key, object);
                     touched(object, &mut names, &mut labels);
+                    if let Some(name) = object.name() {
+                        *name_balance.entry(name.to_owned()).or_default() += 1;
+                    }
                     if object.stateful_set().is_some() {
                         dirty.insert(Unit::Tie(key));
                     }
@@ -170,9 +180,17 @@ impl Diagnostics {
         for name in &names {
             dirty.extend(self.by_service_name.get(name).into_iter().flatten().map(|key| Unit::Tie(*key)));
         }
-        if !names.is_empty() {
+        for name in &names {
+            dirty.extend(self.peers.by_mentioned_name.get(name).into_iter().flatten().copied());
+        }
+        let came_or_went: Vec<&String> =
+            name_balance.iter().filter(|(_, balance)| **balance != 0).map(|(name, _)| name).collect();
+        if !came_or_went.is_empty() {
             for (mentioned, units) in &self.peers.by_mentioned_name {
-                if names.iter().any(|name| super::references::distance(name, mentioned) <= super::references::NEAR) {
+                if came_or_went
+                    .iter()
+                    .any(|name| super::references::distance(name, mentioned) <= super::references::NEAR)
+                {
                     dirty.extend(units.iter().copied());
                 }
             }
