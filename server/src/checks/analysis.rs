@@ -577,10 +577,17 @@ impl Diagnostics {
         places.sort();
         places.dedup();
         places.truncate(USED_HERE_LIMIT);
-        for finding in findings
-            .iter_mut()
-            .filter(|finding| finding.stateful_set == Some(id) && BROKEN_TIE_CODES.contains(&finding.code))
-        {
+        let Some(stateful_set) = snapshot.object(id) else { return };
+        // On the StatefulSet's side of the tie only: the Service's side
+        // points at the StatefulSet, and every list is published again with
+        // each keystroke in the file.
+        let document = stateful_set.document.range();
+        for finding in findings.iter_mut().filter(|finding| {
+            finding.stateful_set == Some(id)
+                && BROKEN_TIE_CODES.contains(&finding.code)
+                && finding.file == id.file
+                && document.contains_inclusive(finding.range.start)
+        }) {
             finding.related.extend(places.iter().map(|(file, range)| Related {
                 file: *file,
                 range: *range,
@@ -593,8 +600,9 @@ impl Diagnostics {
 /// A unit's findings and, for references, their uses of ties.
 type Computed = (Vec<Stored>, Vec<Use>);
 
-/// The most references one tie finding lists (an editor shows them all).
-const USED_HERE_LIMIT: usize = 50;
+/// The most references one tie finding lists: each is a related place the
+/// client is sent again whenever the file's findings are published.
+const USED_HERE_LIMIT: usize = 10;
 
 /// The labels of an object's pod template, each key once with the value
 /// that counts where a key repeats.

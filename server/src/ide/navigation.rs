@@ -113,13 +113,9 @@ pub fn references(
 
 /// The range and current text of the renameable name at `offset`.
 pub fn prepare_rename(snapshot: &Snapshot, file: FileId, offset: usize) -> Option<(TextRange, String)> {
-    if let Some(stateful_set) = stateful_set_named_at(snapshot, file, offset) {
-        // The name under the cursor: the StatefulSet's own, or a pod label inside a string.
-        let pod_label = super::peer_addresses::references_to(snapshot, &stateful_set)
-            .into_iter()
-            .find(|(in_file, range)| *in_file == file && range.contains_inclusive(offset));
-        let range = pod_label.map_or(stateful_set.anchor_range(), |(_, range)| range);
-        return Some((range, stateful_set.name().to_owned()));
+    if let Some((_, range)) = stateful_set_named_at(snapshot, file, offset) {
+        let text = snapshot.file(file)?.text.get(range.as_range())?.to_owned();
+        return Some((range, text));
     }
     match subject_at(snapshot, file, offset)? {
         Subject::ServiceName { stateful_set, field } => Some((stateful_set.absolute(field.value), field.text.clone())),
@@ -139,9 +135,19 @@ fn requote(field: &Field, new_name: &str) -> String {
 /// Edits that rename the Service at `offset` (from its name or from a
 /// `serviceName` naming it) and every `serviceName` that names it. An error
 /// says why not, e.g. the new name is not a DNS-1035 label.
-/// The StatefulSet whose name (or a pod label naming it inside a string) is at `offset`.
-fn stateful_set_named_at(snapshot: &Snapshot, file: FileId, offset: usize) -> Option<ObjectView<'_>> {
-    super::peer_addresses::named_object_at(snapshot, file, offset).filter(|object| object.stateful_set().is_some())
+/// The StatefulSet whose name (or a pod label naming it inside a string) is
+/// at `offset`, and the range of that name in `file`.
+fn stateful_set_named_at(snapshot: &Snapshot, file: FileId, offset: usize) -> Option<(ObjectView<'_>, TextRange)> {
+    let stateful_set = super::peer_addresses::named_object_at(snapshot, file, offset)
+        .filter(|object| object.stateful_set().is_some())?;
+    if stateful_set.id.file == file && stateful_set.anchor_range().contains_inclusive(offset) {
+        let range = stateful_set.anchor_range();
+        return Some((stateful_set, range));
+    }
+    let (_, range) = super::peer_addresses::references_to(snapshot, &stateful_set)
+        .into_iter()
+        .find(|(in_file, range)| *in_file == file && range.contains_inclusive(offset))?;
+    Some((stateful_set, range))
 }
 
 /// Edits that rename a StatefulSet: its `metadata.name` and the pod label of
@@ -175,7 +181,7 @@ fn rename_stateful_set(
 }
 
 pub fn rename(snapshot: &Snapshot, file: FileId, offset: usize, new_name: &str) -> Result<Vec<FileEdit>, String> {
-    if let Some(stateful_set) = stateful_set_named_at(snapshot, file, offset) {
+    if let Some((stateful_set, _)) = stateful_set_named_at(snapshot, file, offset) {
         return rename_stateful_set(snapshot, &stateful_set, new_name);
     }
     if !is_dns1035_label(new_name) {
