@@ -113,7 +113,10 @@ pub fn references(
 
 /// The range and current text of the renameable name at `offset`.
 pub fn prepare_rename(snapshot: &Snapshot, file: FileId, offset: usize) -> Option<(TextRange, String)> {
-    if let Some((_, range)) = stateful_set_named_at(snapshot, file, offset) {
+    if let Some(range) = stateful_set_named_at(snapshot, file, offset)
+        .map(|(_, range)| range)
+        .or_else(|| service_label_at(snapshot, file, offset).map(|(_, range)| range))
+    {
         let text = snapshot.file(file)?.text.get(range.as_range())?.to_owned();
         return Some((range, text));
     }
@@ -150,6 +153,15 @@ fn stateful_set_named_at(snapshot: &Snapshot, file: FileId, offset: usize) -> Op
     Some((stateful_set, range))
 }
 
+/// The Service a peer address's Service label at `offset` names, and that
+/// label's range.
+fn service_label_at(snapshot: &Snapshot, file: FileId, offset: usize) -> Option<(ObjectView<'_>, TextRange)> {
+    let (reference, resolution) = super::peer_addresses::reference_at(snapshot, file, offset)?;
+    let label = reference.object.absolute(reference.address.service.range);
+    let service = resolution.service.filter(|service| service.object.name.is_some())?;
+    label.contains_inclusive(offset).then_some((service, label))
+}
+
 /// Edits that rename a StatefulSet: its `metadata.name` and the pod label of
 /// every peer address naming its pods (nothing else of those strings).
 fn rename_stateful_set(
@@ -183,6 +195,10 @@ fn rename_stateful_set(
 pub fn rename(snapshot: &Snapshot, file: FileId, offset: usize, new_name: &str) -> Result<Vec<FileEdit>, String> {
     if let Some((stateful_set, _)) = stateful_set_named_at(snapshot, file, offset) {
         return rename_stateful_set(snapshot, &stateful_set, new_name);
+    }
+    // From the Service label of a peer address: as from the Service's name.
+    if let Some((service, _)) = service_label_at(snapshot, file, offset) {
+        return rename(snapshot, service.id.file, service.anchor_range().start, new_name);
     }
     if !is_dns1035_label(new_name) {
         return Err(format!(

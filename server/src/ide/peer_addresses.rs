@@ -236,6 +236,12 @@ data:
         assert!(text.contains("a: replicaof redis-0.peers 6379\n"), "{text}");
         // The name in the wrong namespace names another Service: untouched.
         assert!(text.contains("redis-1.redis-hs.default"), "{text}");
+        // The same from the Service label inside the string.
+        let (snapshot, file, offset) = cursor_snapshot(&FILES.replace("redis-0.redis-hs", "redis-0.redis-$0hs"));
+        let (range, name) = crate::ide::prepare_rename(&snapshot, file, offset).expect("renameable");
+        assert_eq!((text_at(&snapshot, file, range), name.as_str()), ("redis-hs".to_owned(), "redis-hs"));
+        let from_label = crate::ide::rename(&snapshot, file, offset, "peers").expect("rename");
+        assert_eq!(from_label, edits);
     }
 
     #[test]
