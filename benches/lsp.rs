@@ -280,6 +280,14 @@ fn views(client: &mut Client, path: &Path, text: &str, keystroke: &Keystroke, co
             elapsed
         })
         .collect();
+    // Find references from that StatefulSet's name: its tie and the peer
+    // addresses (`<sts>-0.<svc>`) that name its pods, over the whole file.
+    let name_at = offset_after(text, "  name: ", stateful_set) + 1;
+    let references_params = json!({
+        "textDocument": {"uri": uri}, "position": position(text, name_at), "context": {"includeDeclaration": true}
+    });
+    let (reference_times, found) = client.timed_requests("textDocument/references", &[references_params], count);
+    let reference_count = found.as_array().map_or(0, Vec::len);
     let hint_count = hints.as_array().map_or(0, Vec::len);
     eprintln!(
         "  kube-lsp: inlay hints p50 {:?} ({hint_count} hints), code lens p50 {:?} ({} lenses), resolve p50 {:?} ({} on screen)",
@@ -289,6 +297,18 @@ fn views(client: &mut Client, path: &Path, text: &str, keystroke: &Keystroke, co
         percentile(&resolve_times, 0.5),
         on_screen.len()
     );
+    eprintln!("  kube-lsp: references p50 {:?} ({reference_count} found)", percentile(&reference_times, 0.5));
+    for fraction in [0.5, 0.95] {
+        table.spread(
+            format!(
+                "kube-lsp: references of a StatefulSet, peer addresses included ({reference_count}), p{:.0}",
+                fraction * 100.0
+            ),
+            &reference_times,
+            fraction,
+            Target::None,
+        );
+    }
     for (figure, times) in [
         ("inlayHint for one screen", &hint_times),
         ("codeLens (the whole document's places)", &lens_times),

@@ -253,6 +253,7 @@ data:
   AUDIT_LOG_LEVEL: *level
   application.properties: |
     # Grüße aus der Konfiguration — naïve café ☕ settings
+    replicaof {name}-0.{name}-headless 6379
 "
         );
         let mut line = 0;
@@ -270,7 +271,9 @@ data:
             if member > 0 {
                 text.push_str(", ");
             }
-            let _ = write!(text, "{{\\\"id\\\": {member}, \\\"host\\\": \\\"{name}-{member}.{name}-headless\\\"}}");
+            // Peer addresses of the set's three pods (`kube-lsp` reads them as references).
+            let pod = member % 3;
+            let _ = write!(text, "{{\\\"id\\\": {member}, \\\"host\\\": \\\"{name}-{pod}.{name}-headless\\\"}}");
             member += 1;
         }
         text.push_str("]}\"\n");

@@ -33,8 +33,11 @@ fuzz_target!(|bytes: &[u8]| {
         for comment in &document.comments {
             assert!(in_text(document_text, comment.range), "comment {comment:?}");
         }
-        for object in model::objects_of_document(&document) {
+        for object in model::objects_of_document(&document, document_text) {
             assert!(in_text(document_text, object.range), "object {object:?}");
+            for address in &object.addresses {
+                assert!(in_text(document_text, address.range), "address {address:?}");
+            }
         }
         let _ = model::kustomization_of_document(&document);
     }

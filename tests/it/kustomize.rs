@@ -37,8 +37,9 @@ fn kustomization_folders() -> Vec<PathBuf> {
 fn fields(yaml: &str) -> BTreeMap<String, Vec<String>> {
     let mut out = BTreeMap::new();
     for range in split_documents(yaml) {
-        let document = parse_document(&yaml[range.start..range.end]);
-        for object in objects_of_document(&document) {
+        let text = &yaml[range.start..range.end];
+        let document = parse_document(text);
+        for object in objects_of_document(&document, text) {
             let namespace = object.namespace.as_ref().map(|field| field.text.clone()).unwrap_or_default();
             let key = format!("{} {}/{}", object.kind(), namespace, object.name().unwrap_or(""));
             let mut lines = vec![format!("labels {}", sorted(object.labels.iter()))];

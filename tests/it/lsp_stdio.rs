@@ -225,3 +225,89 @@ fn editing_a_patch_in_an_overlay_republishes_the_base_file() {
     });
     server.shut_down();
 }
+
+const PEERS: &str = "\
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis, namespace: cache}
+spec:
+  serviceName: redis
+  replicas: 2
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: redis, namespace: cache}
+spec: {clusterIP: None, selector: {app: redis}}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: app, namespace: cache}
+data:
+  sentinel.conf: |
+    sentinel monitor main redis-0.redis 6379 2
+    sentinel known-replica main redis-5.redis 6379
+";
+
+#[test]
+fn a_peer_address_over_stdio_is_reported_and_renamed_with_its_stateful_set() {
+    let mut server = StdioServer::spawn("info");
+    server.send(initialize(1));
+    server.send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    let uri = "untitled:peers.yaml";
+    server.send(json!({
+        "jsonrpc": "2.0", "method": "textDocument/didOpen",
+        "params": {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": PEERS}}
+    }));
+    // On the pod label of `redis-0.redis` (line 19, `    sentinel monitor main ` is 26 characters).
+    server.send(json!({
+        "jsonrpc": "2.0", "id": 2, "method": "textDocument/rename",
+        "params": {"textDocument": {"uri": uri}, "position": {"line": 19, "character": 27}, "newName": "cache"}
+    }));
+    server.wait("a rename response", |message| message["id"] == 2);
+    server.wait("diagnostics", |message| message["method"] == "textDocument/publishDiagnostics");
+    server.send(json!({"jsonrpc": "2.0", "id": 3, "method": "shutdown"}));
+    server.send(json!({"jsonrpc": "2.0", "method": "exit"}));
+    let (status, messages, stderr) = server.finish();
+    let messages = messages.unwrap_or_else(|error| panic!("stdout is not pure JSON-RPC: {error}\nstderr:\n{stderr}"));
+    assert_eq!(status.code(), Some(0), "stderr:\n{stderr}");
+    let diagnostics = messages
+        .iter()
+        .find(|message| message["method"] == "textDocument/publishDiagnostics")
+        .expect("diagnostics published");
+    let found: Vec<(String, u64)> = diagnostics["params"]["diagnostics"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or_default().to_owned(),
+                d["range"]["start"]["line"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(found, [("dns-name-ordinal-out-of-range".to_owned(), 20)]);
+    let rename = messages.iter().find(|message| message["id"] == 2 && message.get("method").is_none()).expect("rename");
+    let changes = &rename["result"]["changes"][uri];
+    let mut edited: Vec<(u64, u64, u64, String)> = changes
+        .as_array()
+        .unwrap_or_else(|| panic!("edits for the file: {rename}"))
+        .iter()
+        .map(|edit| {
+            let start = &edit["range"]["start"];
+            (
+                start["line"].as_u64().unwrap_or_default(),
+                start["character"].as_u64().unwrap_or_default(),
+                edit["range"]["end"]["character"].as_u64().unwrap_or_default(),
+                edit["newText"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    edited.sort();
+    // The StatefulSet's name and the pod label of each address naming its pods.
+    assert_eq!(
+        edited,
+        [(2, 17, 22, "cache".to_owned()), (19, 26, 31, "cache".to_owned()), (20, 32, 37, "cache".to_owned())]
+    );
+}

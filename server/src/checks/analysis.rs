@@ -8,13 +8,20 @@
 //! - a tie: one StatefulSet and its governing Service (`service-not-found`,
 //!   `service-not-headless`, `selector-mismatch`, shown on both sides);
 //! - a Service's ports against the pod templates it selects
-//!   (`service-port-mismatch`).
+//!   (`service-port-mismatch`);
+//! - a document's peer addresses (`dns-name-*`): the DNS names its strings
+//!   hold, found when it was parsed, resolved against the workspace.
 //!
 //! An edit replaces some documents of one file (`workspace::Changes`). Their
 //! document units are computed again, and so are the ties and port units
 //! that could read what changed: the ties whose `serviceName` names an object
 //! that went or came (a Service, its Endpoints), and the Services whose
-//! selector's first label is carried by a pod template that went or came.
+//! selector's first label is carried by a pod template that went or came,
+//! and the documents whose peer addresses mention (or nearly mention, for
+//! "did you mean") the name of an object that went or came. A reference
+//! through a broken tie gives no finding of its own: the tie's finding lists
+//! it as "used here", so a StatefulSet's tie is checked again (after the
+//! references) when the references through it change.
 //! Cached findings are stored against the document they are in (its
 //! revision and a range relative to it), so a document that only moved keeps
 //! them. Only the files whose findings changed are reported.
@@ -24,6 +31,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::code::{Check, RULES};
+use super::references::{Reference, BROKEN_TIE_CODES};
 use super::{apply_configuration, Code, Finding, Related};
 use crate::config::Level;
 use crate::model::{Object, PodTemplate};
@@ -47,7 +55,12 @@ enum Unit {
     Ports(ObjectKey),
     /// A top kustomize build, by its kustomization file.
     Build(FileId),
+    /// The peer addresses of a document.
+    References(FileId, u64),
 }
+
+/// A reference through a StatefulSet's tie, for that tie's "used here".
+type Use = (ObjectKey, Anchor);
 
 /// A place in a document, by revision, with a range relative to its start.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,6 +83,16 @@ struct Stored {
     build: Option<String>,
 }
 
+#[derive(Debug, Default)]
+struct Peers {
+    /// Reference units by each name their documents' peer addresses mention.
+    by_mentioned_name: HashMap<String, HashSet<Unit>>,
+    /// The references each reference unit has through a broken tie.
+    uses: HashMap<Unit, Vec<Use>>,
+    /// The reference units with a use of each StatefulSet.
+    used_by: HashMap<ObjectKey, HashSet<Unit>>,
+}
+
 /// The workspace's findings, and what is needed to bring them up to date.
 #[derive(Debug, Default)]
 pub struct Diagnostics {
@@ -82,6 +105,9 @@ pub struct Diagnostics {
     by_first_selector_label: HashMap<(String, String), HashSet<ObjectKey>>,
     /// Objects with a pod template, by each of its labels.
     templates_by_label: HashMap<(String, String), HashSet<ObjectKey>>,
+    /// What the peer-address units need (boxed: the diagnostics travel
+    /// between threads by value).
+    peers: Box<Peers>,
     /// Each file's findings for the snapshot of the last update, in order.
     by_file: BTreeMap<FileId, Vec<Finding>>,
     /// How many units the last update checked, for logs and tests.
@@ -120,6 +146,10 @@ impl Diagnostics {
         let mut to_assemble: HashSet<FileId> = HashSet::new();
         let mut names: HashSet<String> = HashSet::new();
         let mut labels: HashSet<(String, String)> = HashSet::new();
+        // How many objects of each name came, less those that went: only a
+        // name that comes or goes for good changes which names are near
+        // ("did you mean"); an object parsed again keeps its name.
+        let mut name_balance: HashMap<String, i64> = HashMap::new();
         for (file, document_changes) in &changes.files {
             to_assemble.insert(*file);
             dirty.extend(self.graph.builds_of(*file).map(Unit::Build));
@@ -129,22 +159,32 @@ impl Diagnostics {
             }
             for slot in &document_changes.removed {
                 gone.insert(Unit::Document(*file, slot.revision));
+                gone.insert(Unit::References(*file, slot.revision));
+                self.mention(Unit::References(*file, slot.revision), slot, false);
                 for (number, object) in slot.objects.iter().enumerate() {
                     let key = ObjectKey { file: *file, revision: slot.revision, object: number as u32 };
                     gone.insert(Unit::Tie(key));
                     gone.insert(Unit::Ports(key));
                     self.untrack(key, object);
                     touched(object, &mut names, &mut labels);
+                    if let Some(name) = object.name() {
+                        *name_balance.entry(name.to_owned()).or_default() -= 1;
+                    }
                 }
             }
             let Some(source) = snapshot.file(*file) else { continue };
             for revision in &document_changes.added {
                 let Some((_, slot)) = source.document_by_revision(*revision) else { continue };
                 dirty.insert(Unit::Document(*file, *revision));
+                dirty.insert(Unit::References(*file, *revision));
+                self.mention(Unit::References(*file, *revision), slot, true);
                 for (number, object) in slot.objects.iter().enumerate() {
                     let key = ObjectKey { file: *file, revision: *revision, object: number as u32 };
                     self.track(key, object);
                     touched(object, &mut names, &mut labels);
+                    if let Some(name) = object.name() {
+                        *name_balance.entry(name.to_owned()).or_default() += 1;
+                    }
                     if object.stateful_set().is_some() {
                         dirty.insert(Unit::Tie(key));
                     }
@@ -157,22 +197,47 @@ impl Diagnostics {
         for name in &names {
             dirty.extend(self.by_service_name.get(name).into_iter().flatten().map(|key| Unit::Tie(*key)));
         }
+        for name in &names {
+            dirty.extend(self.peers.by_mentioned_name.get(name).into_iter().flatten().copied());
+        }
+        let came_or_went: Vec<&String> =
+            name_balance.iter().filter(|(_, balance)| **balance != 0).map(|(name, _)| name).collect();
+        if !came_or_went.is_empty() {
+            for (mentioned, units) in &self.peers.by_mentioned_name {
+                if came_or_went
+                    .iter()
+                    .any(|name| super::references::distance(name, mentioned) <= super::references::NEAR)
+                {
+                    dirty.extend(units.iter().copied());
+                }
+            }
+        }
         for label in &labels {
             dirty.extend(self.by_first_selector_label.get(label).into_iter().flatten().map(|key| Unit::Ports(*key)));
         }
         for unit in &gone {
             self.replace(*unit, Vec::new(), &mut to_assemble);
         }
-        let dirty: Vec<Unit> = dirty
-            .into_iter()
-            .filter(|unit| !gone.contains(unit))
-            // A built file's ties and ports are checked in its builds.
-            .filter(|unit| !matches!(unit, Unit::Tie(key) | Unit::Ports(key) if self.graph.is_built(key.file)))
-            .collect();
+        let dirty: Vec<Unit> =
+            dirty.into_iter().filter(|unit| !gone.contains(unit) && !self.checked_in_builds(unit)).collect();
+        let (ties, others): (Vec<Unit>, Vec<Unit>) = dirty.into_iter().partition(|unit| matches!(unit, Unit::Tie(_)));
+        let mut ties: HashSet<Unit> = ties.into_iter().collect();
         let this = &*self;
-        let computed: Vec<(Unit, Vec<Stored>)> = par_map(&dirty, |&unit| (unit, this.compute(snapshot, unit)));
+        let computed: Vec<(Unit, Computed)> = par_map(&others, |&unit| (unit, this.compute(snapshot, unit)));
         self.last_checked = computed.len();
-        for (unit, stored) in computed {
+        for (unit, (stored, uses)) in computed {
+            self.replace(unit, stored, &mut to_assemble);
+            ties.extend(self.set_uses(unit, uses).into_iter().map(Unit::Tie));
+        }
+        for unit in gone.iter().filter(|unit| matches!(unit, Unit::References(..))) {
+            ties.extend(self.set_uses(*unit, Vec::new()).into_iter().map(Unit::Tie));
+        }
+        let ties: Vec<Unit> =
+            ties.into_iter().filter(|unit| !gone.contains(unit) && !self.checked_in_builds(unit)).collect();
+        let this = &*self;
+        let ties: Vec<(Unit, Computed)> = par_map(&ties, |&unit| (unit, this.compute(snapshot, unit)));
+        self.last_checked += ties.len();
+        for (unit, (stored, _)) in ties {
             self.replace(unit, stored, &mut to_assemble);
         }
         let mut files: Vec<FileId> = to_assemble.into_iter().collect();
@@ -206,6 +271,7 @@ impl Diagnostics {
         let mut units: Vec<Unit> = diagnostics.graph.builds_of(file).map(Unit::Build).collect();
         for slot in &source.documents {
             units.push(Unit::Document(file, slot.revision));
+            units.push(Unit::References(file, slot.revision));
         }
         for object in snapshot.objects_in_file(file) {
             if object.stateful_set().is_some() {
@@ -217,9 +283,12 @@ impl Diagnostics {
             }
         }
         let mut to_assemble = HashSet::new();
+        // Ties last: they list the references through them.
+        units.sort_by_key(|unit| matches!(unit, Unit::Tie(_)));
         for unit in units {
-            let stored = diagnostics.compute(snapshot, unit);
+            let (stored, uses) = diagnostics.compute(snapshot, unit);
             diagnostics.replace(unit, stored, &mut to_assemble);
+            diagnostics.set_uses(unit, uses);
         }
         to_assemble.insert(file);
         for file in to_assemble {
@@ -260,6 +329,8 @@ impl Diagnostics {
         for (file, source) in snapshot.files() {
             for slot in &source.documents {
                 units.push(Unit::Document(file, slot.revision));
+                units.push(Unit::References(file, slot.revision));
+                self.mention(Unit::References(file, slot.revision), slot, true);
                 for (number, object) in slot.objects.iter().enumerate() {
                     let key = ObjectKey { file, revision: slot.revision, object: number as u32 };
                     self.track(key, object);
@@ -272,12 +343,18 @@ impl Diagnostics {
                 }
             }
         }
-        let this = &*self;
-        let computed: Vec<(Unit, Vec<Stored>)> = par_map(&units, |&unit| (unit, this.compute(snapshot, unit)));
-        self.last_checked = computed.len();
+        // Ties last: they list the references through them.
+        let (ties, others): (Vec<Unit>, Vec<Unit>) = units.into_iter().partition(|unit| matches!(unit, Unit::Tie(_)));
         let mut to_assemble = HashSet::new();
-        for (unit, stored) in computed {
-            self.replace(unit, stored, &mut to_assemble);
+        self.last_checked = 0;
+        for units in [others, ties] {
+            let this = &*self;
+            let computed: Vec<(Unit, Computed)> = par_map(&units, |&unit| (unit, this.compute(snapshot, unit)));
+            self.last_checked += computed.len();
+            for (unit, (stored, uses)) in computed {
+                self.replace(unit, stored, &mut to_assemble);
+                self.set_uses(unit, uses);
+            }
         }
         self.by_file = previous;
         let mut files: Vec<FileId> = to_assemble.into_iter().chain(before).collect();
@@ -316,6 +393,45 @@ impl Diagnostics {
         for label in template_labels(object) {
             remove(&mut self.templates_by_label, label, key);
         }
+    }
+
+    /// Notes (or forgets) the names a document's peer addresses mention.
+    fn mention(&mut self, unit: Unit, slot: &DocumentSlot, add: bool) {
+        for name in slot.objects.iter().flat_map(|object| object.addresses.iter()).flat_map(|address| address.names()) {
+            if add {
+                self.peers.by_mentioned_name.entry(name.to_owned()).or_default().insert(unit);
+            } else if let Some(units) = self.peers.by_mentioned_name.get_mut(name) {
+                units.remove(&unit);
+                if units.is_empty() {
+                    self.peers.by_mentioned_name.remove(name);
+                }
+            }
+        }
+    }
+
+    /// Stores a reference unit's uses of ties; returns the StatefulSets
+    /// whose uses changed (their ties list them).
+    fn set_uses(&mut self, unit: Unit, uses: Vec<Use>) -> HashSet<ObjectKey> {
+        let old = if uses.is_empty() { self.peers.uses.remove(&unit) } else { self.peers.uses.insert(unit, uses) };
+        let new = self.peers.uses.get(&unit);
+        if old.as_ref() == new {
+            return HashSet::new();
+        }
+        let mut changed = HashSet::new();
+        for (key, _) in old.iter().flatten() {
+            changed.insert(*key);
+            if let Some(units) = self.peers.used_by.get_mut(key) {
+                units.remove(&unit);
+                if units.is_empty() {
+                    self.peers.used_by.remove(key);
+                }
+            }
+        }
+        for (key, _) in self.peers.uses.get(&unit).into_iter().flatten() {
+            changed.insert(*key);
+            self.peers.used_by.entry(*key).or_default().insert(unit);
+        }
+        changed
     }
 
     /// Stores a unit's findings, noting the files whose findings may change.
@@ -368,15 +484,27 @@ impl Diagnostics {
         changed
     }
 
+    /// Whether a unit's rules run inside the kustomize builds that read its
+    /// file rather than on the file as written: ties, Services' ports and
+    /// peer addresses (a build renames, moves and patches what they read).
+    fn checked_in_builds(&self, unit: &Unit) -> bool {
+        match *unit {
+            Unit::Tie(key) | Unit::Ports(key) => self.graph.is_built(key.file),
+            Unit::References(file, _) => self.graph.is_built(file),
+            Unit::Document(..) | Unit::Build(_) => false,
+        }
+    }
+
     /// Runs the rules of one unit.
-    fn compute(&self, snapshot: &Snapshot, unit: Unit) -> Vec<Stored> {
+    fn compute(&self, snapshot: &Snapshot, unit: Unit) -> Computed {
         let mut findings = Vec::new();
+        let mut uses = Vec::new();
         match unit {
             Unit::Document(file, revision) => {
-                let Some(source) = snapshot.file(file) else { return Vec::new() };
+                let Some(source) = snapshot.file(file) else { return Computed::default() };
                 // A file a build reads is checked in its builds, but for its YAML.
                 let built = self.graph.is_built(file);
-                let Some((document, slot)) = source.document_by_revision(revision) else { return Vec::new() };
+                let Some((document, slot)) = source.document_by_revision(revision) else { return Computed::default() };
                 let objects: Vec<ObjectView<'_>> = (0..slot.objects.len())
                     .filter_map(|number| {
                         snapshot.object(ObjectId { file, document: document as u32, object: number as u32 })
@@ -396,17 +524,17 @@ impl Diagnostics {
                                 check(snapshot, *object, &mut findings);
                             }
                         }
-                        Check::Tie(_) | Check::Ports(_) | Check::Kustomization(_) => {}
+                        Check::Tie(_) | Check::Ports(_) | Check::Kustomization(_) | Check::References(_) => {}
                     }
                 }
             }
-            Unit::Tie(key) | Unit::Ports(key) if self.graph.is_built(key.file) => {}
+            unit if self.checked_in_builds(&unit) => {}
             Unit::Build(top) => {
                 let taken = self.builds.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(&top);
                 let mut state = taken.unwrap_or_default();
                 let found = super::builds::check_build(snapshot, &self.graph, top, &mut state);
                 self.builds.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(top, state);
-                return found
+                let stored = found
                     .into_iter()
                     .filter_map(|(finding, build)| {
                         let mut stored = store(snapshot, apply_configuration(snapshot, finding)?)?;
@@ -414,19 +542,47 @@ impl Diagnostics {
                         Some(stored)
                     })
                     .collect();
+                return (stored, Vec::new());
             }
             Unit::Tie(key) => {
-                let Some(stateful_set) = view(snapshot, key) else { return Vec::new() };
+                let Some(stateful_set) = view(snapshot, key) else { return Computed::default() };
                 for rule in RULES {
                     if let Check::Tie(check) = rule.check {
                         check(snapshot, stateful_set, &mut findings);
                     }
                 }
+                self.add_uses(snapshot, key, stateful_set.id, &mut findings);
+            }
+            Unit::References(file, revision) => {
+                let Some(source) = snapshot.file(file) else { return Computed::default() };
+                let Some((document, slot)) = source.document_by_revision(revision) else { return Computed::default() };
+                for number in 0..slot.objects.len() {
+                    let id = ObjectId { file, document: document as u32, object: number as u32 };
+                    let Some(object) = snapshot.object(id) else { continue };
+                    if object.object.addresses.is_empty() {
+                        continue;
+                    }
+                    for reference in Reference::of_object(snapshot, object) {
+                        let resolution = reference.resolve(snapshot);
+                        if resolution.broken_tie {
+                            let key = resolution.stateful_set.and_then(|set| object_key(snapshot, set.id));
+                            if let Some((key, at)) = key.zip(anchor(snapshot, file, reference.range())) {
+                                uses.push((key, at));
+                            }
+                            continue;
+                        }
+                        for rule in RULES {
+                            if let Check::References(check) = rule.check {
+                                check(snapshot, &reference, &resolution, &mut findings);
+                            }
+                        }
+                    }
+                }
             }
             Unit::Ports(key) => {
-                let Some(service) = view(snapshot, key) else { return Vec::new() };
+                let Some(service) = view(snapshot, key) else { return Computed::default() };
                 let Some(first) = service.service().and_then(|spec| spec.selector.iter().next()) else {
-                    return Vec::new();
+                    return Computed::default();
                 };
                 let label = (first.0.to_owned(), first.1.to_owned());
                 let mut templates: Vec<(ObjectKey, &PodTemplate)> = self
@@ -449,13 +605,57 @@ impl Diagnostics {
                 }
             }
         }
-        findings
+        let stored = findings
             .into_iter()
             .filter_map(|finding| apply_configuration(snapshot, finding))
             .filter_map(|finding| store(snapshot, finding))
-            .collect()
+            .collect();
+        (stored, uses)
+    }
+
+    /// Lists, on the tie findings of a StatefulSet that break its pods' DNS
+    /// names, the references through it ("used here").
+    fn add_uses(&self, snapshot: &Snapshot, key: ObjectKey, id: ObjectId, findings: &mut [Finding]) {
+        let Some(units) = self.peers.used_by.get(&key) else { return };
+        let mut places: Vec<(FileId, TextRange)> = units
+            .iter()
+            .filter_map(|unit| self.peers.uses.get(unit))
+            .flatten()
+            .filter(|(used, _)| *used == key)
+            .filter_map(|(_, at)| Some((at.file, absolute(snapshot, *at)?)))
+            .collect();
+        places.sort();
+        places.dedup();
+        places.truncate(USED_HERE_LIMIT);
+        let Some(stateful_set) = snapshot.object(id) else { return };
+        // On the StatefulSet's side of the tie only: the Service's side
+        // points at the StatefulSet, and every list is published again with
+        // each keystroke in the file.
+        let document = stateful_set.document.range();
+        for finding in findings.iter_mut().filter(|finding| {
+            finding.stateful_set == Some(id)
+                && BROKEN_TIE_CODES.contains(&finding.code)
+                && finding.file == id.file
+                && document.contains_inclusive(finding.range.start)
+        }) {
+            finding.related.extend(places.iter().map(|(file, range)| Related {
+                file: *file,
+                range: *range,
+                message: USED_HERE.to_owned(),
+            }));
+        }
     }
 }
+
+/// The message of a related place that is a reference through a broken tie.
+pub(super) const USED_HERE: &str = "used here: this DNS name does not resolve until the tie is fixed";
+
+/// A unit's findings and, for references, their uses of ties.
+type Computed = (Vec<Stored>, Vec<Use>);
+
+/// The most references one tie finding lists: each is a related place the
+/// client is sent again whenever the file's findings are published.
+const USED_HERE_LIMIT: usize = 10;
 
 /// The labels of an object's pod template, each key once with the value
 /// that counts where a key repeats.
@@ -477,6 +677,10 @@ fn template_labels(object: &Object) -> Vec<(String, String)> {
 fn touched(object: &Object, names: &mut HashSet<String>, labels: &mut HashSet<(String, String)>) {
     if let Some(name) = object.name() {
         names.insert(name.to_owned());
+    }
+    // An autoscaler bounds the ordinals of the StatefulSet it scales.
+    if let Some((_, target)) = object.scale_target() {
+        names.insert(target.to_owned());
     }
     labels.extend(template_labels(object));
 }
@@ -722,6 +926,75 @@ spec: {selector: {app: redis}}
         ]);
     }
 
+    const PEERS: &str = "\
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: peers}
+data:
+  redis: \"replicaof redis-0.redis 6379; redis-1.redis\"
+  zk: zk-0.zk-hs.coord.svc.cluster.local:2888 zk-0.zk-hs zk-3.zk-hs.coord
+  srv: _redis._tcp.redis.default.svc.cluster.local
+";
+
+    #[test]
+    fn a_broken_tie_lists_the_references_through_it_and_they_report_nothing() {
+        let mut workspace = Workspace::new(Config::default());
+        let sets = workspace.set_text("/app/sets.yaml".into(), SETS.to_owned(), None);
+        workspace.set_text("/app/services.yaml".into(), SERVICES.to_owned(), None);
+        let peers = workspace.set_text("/app/peers.yaml".into(), PEERS.to_owned(), None);
+        let snapshot = workspace.snapshot();
+        let diagnostics = Diagnostics::of(&snapshot);
+        let text = &snapshot.file(peers).expect("peers").text;
+        let not_headless: Vec<&Finding> =
+            diagnostics.file(sets).iter().filter(|finding| finding.code == Code::ServiceNotHeadless).collect();
+        assert_eq!(not_headless.len(), 1);
+        let used: Vec<&str> = not_headless[0]
+            .related
+            .iter()
+            .filter(|related| related.file == peers)
+            .map(|related| &text[related.range.as_range()])
+            .collect();
+        // redis-1 is past `replicas: 1`, but through a broken tie it reports nothing of its own.
+        assert_eq!(used, ["redis-0.redis", "redis-1.redis"]);
+        let codes: Vec<(&str, &str)> = diagnostics
+            .file(peers)
+            .iter()
+            .map(|finding| (&text[finding.range.as_range()], finding.code.as_str()))
+            .collect();
+        assert_eq!(
+            codes,
+            [("zk-0.zk-hs", "dns-name-wrong-namespace"), ("zk-3.zk-hs.coord", "dns-name-ordinal-out-of-range"),]
+        );
+    }
+
+    #[test]
+    fn references_are_checked_again_when_a_name_they_mention_changes() {
+        assert_incremental(&[
+            ("/app/peers.yaml", "", PEERS),
+            // The tie is broken (not headless): its finding lists the references, then not.
+            ("/app/services.yaml", "  selector: {app: redis}", "  clusterIP: None\n  selector: {app: redis}"),
+            ("/app/sets.yaml", "  serviceName: redis\n", "  serviceName: redis\n  replicas: 2\n"),
+            ("/app/services.yaml", "name: redis}", "name: redsi}"),
+            ("/app/services.yaml", "name: redsi}", "name: redis}"),
+            ("/app/sets.yaml", "metadata: {name: zk, namespace: coord}", "metadata: {name: zk, namespace: other}"),
+            ("/app/sets.yaml", "namespace: other}", "namespace: coord}"),
+            (
+                "/app/hpa.yaml",
+                "",
+                "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: zk, namespace: coord}\nspec:\n  scaleTargetRef: {kind: StatefulSet, name: zk}\n  maxReplicas: 5\n",
+            ),
+            ("/app/hpa.yaml", "maxReplicas: 5", "maxReplicas: 2"),
+            ("/app/services.yaml", "targetPort: redis}", "targetPort: redis}, {name: x, port: 1}"),
+            ("/app/services.yaml", "ports: [{name: redis,", "ports: [{name: cache,"),
+            ("/app/peers.yaml", "redis-1.redis", "redis-1.redis.other"),
+            ("/app/sets.yaml", "  serviceName: zk-hs", "  serviceName: zk-h"),
+            ("/app/peers.yaml", "metadata: {name: peers}", "metadata: {name: peers, namespace: coord}"),
+            ("/app/hpa.yaml", "<remove>", ""),
+            ("/app/services.yaml", "  clusterIP: None\n  selector: {app: redis}", "  selector: {app: redis}"),
+            ("/app/peers.yaml", "<remove>", ""),
+        ]);
+    }
+
     #[test]
     fn a_file_checked_alone_has_the_findings_of_the_whole_analysis_but_ports() {
         let mut workspace = Workspace::new(Config::default());
@@ -758,16 +1031,16 @@ spec: {selector: {app: redis}}
         let mut diagnostics = Diagnostics::default();
         let snapshot = workspace.snapshot();
         diagnostics.update(&snapshot, workspace.take_changes());
-        assert_eq!(diagnostics.last_checked(), 100, "the first update checks every document and tie");
+        assert_eq!(diagnostics.last_checked(), 150, "the first update checks every document, its references and tie");
         let at =
             snapshot.file(id).expect("file").text.find("serviceName: svc7").expect("s7") + "serviceName: svc".len();
         drop(snapshot);
         workspace.edit(id, Some(2), &[TextEdit::new(TextRange::new(at, at + 1), "8")]);
         let snapshot = workspace.snapshot();
         diagnostics.update(&snapshot, workspace.take_changes());
-        // One document changed: its own unit and its StatefulSet's tie are
-        // checked again, nothing else.
-        assert_eq!(diagnostics.last_checked(), 2);
+        // One document changed: its own unit, its references and its
+        // StatefulSet's tie are checked again, nothing else.
+        assert_eq!(diagnostics.last_checked(), 3);
         assert_eq!(diagnostics.by_file(), Diagnostics::of(&snapshot).by_file());
     }
 }

@@ -7,6 +7,7 @@
 
 use super::code::{Check, RULES};
 use super::{Code, Diagnostics, Finding, Related, FIRST_SENTENCE_LIMIT};
+use crate::syntax::TextRange;
 use crate::workspace::kustomize::{build_name, Build, Graph, Rendered};
 use crate::workspace::{FileId, ObjectId, Snapshot, Workspace};
 
@@ -60,13 +61,16 @@ pub(super) fn check_build(
             snapshot.object_at(object.source.file, object.source.range.start).map(|view| view.id)
         };
         let (stateful_set, service) = (source(finding.stateful_set), source(finding.service));
-        if let Some(mut moved) = moved_back(&rendered, finding) {
+        if let Some(mut moved) = moved_back(snapshot, &rendered, finding) {
             // A fix edits the objects in their files: offered only where the
             // finding and its related places are all in those files, not
             // where a patch set a value (a fix to the base would not reach
             // the build).
             let files: Vec<FileId> = stateful_set.iter().chain(&service).map(|id| id.file).collect();
-            let places = std::iter::once(moved.file).chain(moved.related.iter().map(|related| related.file));
+            // The references a broken tie lists ("used here") are not
+            // places the fix edits.
+            let edited = moved.related.iter().filter(|related| related.message != super::analysis::USED_HERE);
+            let places = std::iter::once(moved.file).chain(edited.map(|related| related.file));
             if places.clone().all(|file| files.contains(&file)) {
                 moved.stateful_set = stateful_set;
                 moved.service = service;
@@ -79,19 +83,19 @@ pub(super) fn check_build(
 
 /// A finding of the rendered build, at the source place of the value it is
 /// shown on, without its objects (the caller maps them).
-fn moved_back(rendered: &Rendered, finding: Finding) -> Option<Finding> {
-    let origin = rendered.origin_of(finding.range)?;
+fn moved_back(snapshot: &Snapshot, rendered: &Rendered, finding: Finding) -> Option<Finding> {
+    let (file, range) = source_place(snapshot, rendered, finding.range)?;
     let related = finding
         .related
         .into_iter()
         .filter_map(|related| {
-            let origin = rendered.origin_of(related.range)?;
-            Some(Related { file: origin.file, range: origin.range, message: related.message })
+            let (file, range) = source_place(snapshot, rendered, related.range)?;
+            Some(Related { file, range, message: related.message })
         })
         .collect();
     Some(Finding {
-        file: origin.file,
-        range: origin.range,
+        file,
+        range,
         code: finding.code,
         level: finding.level,
         message: finding.message,
@@ -99,6 +103,31 @@ fn moved_back(rendered: &Rendered, finding: Finding) -> Option<Finding> {
         stateful_set: None,
         service: None,
     })
+}
+
+/// Where `range` of the rendered build lies in the workspace: the source
+/// range of the value holding it, narrowed to the same text inside that
+/// value where the value holds it (a peer address inside a string, which the
+/// rendering may have re-indented, keeps its own place); else the whole value.
+fn source_place(snapshot: &Snapshot, rendered: &Rendered, range: TextRange) -> Option<(FileId, TextRange)> {
+    let (span, origin) = rendered.span_of(range)?;
+    let whole = Some((origin.file, origin.range));
+    if span == range || range.is_empty() {
+        return whole;
+    }
+    let (Some(needle), Some(before)) =
+        (rendered.text.get(range.start..range.end), rendered.text.get(span.start..range.start))
+    else {
+        return whole;
+    };
+    let occurrence = before.matches(needle).count();
+    let source = snapshot.file(origin.file)?.text.get(origin.range.start..origin.range.end);
+    match source.and_then(|source| source.match_indices(needle).nth(occurrence)) {
+        Some((at, _)) => {
+            Some((origin.file, TextRange::new(origin.range.start + at, origin.range.start + at + needle.len())))
+        }
+        None => whole,
+    }
 }
 
 /// Findings sorted by place, the ones from builds named: where several
@@ -296,8 +325,9 @@ metadata: {name: other}
             // The prod patch: its document and the prod build.
             ("/repo/overlays/prod/service.yaml", "clusterIP: 10.0.0.12", "clusterIP: None", 2),
             ("/repo/overlays/prod/service.yaml", "clusterIP: None", "type: NodePort", 2),
-            // A file no build reads: its document only.
-            ("/repo/loose.yaml", "name: loose", "name: looser", 1),
+            // A file no build reads: its document and its peer addresses
+            // (a built file's are checked in its builds).
+            ("/repo/loose.yaml", "name: loose", "name: looser", 2),
             // The other build's resource: its document and that build.
             ("/repo/other/cm.yaml", "name: c", "name: d", 2),
         ];
@@ -368,6 +398,64 @@ spec:
         );
     }
 
+    /// The tie's finding lists the peer address in another file ("used
+    /// here"); that place is not one the fix edits, so the fix stays.
+    #[test]
+    fn a_finding_in_a_base_used_alone_keeps_its_fix_beside_its_uses() {
+        fixture::check_fix(
+            "clusterIP: None",
+            r#"
+#- /app/kustomization.yaml
+namespace: cache
+resources: [statefulset.yaml, service.yaml, config.yaml]
+#- /app/statefulset.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  serviceName: re$0dis
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+#- /app/service.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: redis}
+spec:
+  selector: {app: redis}
+#- /app/config.yaml
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: app}
+data: {master: "redis-0.redis:6379"}
+"#,
+            r#"
+#- /app/kustomization.yaml
+namespace: cache
+resources: [statefulset.yaml, service.yaml, config.yaml]
+#- /app/statefulset.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  serviceName: redis
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+#- /app/service.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: redis}
+spec:
+  clusterIP: None
+  selector: {app: redis}
+#- /app/config.yaml
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: app}
+data: {master: "redis-0.redis:6379"}
+"#,
+        );
+    }
+
     #[test]
     fn a_finding_a_patch_causes_offers_no_fix_to_the_base() {
         let fixture = format!("{}{PROD}", base("")).replace("clusterIP: 10.0.0.12", "clusterIP: 10.0.0.12$0");
@@ -408,6 +496,46 @@ patches:
 "#
         );
         fixture::check_findings(&fixture);
+    }
+
+    /// A peer address inside a block scalar is shown on its own text, not
+    /// on the whole value, though the build renders the block anew.
+    #[test]
+    fn a_peer_address_in_a_build_is_shown_on_its_text() {
+        fixture::check_findings(
+            r#"
+#- /repo/app/kustomization.yaml
+namespace: cache
+resources: [redis.yaml, config.yaml]
+#- /repo/app/redis.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  serviceName: redis
+  replicas: 3
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: redis}
+spec: {clusterIP: None, selector: {app: redis}}
+#- /repo/app/config.yaml
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: app}
+data:
+  peers: "redis-0.redis.default:6379,redis-0.redis.default:6379"
+#         ^^^^^^^^^^^^^^^^^^^^^ warning dns-name-wrong-namespace
+#                                    ^^^^^^^^^^^^^^^^^^^^^ warning dns-name-wrong-namespace
+  sentinel.conf: |
+      # the master, then a replica named in the wrong namespace
+      sentinel monitor main redis-0.redis.cache 6379 2
+      sentinel known-replica main redis-1.redis.default 6379
+#                                 ^^^^^^^^^^^^^^^^^^^^^ warning dns-name-wrong-namespace
+"#,
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! string is a public contract (configuration keys, ignore comments, CI
 //! output): never rename one.
 
+use super::references::{Reference, Resolution};
 use super::{Finding, Fix};
 use crate::config::Level;
 use crate::model::PodTemplate;
@@ -32,6 +33,10 @@ pub(crate) enum Check {
     /// The kustomizations of one top kustomize build (their entries), with
     /// the workspace's kustomization graph.
     Kustomization(fn(&Snapshot, &Graph, &Build, &mut Vec<Finding>)),
+    /// A peer address in a string (`redis-0.redis`) that is a reference,
+    /// resolved: checked again when its document changes or an object it
+    /// names (or nearly names) goes or comes.
+    References(fn(&Snapshot, &Reference<'_>, &Resolution<'_>, &mut Vec<Finding>)),
 }
 
 impl std::fmt::Debug for Check {
@@ -43,6 +48,7 @@ impl std::fmt::Debug for Check {
             Check::Tie(_) => "Tie",
             Check::Ports(_) => "Ports",
             Check::Kustomization(_) => "Kustomization",
+            Check::References(_) => "References",
         })
     }
 }
@@ -127,6 +133,12 @@ rules! {
     KustomizeResourceMissing => kustomize_resource_missing,
     KustomizeRemoteSkipped => kustomize_remote_skipped,
     HelmRender => helm_render,
+    DnsNameUnknown => dns_name_unknown,
+    DnsNameWrongNamespace => dns_name_wrong_namespace,
+    DnsNameWrongService => dns_name_wrong_service,
+    DnsNameOrdinalOutOfRange => dns_name_ordinal_out_of_range,
+    DnsNameWrongDomain => dns_name_wrong_domain,
+    DnsNameUnknownPort => dns_name_unknown_port,
 }
 
 // Each rule file declares the code it is listed under, so that `Code::rule`

@@ -12,10 +12,17 @@ mod edit;
 pub(crate) mod fixture;
 #[cfg(test)]
 mod generated;
+pub(crate) mod references;
 #[cfg(test)]
 mod snapshots;
 
 mod cluster_ip_invalid;
+mod dns_name_ordinal_out_of_range;
+mod dns_name_unknown;
+mod dns_name_unknown_port;
+mod dns_name_wrong_domain;
+mod dns_name_wrong_namespace;
+mod dns_name_wrong_service;
 mod headless_service_type;
 pub(crate) mod helm_render;
 mod hostname_override;

@@ -655,6 +655,250 @@ spec:
                 no fix
             "#]],
         ),
+        Code::DnsNameUnknown => (
+            r#"
+#- /app/redis.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis, namespace: cache}
+spec:
+  serviceName: redis
+  replicas: 3
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: redis, namespace: cache}
+spec:
+  clusterIP: None
+  selector: {app: redis}
+  ports: [{name: redis, port: 6379}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: redis-client, namespace: cache}
+spec: {selector: {app: redis}}
+#- /app/app.yaml
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: app, namespace: cache}
+data:
+  peer: "replicaof redsi-0.redis 6379"
+"#,
+            expect![[r#"
+                warning /app/app.yaml:5:20 "redsi-0.redis": no StatefulSet 'redsi' exists in the workspace: this DNS name resolves to nothing; did you mean 'redis'?
+
+                fix (preferred): Replace 'redsi' with 'redis' in 'redsi-0.redis'
+                #- /app/app.yaml
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: app, namespace: cache}
+                data:
+                  peer: "replicaof redis-0.redis 6379"
+            "#]],
+        ),
+        Code::DnsNameWrongNamespace => (
+            r#"
+#- /app/redis.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis, namespace: cache}
+spec:
+  serviceName: redis
+  replicas: 3
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: redis, namespace: cache}
+spec:
+  clusterIP: None
+  selector: {app: redis}
+  ports: [{name: redis, port: 6379}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: redis-client, namespace: cache}
+spec: {selector: {app: redis}}
+#- /app/app.yaml
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: app, namespace: cache}
+data:
+  peer: "replicaof redis-0.redis.default 6379"
+"#,
+            expect![[r#"
+                warning /app/app.yaml:5:20 "redis-0.redis.default": StatefulSet 'redis' is in namespace 'cache', not 'default': this DNS name resolves to nothing
+
+                fix (preferred): Write namespace 'cache' in 'redis-0.redis.default'
+                #- /app/app.yaml
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: app, namespace: cache}
+                data:
+                  peer: "replicaof redis-0.redis.cache 6379"
+            "#]],
+        ),
+        Code::DnsNameWrongService => (
+            r#"
+#- /app/redis.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis, namespace: cache}
+spec:
+  serviceName: redis
+  replicas: 3
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: redis, namespace: cache}
+spec:
+  clusterIP: None
+  selector: {app: redis}
+  ports: [{name: redis, port: 6379}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: redis-client, namespace: cache}
+spec: {selector: {app: redis}}
+#- /app/app.yaml
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: app, namespace: cache}
+data:
+  peer: "replicaof redis-0.redis-client 6379"
+"#,
+            expect![[r#"
+                warning /app/app.yaml:5:20 "redis-0.redis-client": pods of StatefulSet 'redis' get DNS names under Service 'redis' only, not 'redis-client'
+
+                fix (preferred): Replace Service 'redis-client' with 'redis' in 'redis-0.redis-client'
+                #- /app/app.yaml
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: app, namespace: cache}
+                data:
+                  peer: "replicaof redis-0.redis 6379"
+            "#]],
+        ),
+        Code::DnsNameOrdinalOutOfRange => (
+            r#"
+#- /app/redis.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis, namespace: cache}
+spec:
+  serviceName: redis
+  replicas: 3
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: redis, namespace: cache}
+spec:
+  clusterIP: None
+  selector: {app: redis}
+  ports: [{name: redis, port: 6379}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: redis-client, namespace: cache}
+spec: {selector: {app: redis}}
+#- /app/app.yaml
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: app, namespace: cache}
+data:
+  peer: "replicaof redis-3.redis 6379"
+"#,
+            expect![[r#"
+                warning /app/app.yaml:5:20 "redis-3.redis": StatefulSet 'redis' runs pods 0 to 2: pod 3 never exists
+                no fix
+            "#]],
+        ),
+        Code::DnsNameWrongDomain => (
+            r#"
+#- /app/redis.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis, namespace: cache}
+spec:
+  serviceName: redis
+  replicas: 3
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: redis, namespace: cache}
+spec:
+  clusterIP: None
+  selector: {app: redis}
+  ports: [{name: redis, port: 6379}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: redis-client, namespace: cache}
+spec: {selector: {app: redis}}
+#- /app/app.yaml
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: app, namespace: cache}
+data:
+  peer: "redis-0.redis.cache.svc.cluster.lokal:6379"
+"#,
+            expect![[r#"
+                warning /app/app.yaml:5:10 "redis-0.redis.cache.svc.cluster.lokal": the cluster domain is 'cluster.local', not 'cluster.lokal': this DNS name does not resolve
+
+                fix (preferred): Replace 'cluster.lokal' with 'cluster.local'
+                #- /app/app.yaml
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: app, namespace: cache}
+                data:
+                  peer: "redis-0.redis.cache.svc.cluster.local:6379"
+            "#]],
+        ),
+        Code::DnsNameUnknownPort => (
+            r#"
+#- /app/redis.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis, namespace: cache}
+spec:
+  serviceName: redis
+  replicas: 3
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: redis, namespace: cache}
+spec:
+  clusterIP: None
+  selector: {app: redis}
+  ports: [{name: redis, port: 6379}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: redis-client, namespace: cache}
+spec: {selector: {app: redis}}
+#- /app/app.yaml
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: app, namespace: cache}
+data:
+  peer: "_peer._tcp.redis.cache.svc.cluster.local"
+"#,
+            expect![[r#"
+                warning /app/app.yaml:5:10 "_peer._tcp.redis.cache.svc.cluster.local": Service 'redis' has no port named 'peer': this SRV name resolves to nothing
+                no fix
+            "#]],
+        ),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Code lens: "N references" on each StatefulSet and Service, the places on
 //! the other side of its tie (a Service's governed StatefulSets'
-//! `serviceName` values, a StatefulSet's governing Service's name). The client
+//! `serviceName` values, a StatefulSet's governing Service's name) and the
+//! peer addresses inside strings that name it. The client
 //! runs its references view with them.
 //!
 //! A client asks for a whole document's lenses and has no way to say which
@@ -55,12 +56,11 @@ pub fn code_lens_places(snapshot: &Snapshot, file: FileId) -> Vec<TextRange> {
 /// The places that refer to a StatefulSet or a Service; `None` for other
 /// kinds, which get no lens.
 fn references(snapshot: &Snapshot, object: &ObjectView<'_>) -> Option<Vec<(FileId, TextRange)>> {
-    if object.stateful_set().is_some() {
+    let mut references: Vec<(FileId, TextRange)> = if object.stateful_set().is_some() {
         let service = snapshot.governing_service(object);
-        return Some(service.map(|service| (service.id.file, service.anchor_range())).into_iter().collect());
-    }
-    object.service()?;
-    Some(
+        service.map(|service| (service.id.file, service.anchor_range())).into_iter().collect()
+    } else {
+        object.service()?;
         snapshot
             .governed_stateful_sets(object)
             .iter()
@@ -68,8 +68,11 @@ fn references(snapshot: &Snapshot, object: &ObjectView<'_>) -> Option<Vec<(FileI
                 let field = stateful_set.stateful_set()?.service_name.as_ref()?;
                 Some((stateful_set.id.file, stateful_set.absolute(field.value)))
             })
-            .collect(),
-    )
+            .collect()
+    };
+    // And the peer addresses in strings that name it.
+    references.extend(super::peer_addresses::references_to(snapshot, object));
+    Some(references)
 }
 
 #[cfg(test)]

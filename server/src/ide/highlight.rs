@@ -29,6 +29,24 @@ pub struct Highlight {
 /// The places in `file` that name what the cursor is on, in file order;
 /// empty where the cursor is on no name of a tie.
 pub fn highlights(snapshot: &Snapshot, file: FileId, offset: usize) -> Vec<Highlight> {
+    let mut found = tie_highlights(snapshot, file, offset);
+    // The peer addresses (`redis-0.redis` in a string) that name the object.
+    if let Some(object) = super::peer_addresses::named_object_at(snapshot, file, offset) {
+        if object.id.file == file && !found.iter().any(|highlight| highlight.range == object.anchor_range()) {
+            found.push(Highlight { range: object.anchor_range(), kind: HighlightKind::Definition });
+        }
+        for (in_file, range) in super::peer_addresses::references_to(snapshot, &object) {
+            if in_file == file {
+                found.push(Highlight { range, kind: HighlightKind::Reference });
+            }
+        }
+    }
+    found.sort_by_key(|highlight| (highlight.range.start, highlight.range.end));
+    found.dedup();
+    found
+}
+
+fn tie_highlights(snapshot: &Snapshot, file: FileId, offset: usize) -> Vec<Highlight> {
     let Some(cursor) = Cursor::at(snapshot, file, offset) else { return Vec::new() };
     let Some(at) = cursor.field_at().filter(|at| at.on_value) else { return Vec::new() };
     let object = cursor.object;

@@ -18,6 +18,10 @@ pub struct HoverResult {
 }
 
 pub fn hover(snapshot: &Snapshot, diagnostics: &Diagnostics, file: FileId, offset: usize) -> Option<HoverResult> {
+    if let Some((reference, resolution)) = super::peer_addresses::reference_at(snapshot, file, offset) {
+        let markdown = super::peer_addresses::hover_card(snapshot, &reference, &resolution);
+        return Some(HoverResult { range: reference.range(), markdown });
+    }
     let cursor = Cursor::at(snapshot, file, offset)?;
     if let Some(card) = super::volume_claims::hover(snapshot, &cursor) {
         return Some(card);

@@ -16,6 +16,7 @@ mod inlay_hints;
 mod inventory;
 mod names;
 mod navigation;
+mod peer_addresses;
 mod symbols;
 mod volume_claims;
 

@@ -57,6 +57,12 @@ pub fn goto_definition(snapshot: &Snapshot, file: FileId, offset: usize) -> Vec<
     if let Some(targets) = claim {
         return targets;
     }
+    if let Some((reference, resolution)) = super::peer_addresses::reference_at(snapshot, file, offset) {
+        return super::peer_addresses::definition(snapshot, &reference, &resolution, offset)
+            .map(|object| target(&object))
+            .into_iter()
+            .collect();
+    }
     match subject_at(snapshot, file, offset) {
         Some(Subject::ServiceName { stateful_set, .. }) => {
             let Some(name) = stateful_set.stateful_set().and_then(|set| set.service_name()) else { return Vec::new() };
@@ -87,6 +93,18 @@ pub fn references(
     offset: usize,
     include_declaration: bool,
 ) -> Vec<(FileId, TextRange)> {
+    // A StatefulSet's name: the peer addresses that name its pods.
+    if let Some(cursor) = Cursor::at(snapshot, file, offset) {
+        let on_name = cursor.field_at().is_some_and(|at| at.on_value && matches!(at.name, FieldName::Name));
+        if on_name && cursor.object.stateful_set().is_some() {
+            let mut references = Vec::new();
+            if include_declaration {
+                references.push((cursor.object.id.file, cursor.object.anchor_range()));
+            }
+            references.extend(super::peer_addresses::references_to(snapshot, &cursor.object));
+            return references;
+        }
+    }
     let Some(subject) = subject_at(snapshot, file, offset) else { return Vec::new() };
     let Some(service) = service_of(snapshot, &subject) else { return Vec::new() };
     let mut references = Vec::new();
@@ -98,11 +116,19 @@ pub fn references(
             references.push((stateful_set.id.file, stateful_set.absolute(field.value)));
         }
     }
+    references.extend(super::peer_addresses::references_to(snapshot, &service));
     references
 }
 
 /// The range and current text of the renameable name at `offset`.
 pub fn prepare_rename(snapshot: &Snapshot, file: FileId, offset: usize) -> Option<(TextRange, String)> {
+    if let Some(range) = stateful_set_named_at(snapshot, file, offset)
+        .map(|(_, range)| range)
+        .or_else(|| service_label_at(snapshot, file, offset).map(|(_, range)| range))
+    {
+        let text = snapshot.file(file)?.text.get(range.as_range())?.to_owned();
+        return Some((range, text));
+    }
     match subject_at(snapshot, file, offset)? {
         Subject::ServiceName { stateful_set, field } => Some((stateful_set.absolute(field.value), field.text.clone())),
         Subject::ServiceDefinition { service, field } => Some((service.absolute(field.value), field.text.clone())),
@@ -121,7 +147,68 @@ fn requote(field: &Field, new_name: &str) -> String {
 /// Edits that rename the Service at `offset` (from its name or from a
 /// `serviceName` naming it) and every `serviceName` that names it. An error
 /// says why not, e.g. the new name is not a DNS-1035 label.
+/// The StatefulSet whose name (or a pod label naming it inside a string) is
+/// at `offset`, and the range of that name in `file`.
+fn stateful_set_named_at(snapshot: &Snapshot, file: FileId, offset: usize) -> Option<(ObjectView<'_>, TextRange)> {
+    let stateful_set = super::peer_addresses::named_object_at(snapshot, file, offset)
+        .filter(|object| object.stateful_set().is_some())?;
+    if stateful_set.id.file == file && stateful_set.anchor_range().contains_inclusive(offset) {
+        let range = stateful_set.anchor_range();
+        return Some((stateful_set, range));
+    }
+    let (_, range) = super::peer_addresses::references_to(snapshot, &stateful_set)
+        .into_iter()
+        .find(|(in_file, range)| *in_file == file && range.contains_inclusive(offset))?;
+    Some((stateful_set, range))
+}
+
+/// The Service a peer address's Service label at `offset` names, and that
+/// label's range.
+fn service_label_at(snapshot: &Snapshot, file: FileId, offset: usize) -> Option<(ObjectView<'_>, TextRange)> {
+    let (reference, resolution) = super::peer_addresses::reference_at(snapshot, file, offset)?;
+    let label = reference.object.absolute(reference.address.service.range);
+    let service = resolution.service.filter(|service| service.object.name.is_some())?;
+    label.contains_inclusive(offset).then_some((service, label))
+}
+
+/// Edits that rename a StatefulSet: its `metadata.name` and the pod label of
+/// every peer address naming its pods (nothing else of those strings).
+fn rename_stateful_set(
+    snapshot: &Snapshot,
+    stateful_set: &ObjectView<'_>,
+    new_name: &str,
+) -> Result<Vec<FileEdit>, String> {
+    if !crate::model::names::is_dns1123_label(new_name) {
+        return Err(format!(
+            "`{new_name}` is not a valid StatefulSet name: use at most 63 lower-case letters, digits and `-`, starting and ending with a letter or digit"
+        ));
+    }
+    let taken = snapshot.index.stateful_sets_named(new_name).any(|other| other.namespace == stateful_set.namespace());
+    if taken {
+        return Err(format!("a StatefulSet `{new_name}` already exists in namespace `{}`", stateful_set.namespace()));
+    }
+    let mut edits: Vec<FileEdit> = Vec::new();
+    let mut push = |file: FileId, edit: TextEdit| match edits.iter_mut().find(|existing| existing.file == file) {
+        Some(existing) => existing.edits.push(edit),
+        None => edits.push(FileEdit { file, edits: vec![edit] }),
+    };
+    if let Some(field) = &stateful_set.object.name {
+        push(stateful_set.id.file, TextEdit::new(stateful_set.absolute(field.value), requote(field, new_name)));
+    }
+    for (file, range) in super::peer_addresses::references_to(snapshot, stateful_set) {
+        push(file, TextEdit::new(range, new_name));
+    }
+    Ok(edits)
+}
+
 pub fn rename(snapshot: &Snapshot, file: FileId, offset: usize, new_name: &str) -> Result<Vec<FileEdit>, String> {
+    if let Some((stateful_set, _)) = stateful_set_named_at(snapshot, file, offset) {
+        return rename_stateful_set(snapshot, &stateful_set, new_name);
+    }
+    // From the Service label of a peer address: as from the Service's name.
+    if let Some((service, _)) = service_label_at(snapshot, file, offset) {
+        return rename(snapshot, service.id.file, service.anchor_range().start, new_name);
+    }
     if !is_dns1035_label(new_name) {
         return Err(format!(
             "`{new_name}` is not a valid Service name: use at most 63 lower-case letters, digits and `-`, starting with a letter and ending with a letter or digit"
@@ -149,6 +236,10 @@ pub fn rename(snapshot: &Snapshot, file: FileId, offset: usize, new_name: &str) 
                         TextEdit::new(stateful_set.absolute(field.value), requote(field, new_name)),
                     );
                 }
+            }
+            // The Service label of each peer address that names it, and nothing else of the string.
+            for (file, range) in super::peer_addresses::references_to(snapshot, &service) {
+                push(file, TextEdit::new(range, new_name));
             }
         }
         None => match subject {

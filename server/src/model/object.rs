@@ -6,6 +6,7 @@
 //! an error. Judging shapes is for `checks`.
 
 use super::field::Field;
+use super::peer_address::{addresses_of_object, PeerAddress};
 use super::pod_template::{read_pod_template_of, PodTemplate};
 use super::scalar::Scalar;
 use super::selector::Labels;
@@ -30,6 +31,9 @@ pub struct Object {
     pub pod_template: Option<PodTemplate>,
     pub spec: Option<Field>,
     pub details: ObjectKind,
+    /// The DNS names written inside its string values (candidates: the
+    /// names they mention may not exist), in source order.
+    pub addresses: Vec<PeerAddress>,
 }
 
 impl Object {
@@ -73,10 +77,19 @@ impl Object {
         };
         self.kind() == other.kind()
             && self.name() == other.name()
+            && self.scale_target() == other.scale_target()
             && self.namespace.as_ref().and_then(Field::as_str) == other.namespace.as_ref().and_then(Field::as_str)
             && endpoints(self) == endpoints(other)
             && self.stateful_set().and_then(StatefulSet::service_name)
                 == other.stateful_set().and_then(StatefulSet::service_name)
+    }
+
+    /// The `(kind, name)` a HorizontalPodAutoscaler scales.
+    pub fn scale_target(&self) -> Option<(&str, &str)> {
+        match &self.details {
+            ObjectKind::Autoscaler { target: Some((kind, name)), .. } => Some((kind, name)),
+            _ => None,
+        }
     }
 
     /// `StatefulSet/redis`, as document symbols and messages show an object.
@@ -108,18 +121,24 @@ pub enum ObjectKind {
     },
     /// A PersistentVolume, with the claim it is bound or reserved for.
     PersistentVolume(Box<ClaimRef>),
+    /// A HorizontalPodAutoscaler: its `scaleTargetRef` (kind, name) and
+    /// `maxReplicas`, the bound of the pods it may make.
+    Autoscaler {
+        target: Option<(String, String)>,
+        max_replicas: Option<i64>,
+    },
     Other,
 }
 
 /// Every object of a document: its root, or each item of a `List`.
-pub fn objects_of_document(document: &Document) -> Vec<Object> {
+pub fn objects_of_document(document: &Document, text: &str) -> Vec<Object> {
     let Some(root) = document.root else { return Vec::new() };
     let mut objects = Vec::new();
-    if let Some(object) = read_object(document, root) {
+    if let Some(object) = read_object(document, text, root) {
         let is_list = object.kind().ends_with("List");
         if is_list {
             if let Some(items) = document.get(root, "items").and_then(|(_, items)| document.sequence_items(items)) {
-                objects.extend(items.iter().filter_map(|item| read_object(document, *item)));
+                objects.extend(items.iter().filter_map(|item| read_object(document, text, *item)));
             }
         } else {
             objects.push(object);
@@ -132,7 +151,7 @@ pub(super) fn field(document: &Document, from: NodeId, path: &[&str]) -> Option<
     document.get_path(from, path).map(|entry| Field::read(document, entry))
 }
 
-fn read_object(document: &Document, node: NodeId) -> Option<Object> {
+fn read_object(document: &Document, text: &str, node: NodeId) -> Option<Object> {
     document.mapping_entries(node)?;
     let kind = field(document, node, &["kind"]).filter(|kind| kind.as_str().is_some())?;
     let api_version = field(document, node, &["apiVersion"]);
@@ -150,9 +169,23 @@ fn read_object(document: &Document, node: NodeId) -> Option<Object> {
         "Endpoints" => ObjectKind::Endpoints { has_addresses: has_items(document, node, &["subsets"]) },
         "EndpointSlice" => ObjectKind::Endpoints { has_addresses: has_items(document, node, &["endpoints"]) },
         "PersistentVolume" => ObjectKind::PersistentVolume(Box::new(read_claim_ref(document, node))),
+        "HorizontalPodAutoscaler" => ObjectKind::Autoscaler {
+            target: field(document, node, &["spec", "scaleTargetRef", "kind"])
+                .and_then(|kind| kind.as_str().map(str::to_owned))
+                .zip(
+                    field(document, node, &["spec", "scaleTargetRef", "name"])
+                        .and_then(|name| name.as_str().map(str::to_owned)),
+                ),
+            max_replicas: field(document, node, &["spec", "maxReplicas"]).and_then(|max| max.as_int()),
+        },
         _ => ObjectKind::Other,
     };
     let pod_template = read_pod_template_of(document, node, &kind.text);
+    let this_pod_under = match details {
+        ObjectKind::StatefulSet(_) => document.get_path(node, &["spec", "template"]).map(|(_, template)| template),
+        _ => None,
+    };
+    let addresses = addresses_of_object(document, text, node, &kind.text, this_pod_under);
     Some(Object {
         node,
         range: document.raw_node(node).range,
@@ -166,6 +199,7 @@ fn read_object(document: &Document, node: NodeId) -> Option<Object> {
         spec,
         pod_template,
         details,
+        addresses,
     })
 }
 

@@ -338,7 +338,7 @@ fn analyse_document(text: &str, range: TextRange) -> DocumentSlot {
     let is_template = model::is_template(document_text);
     let syntax = syntax::parse_document(document_text);
     let objects: Arc<[Object]> =
-        if is_template { Arc::from(Vec::new()) } else { model::objects_of_document(&syntax).into() };
+        if is_template { Arc::from(Vec::new()) } else { model::objects_of_document(&syntax, document_text).into() };
     DocumentSlot {
         start: range.start,
         len: range.len(),

@@ -68,6 +68,10 @@ pub struct Index {
     services_by_name: FxHashMap<String, Vec<usize>>,
     endpoints: FxHashMap<String, FxHashSet<String>>,
     stateful_sets: Vec<usize>,
+    stateful_sets_by_name: FxHashMap<String, Vec<usize>>,
+    /// HorizontalPodAutoscalers by the namespace and name of the StatefulSet
+    /// they scale.
+    autoscalers: FxHashMap<(String, String), Vec<usize>>,
     /// The reverse of `IndexedObject::governing_service`: each Service's
     /// position to the positions of the StatefulSets it governs.
     governed: FxHashMap<usize, Vec<usize>>,
@@ -128,7 +132,8 @@ impl Index {
                     };
                     let has_addresses = matches!(object.details, ObjectKind::Endpoints { has_addresses: true });
                     let service_name = object.stateful_set().and_then(|set| set.service_name());
-                    entries.push((entry, has_addresses, service_name));
+                    let scales = object.scale_target().filter(|(kind, _)| *kind == "StatefulSet").map(|(_, name)| name);
+                    entries.push((entry, has_addresses, service_name.or(scales)));
                 }
             }
             Some(FileEntries { file_id, patch: false, entries })
@@ -145,9 +150,16 @@ impl Index {
                 index.patch_files.insert(file.file_id);
             }
             for (entry, has_addresses, service_name) in file.entries {
+                let is_autoscaler = entry.kind == "HorizontalPodAutoscaler";
                 index.insert(entry, has_addresses);
-                if let Some(service_name) = service_name {
-                    service_names.push((index.objects.len() - 1, service_name));
+                let position = index.objects.len() - 1;
+                match service_name {
+                    Some(target) if is_autoscaler => {
+                        let key = (index.objects[position].namespace.clone(), target.to_owned());
+                        index.autoscalers.entry(key).or_default().push(position);
+                    }
+                    Some(service_name) => service_names.push((position, service_name)),
+                    None => {}
                 }
             }
         }
@@ -181,7 +193,12 @@ impl Index {
             "Endpoints" | "EndpointSlice" if has_addresses => {
                 self.endpoints.entry(entry.namespace.clone()).or_default().insert(entry.name.clone());
             }
-            "StatefulSet" => self.stateful_sets.push(position),
+            "StatefulSet" => {
+                self.stateful_sets.push(position);
+                if !entry.name.is_empty() {
+                    self.stateful_sets_by_name.entry(entry.name.clone()).or_default().push(position);
+                }
+            }
             _ => {}
         }
         self.objects.push(entry);
@@ -222,6 +239,29 @@ impl Index {
 
     pub fn stateful_sets(&self) -> impl Iterator<Item = &IndexedObject> {
         self.stateful_sets.iter().map(|position| &self.objects[*position])
+    }
+
+    /// StatefulSets named `name` in any namespace, in file order.
+    pub fn stateful_sets_named(&self, name: &str) -> impl Iterator<Item = &IndexedObject> {
+        self.stateful_sets_by_name.get(name).into_iter().flatten().map(|position| &self.objects[*position])
+    }
+
+    /// The names of every StatefulSet and Service, for "did you mean".
+    pub fn stateful_set_names(&self) -> impl Iterator<Item = &str> {
+        self.stateful_sets_by_name.keys().map(String::as_str)
+    }
+
+    pub fn service_names(&self) -> impl Iterator<Item = &str> {
+        self.services_by_name.keys().map(String::as_str)
+    }
+
+    /// The HorizontalPodAutoscalers that scale StatefulSet `name` of `namespace`.
+    pub fn autoscalers_of(&self, namespace: &str, name: &str) -> impl Iterator<Item = &IndexedObject> {
+        self.autoscalers
+            .get(&(namespace.to_owned(), name.to_owned()))
+            .into_iter()
+            .flatten()
+            .map(|position| &self.objects[*position])
     }
 
     /// Whether Endpoints or an EndpointSlice named `name` that list addresses

@@ -231,13 +231,13 @@ pub struct Rendered {
 }
 
 impl Rendered {
-    /// The origin of the smallest rendered range holding `range`.
-    pub fn origin_of(&self, range: TextRange) -> Option<Origin> {
+    /// The smallest rendered range holding `range`, and its origin.
+    pub fn span_of(&self, range: TextRange) -> Option<(TextRange, Origin)> {
         self.spans
             .iter()
             .filter(|(span, _)| span.start <= range.start && range.end <= span.end)
             .min_by_key(|(span, _)| span.len())
-            .map(|(_, origin)| *origin)
+            .copied()
     }
 
     /// Appends one document.
@@ -396,7 +396,7 @@ mod tests {
         };
         assert_eq!(strip(&node), strip(&back), "{}", rendered.text);
         let two = rendered.text.find("two").expect("two");
-        let origin = rendered.origin_of(TextRange::new(two, two + 3)).expect("origin");
+        let (_, origin) = rendered.span_of(TextRange::new(two, two + 3)).expect("origin");
         assert_eq!(&text[origin.range.as_range()], "two");
     }
 }

@@ -1,0 +1,372 @@
+//! Peer addresses resolved against the workspace: which of the candidate
+//! DNS names an object's strings hold are references (SPEC's false-match
+//! guards), what they name, and what is wrong with them. The six
+//! `dns-name-*` rules each read one problem off a `Reference`; hover,
+//! navigation and rename read the same resolution, so they cannot disagree.
+//!
+//! It knows nothing of LSP, JSON or the terminal.
+
+use super::code::{Check, RULES};
+use super::{Code, Finding};
+use crate::model::{AddressKind, Label, PeerAddress};
+use crate::text::TextEdit;
+use crate::workspace::{ObjectView, Snapshot};
+
+/// The furthest a misspelt name may be from the one meant (SPEC: 2).
+pub(crate) const NEAR: usize = 2;
+
+/// What is wrong with a reference, if anything (one at most; the domain is
+/// judged apart).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Problem {
+    /// No StatefulSet of this name (`stateful_set: true`) or no Service.
+    Unknown { stateful_set: bool, closest: Option<String> },
+    /// It exists, in `expected` and not in the namespace the name resolves in.
+    WrongNamespace { expected: String },
+    /// Pods get names under their governing Service only (`None`: no `serviceName`).
+    WrongService { expected: Option<String> },
+    /// Pods run `first..first + count`; `autoscaled` when an HPA's `maxReplicas` is the bound.
+    OrdinalOutOfRange { first: i64, count: i64, autoscaled: bool },
+    /// An SRV name whose port the Service does not name.
+    UnknownPort,
+}
+
+/// A peer address that is a reference, resolved.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Reference<'a> {
+    /// The object whose string holds it.
+    pub object: ObjectView<'a>,
+    pub address: &'a PeerAddress,
+}
+
+#[derive(Debug)]
+pub(crate) struct Resolution<'a> {
+    /// The namespace the name resolves in.
+    pub namespace: String,
+    /// The StatefulSet whose pod it names, in that namespace (for "this pod"
+    /// forms the object itself).
+    pub stateful_set: Option<ObjectView<'a>>,
+    /// The Service it names, in that namespace.
+    pub service: Option<ObjectView<'a>>,
+    pub problem: Option<Problem>,
+    /// It names a pod through its StatefulSet's tie, which is broken
+    /// (Service missing, not headless, selecting none of the pods): the
+    /// tie's finding speaks for it ("used here").
+    pub broken_tie: bool,
+    /// The domain it spells when that is not the configured `clusterDomain`.
+    pub wrong_domain: Option<&'a Label>,
+}
+
+impl<'a> Reference<'a> {
+    /// One address of an object, if it is a reference.
+    pub(crate) fn checked(snapshot: &Snapshot, object: ObjectView<'a>, address: &'a PeerAddress) -> Option<Self> {
+        let reference = Reference { object, address };
+        reference.is_reference(snapshot).then_some(reference)
+    }
+
+    /// The addresses of an object that are references.
+    pub(crate) fn of_object(snapshot: &Snapshot, object: ObjectView<'a>) -> Vec<Reference<'a>> {
+        object
+            .object
+            .addresses
+            .iter()
+            .map(|address| Reference { object, address })
+            .filter(|reference| reference.is_reference(snapshot))
+            .collect()
+    }
+
+    /// SPEC's guards: (a) the Service label names a Service of the
+    /// workspace, or (b) the pod's StatefulSet exists and the Service label
+    /// is its `serviceName` or near it.
+    fn is_reference(&self, snapshot: &Snapshot) -> bool {
+        let service = self.address.service.text.as_str();
+        if snapshot.index.services_named(service).next().is_some() {
+            return true;
+        }
+        let near_service_name = |set: &ObjectView<'_>| {
+            set.stateful_set().and_then(|spec| spec.service_name()).is_some_and(|name| distance(name, service) <= NEAR)
+        };
+        match &self.address.kind {
+            AddressKind::Pod { stateful_set, .. } => snapshot
+                .index
+                .stateful_sets_named(&stateful_set.text)
+                .filter_map(|indexed| snapshot.view(indexed))
+                .any(|set| near_service_name(&set)),
+            AddressKind::ThisPod => near_service_name(&self.object),
+            AddressKind::Service | AddressKind::Srv { .. } => false,
+        }
+    }
+
+    /// The range of the name in the file.
+    pub(crate) fn range(&self) -> crate::syntax::TextRange {
+        self.object.absolute(self.address.range)
+    }
+
+    /// The StatefulSet name it spells (for "this pod", the object's own).
+    pub(crate) fn stateful_set_name(&self) -> Option<&'a str> {
+        match &self.address.kind {
+            AddressKind::Pod { stateful_set, .. } => Some(&stateful_set.text),
+            AddressKind::ThisPod => Some(self.object.name()),
+            _ => None,
+        }
+    }
+
+    /// The full name as a pod or Service has it, for hover.
+    pub(crate) fn full_name(&self, snapshot: &Snapshot, resolution: &Resolution<'_>) -> String {
+        let domain = self.address.domain.as_ref().map_or(snapshot.config.cluster_domain.as_str(), |d| d.text.as_str());
+        let service = &self.address.service.text;
+        let namespace = &resolution.namespace;
+        match &self.address.kind {
+            AddressKind::Pod { stateful_set, ordinal } => {
+                format!("{}-{ordinal}.{service}.{namespace}.svc.{domain}", stateful_set.text)
+            }
+            AddressKind::ThisPod => format!("<pod>.{service}.{namespace}.svc.{domain}"),
+            AddressKind::Service => format!("{service}.{namespace}.svc.{domain}"),
+            AddressKind::Srv { port, protocol } => {
+                format!("_{}._{}.{service}.{namespace}.svc.{domain}", port.text, protocol.text)
+            }
+        }
+    }
+
+    pub(crate) fn resolve(&self, snapshot: &'a Snapshot) -> Resolution<'a> {
+        let address = self.address;
+        let namespace = address.namespace.as_ref().map_or(self.object.namespace(), |label| label.text.as_str());
+        let mut resolution = Resolution {
+            namespace: namespace.to_owned(),
+            stateful_set: None,
+            service: snapshot.index.services(namespace, &address.service.text).find_map(|s| snapshot.view(s)),
+            problem: None,
+            broken_tie: false,
+            wrong_domain: address.domain.as_ref().filter(|domain| domain.text != snapshot.config.cluster_domain),
+        };
+        let service_name = address.service.text.as_str();
+        let service_anywhere = snapshot.index.services_named(service_name).next().is_some();
+        let stateful_set = match &address.kind {
+            AddressKind::Pod { stateful_set, .. } => {
+                let named: Vec<ObjectView<'a>> = snapshot
+                    .index
+                    .stateful_sets_named(&stateful_set.text)
+                    .filter_map(|indexed| snapshot.view(indexed))
+                    .collect();
+                if named.is_empty() {
+                    let closest = closest(snapshot.index.stateful_set_names(), &stateful_set.text);
+                    resolution.problem = Some(Problem::Unknown { stateful_set: true, closest });
+                    return resolution;
+                }
+                if !service_anywhere {
+                    let governing = named.iter().filter_map(|set| set.stateful_set()?.service_name());
+                    let closest = closest(governing.chain(snapshot.index.service_names()), service_name);
+                    resolution.problem = Some(Problem::Unknown { stateful_set: false, closest });
+                    return resolution;
+                }
+                let Some(set) = named.iter().find(|set| set.namespace() == namespace) else {
+                    let mut elsewhere: Vec<&str> = named.iter().map(|set| set.namespace()).collect();
+                    elsewhere.sort_unstable();
+                    let expected = elsewhere.first().map_or(String::new(), |n| (*n).to_owned());
+                    resolution.problem = Some(Problem::WrongNamespace { expected });
+                    return resolution;
+                };
+                *set
+            }
+            AddressKind::ThisPod => {
+                let set = self.object;
+                if !service_anywhere {
+                    let governing = set.stateful_set().and_then(|spec| spec.service_name());
+                    let closest = closest(governing.into_iter().chain(snapshot.index.service_names()), service_name);
+                    resolution.problem = Some(Problem::Unknown { stateful_set: false, closest });
+                    return resolution;
+                }
+                if namespace != set.namespace() {
+                    resolution.problem = Some(Problem::WrongNamespace { expected: set.namespace().to_owned() });
+                    return resolution;
+                }
+                set
+            }
+            AddressKind::Service | AddressKind::Srv { .. } => {
+                let Some(service) = resolution.service else {
+                    let mut elsewhere: Vec<&str> =
+                        snapshot.index.services_named(service_name).map(|s| s.namespace.as_str()).collect();
+                    elsewhere.sort_unstable();
+                    let expected = elsewhere.first().map_or(String::new(), |n| (*n).to_owned());
+                    resolution.problem = Some(Problem::WrongNamespace { expected });
+                    return resolution;
+                };
+                if let AddressKind::Srv { port, .. } = &address.kind {
+                    let ports = service.service().map(|spec| spec.ports.as_slice()).unwrap_or_default();
+                    if !ports.iter().any(|p| p.name.as_deref() == Some(port.text.as_str())) {
+                        resolution.problem = Some(Problem::UnknownPort);
+                    }
+                }
+                return resolution;
+            }
+        };
+        resolution.stateful_set = Some(stateful_set);
+        let Some(spec) = stateful_set.stateful_set() else { return resolution };
+        if spec.service_name() != Some(service_name) {
+            resolution.problem = Some(Problem::WrongService { expected: spec.service_name().map(str::to_owned) });
+            return resolution;
+        }
+        resolution.broken_tie = tie_is_broken(snapshot, stateful_set);
+        if resolution.broken_tie {
+            return resolution;
+        }
+        if let AddressKind::Pod { ordinal, .. } = &address.kind {
+            let first = spec.first_ordinal();
+            let autoscaler_max = snapshot
+                .index
+                .autoscalers_of(stateful_set.namespace(), stateful_set.name())
+                .filter_map(|indexed| snapshot.view(indexed))
+                .filter_map(|autoscaler| match &autoscaler.object.details {
+                    crate::model::ObjectKind::Autoscaler { max_replicas, .. } => *max_replicas,
+                    _ => None,
+                })
+                .max();
+            let count = autoscaler_max.unwrap_or(spec.replica_count()).max(0);
+            if *ordinal < first || *ordinal >= first.saturating_add(count) {
+                let autoscaled = autoscaler_max.is_some();
+                resolution.problem = Some(Problem::OrdinalOutOfRange { first, count, autoscaled });
+                return resolution;
+            }
+        }
+        resolution
+    }
+}
+
+/// Whether the StatefulSet's tie to its Service has a finding (after levels
+/// and ignores): the rules that say so are asked, not copied.
+pub(crate) fn tie_is_broken(snapshot: &Snapshot, stateful_set: ObjectView<'_>) -> bool {
+    let mut findings = Vec::new();
+    for rule in RULES {
+        if let Check::Tie(check) = rule.check {
+            check(snapshot, stateful_set, &mut findings);
+        }
+    }
+    findings
+        .into_iter()
+        .filter(|finding| finding.stateful_set == Some(stateful_set.id))
+        .filter_map(|finding| super::apply_configuration(snapshot, finding))
+        .any(|finding| BROKEN_TIE_CODES.contains(&finding.code))
+}
+
+/// The tie findings that speak for the references through them.
+pub(crate) const BROKEN_TIE_CODES: &[Code] = &[Code::ServiceNotFound, Code::ServiceNotHeadless, Code::SelectorMismatch];
+
+/// Levenshtein distance.
+pub(crate) fn distance(a: &str, b: &str) -> usize {
+    if a.len().abs_diff(b.len()) > NEAR {
+        return NEAR + 1;
+    }
+    strsim::levenshtein(a, b)
+}
+
+/// The name nearest to `name` within `NEAR`, not `name` itself; ties go to
+/// the first in sorted order.
+pub(crate) fn closest<'n>(names: impl Iterator<Item = &'n str>, name: &str) -> Option<String> {
+    names
+        .filter(|candidate| *candidate != name)
+        .map(|candidate| (distance(candidate, name), candidate))
+        .filter(|(distance, _)| *distance <= NEAR)
+        .min()
+        .map(|(_, candidate)| candidate.to_owned())
+}
+
+/// The reference at a finding's place, resolved again from the snapshot
+/// (fixes are computed from the latest text).
+pub(crate) fn at_finding<'a>(snapshot: &'a Snapshot, finding: &Finding) -> Option<(Reference<'a>, Resolution<'a>)> {
+    let object = snapshot.object_at(finding.file, finding.range.start)?;
+    let reference =
+        Reference::of_object(snapshot, object).into_iter().find(|reference| reference.range() == finding.range)?;
+    let resolution = reference.resolve(snapshot);
+    Some((reference, resolution))
+}
+
+/// A finding on a reference's name.
+pub(crate) fn finding(reference: &Reference<'_>, resolution: &Resolution<'_>, code: Code, message: String) -> Finding {
+    let mut finding = Finding::new(reference.object.id.file, reference.range(), code, message);
+    finding.stateful_set = resolution.stateful_set.map(|set| set.id);
+    finding.service = resolution.service.map(|service| service.id);
+    finding
+}
+
+/// A fix that replaces one label of the name.
+pub(crate) fn replace_label(reference: &Reference<'_>, label: &Label, with: &str, title: String) -> super::Fix {
+    let range = reference.object.absolute(label.range);
+    super::Fix::new(
+        title,
+        vec![super::FileEdit { file: reference.object.id.file, edits: vec![TextEdit::new(range, with)] }],
+    )
+    .preferred()
+}
+
+/// The name as written, for titles.
+pub(crate) fn written<'t>(snapshot: &'t Snapshot, reference: &Reference<'_>) -> &'t str {
+    let range = reference.range();
+    snapshot.file(reference.object.id.file).and_then(|file| file.text.get(range.as_range())).unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn near_names_within_two_edits() {
+        assert_eq!(distance("redis", "redsi"), 2);
+        assert_eq!(distance("redis", "redis-headless"), 3);
+        assert_eq!(closest(["redis", "etcd", "redsi"].into_iter(), "rediss"), Some("redis".to_owned()));
+        assert_eq!(closest(["etcd"].into_iter(), "redis"), None);
+    }
+}
+
+#[cfg(test)]
+mod guard_tests {
+    use crate::checks::fixture::check_findings;
+
+    #[test]
+    fn only_names_the_workspace_holds_are_references_and_skipped_fields_are_not_read() {
+        check_findings(
+            r#"
+#- /app/redis.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  serviceName: redis
+  replicas: 2
+  selector: {matchLabels: {app: redis}}
+  template:
+    metadata: {labels: {app: redis}}
+    spec:
+      containers:
+        - name: redis
+          command: [sh, -c, "redis-server --replica-announce-ip $(hostname).redis --port 6379"]
+          env:
+            - {name: SELF, value: "${POD_NAME}.rediss"}
+#                                  ^^^^^^^^^^^^^^^^^^ warning dns-name-unknown
+            - {name: OTHER, value: "$(hostname).other"}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: redis}
+spec: {clusterIP: None, selector: {app: redis}}
+#- /app/secret.yaml
+apiVersion: v1
+kind: Secret
+metadata: {name: redis-3.redis}
+data: {peer: redis-5.redis}
+stringData: {peer: redis-5.redis}
+#                  ^^^^^^^^^^^^^ warning dns-name-ordinal-out-of-range
+#- /app/other.yaml
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: other
+  labels: {redis-9.redis: x}
+data:
+  plain: "web-1.example.com redis.conf server.1 redis-01.redis redis-1.redis. http://redis-1.redis:6379/0"
+  outside-the-template: $(hostname).redis
+  ordinal-start: redis-0.redis,redis-1.redis,redis-2.redis
+#                                            ^^^^^^^^^^^^^ warning dns-name-ordinal-out-of-range
+"#,
+        );
+    }
+}

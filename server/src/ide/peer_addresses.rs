@@ -1,0 +1,282 @@
+//! Editor features on peer addresses (DNS names inside strings): the
+//! reference under the cursor, its hover card, where its labels are defined,
+//! and the references to a StatefulSet or Service. It reads the resolution
+//! the `dns-name-*` rules read (`checks::references`), so they agree.
+
+use std::fmt::Write;
+
+use crate::checks::references::{Problem, Reference, Resolution};
+use crate::model::AddressKind;
+use crate::syntax::TextRange;
+use crate::workspace::{FileId, ObjectView, Snapshot};
+
+/// The reference whose name holds `offset`, resolved.
+pub(crate) fn reference_at(
+    snapshot: &Snapshot,
+    file: FileId,
+    offset: usize,
+) -> Option<(Reference<'_>, Resolution<'_>)> {
+    let object = snapshot.object_at(file, offset)?;
+    let reference = Reference::of_object(snapshot, object)
+        .into_iter()
+        .find(|reference| reference.range().contains_inclusive(offset))?;
+    let resolution = reference.resolve(snapshot);
+    Some((reference, resolution))
+}
+
+/// Markdown on what a reference names and whether it resolves.
+pub(crate) fn hover_card(snapshot: &Snapshot, reference: &Reference<'_>, resolution: &Resolution<'_>) -> String {
+    let mut out = String::new();
+    let service = &reference.address.service.text;
+    let _ = match &reference.address.kind {
+        AddressKind::Pod { stateful_set, ordinal } => writeln!(
+            out,
+            "**pod** `{}-{ordinal}` of StatefulSet `{}`, through Service `{service}`, namespace `{}`\n",
+            stateful_set.text, stateful_set.text, resolution.namespace
+        ),
+        AddressKind::ThisPod => writeln!(
+            out,
+            "**this pod** of StatefulSet `{}`, through Service `{service}`, namespace `{}`\n",
+            reference.object.name(),
+            resolution.namespace
+        ),
+        AddressKind::Service => writeln!(out, "**Service** `{service}`, namespace `{}`\n", resolution.namespace),
+        AddressKind::Srv { port, protocol } => writeln!(
+            out,
+            "**SRV name** of port `{}` ({}) of Service `{service}`, namespace `{}`\n",
+            port.text, protocol.text, resolution.namespace
+        ),
+    };
+    let _ = writeln!(out, "`{}`\n", reference.full_name(snapshot, resolution));
+    let why = match &resolution.problem {
+        _ if resolution.broken_tie => {
+            "does not resolve: the StatefulSet's tie to its Service is broken (see its finding)".to_owned()
+        }
+        Some(Problem::Unknown { stateful_set, closest }) => format!(
+            "does not resolve: no {} of that name in the workspace{}",
+            if *stateful_set { "StatefulSet" } else { "Service" },
+            closest.as_ref().map_or(String::new(), |closest| format!("; did you mean `{closest}`?"))
+        ),
+        Some(Problem::WrongNamespace { expected }) => format!("does not resolve: it lives in namespace `{expected}`"),
+        Some(Problem::WrongService { expected: Some(expected) }) => {
+            format!("does not resolve: its pods have names under Service `{expected}` only")
+        }
+        Some(Problem::WrongService { expected: None }) => {
+            "does not resolve: the StatefulSet has no `serviceName`".to_owned()
+        }
+        Some(Problem::OrdinalOutOfRange { first, count, .. }) => {
+            format!("does not resolve: the StatefulSet runs ordinals {first} to {}", first + count - 1)
+        }
+        Some(Problem::UnknownPort) => "does not resolve: the Service names no such port".to_owned(),
+        None if resolution.wrong_domain.is_some() => {
+            format!("does not resolve: the cluster domain is `{}`", snapshot.config.cluster_domain)
+        }
+        None => "resolves once the pod is running and Ready".to_owned(),
+    };
+    let _ = writeln!(out, "{why}");
+    out
+}
+
+/// The object a label of the reference at `offset` names: the StatefulSet
+/// on the pod label, the Service on the Service label.
+pub(crate) fn definition<'a>(
+    snapshot: &'a Snapshot,
+    reference: &Reference<'a>,
+    resolution: &Resolution<'a>,
+    offset: usize,
+) -> Option<ObjectView<'a>> {
+    let on = |range: TextRange| reference.object.absolute(range).contains_inclusive(offset);
+    match &reference.address.kind {
+        AddressKind::Pod { stateful_set, .. } if on(stateful_set.range) => resolution.stateful_set.or_else(|| {
+            snapshot.index.stateful_sets_named(&stateful_set.text).find_map(|indexed| snapshot.view(indexed))
+        }),
+        _ if on(reference.address.service.range) => resolution.service.or_else(|| {
+            snapshot.index.services_named(&reference.address.service.text).find_map(|indexed| snapshot.view(indexed))
+        }),
+        _ => None,
+    }
+}
+
+/// Every reference in the workspace that names `object` (a StatefulSet's
+/// pods or a Service), with the range of the label that names it. Only the
+/// addresses that spell its name are resolved.
+pub(crate) fn references_to(snapshot: &Snapshot, object: &ObjectView<'_>) -> Vec<(FileId, TextRange)> {
+    let is_set = object.stateful_set().is_some();
+    let name = object.name();
+    let mut found = Vec::new();
+    for holder in snapshot.objects().filter(|holder| !holder.object.addresses.is_empty()) {
+        for address in &holder.object.addresses {
+            let label = match (&address.kind, is_set) {
+                (AddressKind::Pod { stateful_set, .. }, true) => stateful_set,
+                (_, true) => continue,
+                (_, false) => &address.service,
+            };
+            if label.text != name {
+                continue;
+            }
+            let Some(reference) = Reference::checked(snapshot, holder, address) else { continue };
+            let resolution = reference.resolve(snapshot);
+            let named = if is_set { resolution.stateful_set } else { resolution.service };
+            if named.is_some_and(|named| named.id == object.id) {
+                found.push((holder.id.file, holder.absolute(label.range)));
+            }
+        }
+    }
+    found
+}
+
+/// The object a name under the cursor stands for: a StatefulSet's or
+/// Service's `metadata.name`, or a label of a peer address.
+pub(crate) fn named_object_at(snapshot: &Snapshot, file: FileId, offset: usize) -> Option<ObjectView<'_>> {
+    if let Some((reference, resolution)) = reference_at(snapshot, file, offset) {
+        return definition(snapshot, &reference, &resolution, offset);
+    }
+    let object = snapshot.object_at(file, offset)?;
+    let name = object.object.name.as_ref()?;
+    let on_name = object.absolute(name.value).contains_inclusive(offset);
+    (on_name && (object.stateful_set().is_some() || object.service().is_some())).then_some(object)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::fixture::cursor_snapshot;
+    use crate::checks::Diagnostics;
+
+    const FILES: &str = "
+#- /app/redis.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis, namespace: cache}
+spec:
+  serviceName: redis-hs
+  replicas: 3
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: redis-hs, namespace: cache}
+spec: {clusterIP: None, selector: {app: redis}}
+#- /app/app.yaml
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: app, namespace: cache}
+data:
+  a: replicaof redis-0.redis-hs 6379
+  b: sentinel monitor main redis-1.redis-hs.default 6379 2
+";
+
+    fn text_at(
+        snapshot: &crate::workspace::Snapshot,
+        file: crate::workspace::FileId,
+        range: crate::syntax::TextRange,
+    ) -> String {
+        snapshot.file(file).expect("file").text[range.as_range()].to_owned()
+    }
+
+    #[test]
+    fn hover_says_what_a_name_names_and_why_it_does_not_resolve() {
+        let (snapshot, file, offset) = cursor_snapshot(&FILES.replace("redis-0.redis-hs", "red$0is-0.redis-hs"));
+        let diagnostics = Diagnostics::of(&snapshot);
+        let card = crate::ide::hover(&snapshot, &diagnostics, file, offset).expect("a card");
+        assert_eq!(text_at(&snapshot, file, card.range), "redis-0.redis-hs");
+        assert!(card.markdown.contains("**pod** `redis-0` of StatefulSet `redis`"), "{}", card.markdown);
+        assert!(card.markdown.contains("`redis-0.redis-hs.cache.svc.cluster.local`"), "{}", card.markdown);
+        assert!(card.markdown.contains("resolves once the pod is running"), "{}", card.markdown);
+        let (snapshot, file, offset) =
+            cursor_snapshot(&FILES.replace("redis-1.redis-hs.default", "redis-1.redis-hs.def$0ault"));
+        let diagnostics = Diagnostics::of(&snapshot);
+        let card = crate::ide::hover(&snapshot, &diagnostics, file, offset).expect("a card");
+        assert!(card.markdown.contains("it lives in namespace `cache`"), "{}", card.markdown);
+    }
+
+    #[test]
+    fn definition_goes_to_the_stateful_set_or_the_service_by_label() {
+        let (snapshot, file, offset) = cursor_snapshot(&FILES.replace("redis-0.redis-hs", "re$0dis-0.redis-hs"));
+        let targets = crate::ide::goto_definition(&snapshot, file, offset);
+        assert_eq!(targets.len(), 1);
+        assert_eq!(text_at(&snapshot, targets[0].file, targets[0].focus_range), "redis");
+        assert_eq!(
+            snapshot.object_at(targets[0].file, targets[0].focus_range.start).expect("object").object.kind(),
+            "StatefulSet"
+        );
+        let (snapshot, file, offset) = cursor_snapshot(&FILES.replace("redis-0.redis-hs", "redis-0.redis-$0hs"));
+        let targets = crate::ide::goto_definition(&snapshot, file, offset);
+        assert_eq!(targets.len(), 1);
+        assert_eq!(text_at(&snapshot, targets[0].file, targets[0].focus_range), "redis-hs");
+    }
+
+    #[test]
+    fn references_of_a_stateful_set_and_a_service_include_peer_addresses() {
+        let (snapshot, file, offset) =
+            cursor_snapshot(&FILES.replace("name: redis, namespace", "name: re$0dis, namespace"));
+        let found: Vec<String> = crate::ide::references(&snapshot, file, offset, false)
+            .into_iter()
+            .map(|(file, range)| text_at(&snapshot, file, range))
+            .collect();
+        // The name in the wrong namespace names no pod of this set.
+        assert_eq!(found, ["redis"]);
+        let (snapshot, file, offset) =
+            cursor_snapshot(&FILES.replace("name: redis-hs, namespace", "name: redis-$0hs, namespace"));
+        let found: Vec<(u32, String)> = crate::ide::references(&snapshot, file, offset, false)
+            .into_iter()
+            .map(|(file, range)| (file.0, text_at(&snapshot, file, range)))
+            .collect();
+        assert_eq!(found, [(0, "redis-hs".to_owned()), (1, "redis-hs".to_owned())]);
+    }
+
+    #[test]
+    fn renaming_a_service_rewrites_the_service_label_inside_strings_only() {
+        let (snapshot, file, offset) =
+            cursor_snapshot(&FILES.replace("name: redis-hs, namespace", "name: redis-$0hs, namespace"));
+        let edits = crate::ide::rename(&snapshot, file, offset, "peers").expect("rename");
+        let app = snapshot.file_id(std::path::Path::new("/app/app.yaml")).expect("app");
+        let app_edits = &edits.iter().find(|edit| edit.file == app).expect("edits in app.yaml").edits;
+        let text = crate::text::apply_edits(&snapshot.file(app).expect("app").text, app_edits);
+        assert!(text.contains("a: replicaof redis-0.peers 6379\n"), "{text}");
+        // The name in the wrong namespace names another Service: untouched.
+        assert!(text.contains("redis-1.redis-hs.default"), "{text}");
+        // The same from the Service label inside the string.
+        let (snapshot, file, offset) = cursor_snapshot(&FILES.replace("redis-0.redis-hs", "redis-0.redis-$0hs"));
+        let (range, name) = crate::ide::prepare_rename(&snapshot, file, offset).expect("renameable");
+        assert_eq!((text_at(&snapshot, file, range), name.as_str()), ("redis-hs".to_owned(), "redis-hs"));
+        let from_label = crate::ide::rename(&snapshot, file, offset, "peers").expect("rename");
+        assert_eq!(from_label, edits);
+    }
+
+    #[test]
+    fn renaming_a_stateful_set_from_a_pod_label_rewrites_its_name_and_the_pod_labels() {
+        let (snapshot, file, offset) = cursor_snapshot(&FILES.replace("redis-0.redis-hs", "re$0dis-0.redis-hs"));
+        let (range, text) = crate::ide::prepare_rename(&snapshot, file, offset).expect("renameable");
+        assert_eq!((text_at(&snapshot, file, range), text.as_str()), ("redis".to_owned(), "redis"));
+        let edits = crate::ide::rename(&snapshot, file, offset, "cache").expect("rename");
+        let mut texts = Vec::new();
+        for edit in &edits {
+            texts.push(crate::text::apply_edits(&snapshot.file(edit.file).expect("file").text, &edit.edits));
+        }
+        assert!(texts[0].contains("metadata: {name: cache, namespace: cache}"), "{}", texts[0]);
+        assert!(texts[0].contains("metadata: {name: redis-hs, namespace: cache}"), "{}", texts[0]);
+        assert!(texts[1].contains("a: replicaof cache-0.redis-hs 6379"), "{}", texts[1]);
+        assert!(texts[1].contains("redis-1.redis-hs.default"), "{}", texts[1]);
+        assert!(crate::ide::rename(&snapshot, file, offset, "Bad_Name").is_err());
+    }
+
+    #[test]
+    fn highlight_and_code_lens_count_peer_addresses() {
+        let (snapshot, file, offset) =
+            cursor_snapshot(&FILES.replace("name: redis, namespace", "name: re$0dis, namespace"));
+        let lenses = crate::ide::code_lenses(&snapshot, file, crate::syntax::TextRange::new(0, offset + 10));
+        let set_lens = lenses.iter().find(|lens| text_at(&snapshot, file, lens.range) == "redis").expect("a lens");
+        // Its governing Service and one peer address.
+        assert_eq!(set_lens.title, "2 references");
+        let (snapshot, file, offset) = cursor_snapshot(&format!(
+            "{}  c: $0redis-2.redis-hs\n",
+            FILES.replace("apiVersion: v1\nkind: ConfigMap", "apiVersion: v1\nkind: ConfigMap\n# redis")
+        ));
+        let marked: Vec<String> = crate::ide::highlights(&snapshot, file, offset)
+            .iter()
+            .map(|highlight| format!("{:?} {}", highlight.kind, text_at(&snapshot, file, highlight.range)))
+            .collect();
+        assert_eq!(marked, ["Reference redis", "Reference redis"]);
+    }
+}

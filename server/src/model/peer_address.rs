@@ -1,0 +1,478 @@
+//! Peer addresses: the DNS names of pods and Services written inside string
+//! values (`replicaof redis-0.redis 6379`, `$(hostname).redis-headless`),
+//! found by one hand-written byte scan of each string scalar's source text
+//! when its document is parsed, with the range of every label.
+//!
+//! It reads text and the span tree only: it does not know which names exist
+//! in the workspace, so what it finds are candidates; `checks` keeps the
+//! ones whose names the workspace holds (SPEC's false-match guards).
+
+use super::scalar::Scalar;
+use crate::syntax::{Document, NodeId, NodeKind, ScalarStyle, TextRange};
+
+/// One dot-separated label of an address, with its range in the document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub text: String,
+    pub range: TextRange,
+}
+
+/// What the first labels of an address name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AddressKind {
+    /// `<sts>-<n>.<svc>…`: pod `ordinal` of StatefulSet `stateful_set`.
+    Pod { stateful_set: Label, ordinal: i64 },
+    /// `$(VAR).<svc>…` and its kin inside a StatefulSet's pod template.
+    ThisPod,
+    /// `<svc>.<ns>.svc[.<domain>]`.
+    Service,
+    /// `_<port>._<proto>.<svc>.<ns>.svc[.<domain>]`.
+    Srv { port: Label, protocol: Label },
+}
+
+/// A DNS name inside a string, as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PeerAddress {
+    /// The name from its first label (or `$(VAR)`) to its last, without a
+    /// trailing dot or `:port`.
+    pub range: TextRange,
+    pub kind: AddressKind,
+    pub service: Label,
+    pub namespace: Option<Label>,
+    /// The labels after `.svc.`, joined (`cluster.local`).
+    pub domain: Option<Label>,
+    /// Whether the name spells `.svc` (a fully qualified or `….<ns>.svc` form).
+    pub has_svc: bool,
+}
+
+impl PeerAddress {
+    /// The labels that name objects, for the index of names references mention.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        let stateful_set = match &self.kind {
+            AddressKind::Pod { stateful_set, .. } => Some(stateful_set.text.as_str()),
+            _ => None,
+        };
+        stateful_set.into_iter().chain(std::iter::once(self.service.text.as_str()))
+    }
+}
+
+/// The candidate addresses in the string values under `object` (an object's
+/// mapping node), except the fields SPEC leaves out: `metadata.name`,
+/// `metadata.namespace`, `spec.serviceName`, a Secret's `data`, and every key
+/// (label and annotation keys included). `this_pod_under` is the node of a
+/// StatefulSet's pod template, where `$(VAR).<svc>` forms count.
+pub fn addresses_of_object(
+    document: &Document,
+    text: &str,
+    object: NodeId,
+    kind: &str,
+    this_pod_under: Option<NodeId>,
+) -> Vec<PeerAddress> {
+    let mut found = Vec::new();
+    // An explicit stack: (node, depth below the object, its first two keys, inside the pod template).
+    type Entry<'d> = (NodeId, u8, Option<&'d str>, Option<&'d str>, bool);
+    let mut stack: Vec<Entry<'_>> = vec![(object, 0, None, None, false)];
+    let mut budget = document.nodes.len().saturating_mul(2).saturating_add(1);
+    while let Some((node, depth, first, second, in_template)) = stack.pop() {
+        if budget == 0 {
+            break;
+        }
+        budget -= 1;
+        let in_template = in_template || Some(node) == this_pod_under;
+        let Some(raw) = document.nodes.get(node.0 as usize) else { continue };
+        match raw.kind {
+            NodeKind::Scalar { .. } => {
+                let Some(scalar) = Scalar::of(document, node) else { continue };
+                if scalar.is_null() {
+                    continue;
+                }
+                let Some(source) = text.get(scalar.range.as_range()) else { continue };
+                scan(source, scalar.style, scalar.range.start, in_template, &mut found);
+            }
+            NodeKind::Mapping { .. } => {
+                for (key, value) in document.mapping_entries(node).unwrap_or_default().iter().rev() {
+                    let Some(key_text) = document.scalar(*key) else { continue };
+                    let (first, second) = match depth {
+                        0 => (Some(key_text), None),
+                        1 => (first, Some(key_text)),
+                        _ => (first, second),
+                    };
+                    let skipped = match (depth, first, second) {
+                        (1, Some("metadata"), Some("name" | "namespace")) => true,
+                        (1, Some("spec"), Some("serviceName")) => true,
+                        (0, Some("data"), None) => kind == "Secret",
+                        _ => false,
+                    };
+                    if !skipped {
+                        stack.push((*value, depth.saturating_add(1), first, second, in_template));
+                    }
+                }
+            }
+            NodeKind::Sequence { .. } => {
+                for item in document.sequence_items(node).unwrap_or_default().iter().rev() {
+                    stack.push((*item, depth.saturating_add(1), first, second, in_template));
+                }
+            }
+            // An alias repeats a value scanned where its anchor is.
+            NodeKind::Alias { .. } => {}
+        }
+    }
+    found.sort_by_key(|address| address.range.start);
+    found
+}
+
+/// A byte that stands for an escape whose value is part of a name (`\x2d`)
+/// or joins two lines (`\` at a line end): the run it touches cannot be
+/// mapped to the source exactly, so it is skipped.
+const POISON: u8 = 0x01;
+
+fn is_token_byte(byte: u8) -> bool {
+    byte.is_ascii_lowercase() || byte.is_ascii_digit() || matches!(byte, b'.' | b'-')
+}
+
+/// A byte that continues a word: a name next to it is part of something else
+/// (`MyRedis-0.redis`, `FOO_redis-0.redis`).
+fn is_word_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_' || byte == POISON
+}
+
+/// The source with everything that is not the value's own text blanked out:
+/// a block scalar's header line, and a double-quoted scalar's escapes.
+fn masked(source: &str, style: ScalarStyle) -> Vec<u8> {
+    let mut bytes = source.as_bytes().to_vec();
+    match style {
+        ScalarStyle::Literal | ScalarStyle::Folded => {
+            let header = bytes.iter().position(|byte| *byte == b'\n').map_or(bytes.len(), |end| end + 1);
+            bytes[..header].fill(b' ');
+        }
+        ScalarStyle::DoubleQuoted => {
+            let mut at = 0;
+            while at < bytes.len() {
+                if bytes[at] != b'\\' {
+                    at += 1;
+                    continue;
+                }
+                let next = bytes.get(at + 1).copied();
+                let (length, decoded) = match next {
+                    Some(b'x') => (4, decode_hex(source, at + 2, 2)),
+                    Some(b'u') => (6, decode_hex(source, at + 2, 4)),
+                    Some(b'U') => (10, decode_hex(source, at + 2, 8)),
+                    Some(b'\r') if bytes.get(at + 2) == Some(&b'\n') => (3, None),
+                    Some(b'\n' | b'\r') => (2, None),
+                    Some(b'0' | b'a' | b'b' | b't' | b'\t' | b'n' | b'v' | b'f' | b'r' | b'e' | b' ' | b'"')
+                    | Some(b'/' | b'\\' | b'N' | b'_' | b'L' | b'P') => (2, Some(' ')),
+                    _ => (2, None),
+                };
+                let end = (at + length).min(bytes.len());
+                let fill = match decoded {
+                    Some(character) if !(character.is_ascii() && is_word_byte(character as u8)) => b' ',
+                    _ => POISON,
+                };
+                bytes[at..end].fill(fill);
+                at = end;
+            }
+        }
+        ScalarStyle::Plain | ScalarStyle::SingleQuoted => {}
+    }
+    bytes
+}
+
+fn decode_hex(source: &str, start: usize, digits: usize) -> Option<char> {
+    let hex = source.get(start..start + digits)?;
+    char::from_u32(u32::from_str_radix(hex, 16).ok()?)
+}
+
+/// Scans one scalar's source (`base` is its offset in the document) for
+/// candidate addresses.
+pub fn scan(source: &str, style: ScalarStyle, base: usize, this_pod: bool, found: &mut Vec<PeerAddress>) {
+    // Most values hold no dot at all: nothing to do.
+    if !source.as_bytes().contains(&b'.') {
+        return;
+    }
+    let bytes = masked(source, style);
+    let mut at = 0;
+    while at < bytes.len() {
+        let byte = bytes[at];
+        // A name starts after a byte that is part of no word or name.
+        let after_boundary = at == 0 || !(is_word_byte(bytes[at - 1]) || is_token_byte(bytes[at - 1]));
+        if this_pod && (byte == b'$' || byte == b'`') {
+            if let Some(prefix_end) = this_pod_prefix(&bytes, at) {
+                if let Some((address, end)) = read_run(&bytes, prefix_end + 1, base, Some(at)) {
+                    found.push(address);
+                    at = end;
+                    continue;
+                }
+            }
+            at += 1;
+            continue;
+        }
+        if !after_boundary || !(is_token_byte(byte) || byte == b'_') {
+            at += 1;
+            continue;
+        }
+        match read_run(&bytes, at, base, None) {
+            Some((address, end)) => {
+                found.push(address);
+                at = end;
+            }
+            None => {
+                // Skip the rest of this run.
+                at += 1;
+                while at < bytes.len() && (is_token_byte(bytes[at]) || bytes[at] == b'_') {
+                    at += 1;
+                }
+            }
+        }
+    }
+}
+
+/// Where a "this pod" prefix at `at` ends (`$(hostname)`, `${POD}`, `$POD`,
+/// `` `hostname` ``): the index of the `.` after it.
+fn this_pod_prefix(bytes: &[u8], at: usize) -> Option<usize> {
+    let end = match (bytes[at], bytes.get(at + 1)) {
+        (b'$', Some(b'(')) => at + 2 + bytes.get(at + 2..)?.iter().take(40).position(|byte| *byte == b')')?,
+        (b'$', Some(b'{')) => at + 2 + bytes.get(at + 2..)?.iter().take(40).position(|byte| *byte == b'}')?,
+        (b'$', Some(first)) if first.is_ascii_alphabetic() || *first == b'_' => {
+            let length =
+                bytes[at + 1..].iter().take_while(|byte| byte.is_ascii_alphanumeric() || **byte == b'_').count();
+            at + length
+        }
+        (b'`', _) => {
+            let close = at + 1 + bytes.get(at + 1..)?.iter().take(40).position(|byte| *byte == b'`')?;
+            let inner = std::str::from_utf8(&bytes[at + 1..close]).ok()?.trim();
+            if inner != "hostname" && inner != "hostname -s" {
+                return None;
+            }
+            close
+        }
+        _ => return None,
+    };
+    (bytes.get(end + 1) == Some(&b'.')).then_some(end + 1)
+}
+
+/// Reads the run of name bytes from `start`; returns the address it spells
+/// and where the run ends, or `None` when it is no address.
+fn read_run(bytes: &[u8], start: usize, base: usize, this_pod: Option<usize>) -> Option<(PeerAddress, usize)> {
+    let mut end = start;
+    while end < bytes.len() {
+        let byte = bytes[end];
+        let label_start = end == start || bytes[end - 1] == b'.';
+        if is_token_byte(byte) || (byte == b'_' && label_start) {
+            end += 1;
+        } else {
+            break;
+        }
+    }
+    if end < bytes.len() && is_word_byte(bytes[end]) {
+        return None;
+    }
+    let mut name_end = end;
+    if name_end > start && bytes[name_end - 1] == b'.' {
+        name_end -= 1;
+    }
+    let text = std::str::from_utf8(&bytes[start..name_end]).ok()?;
+    let mut labels: Vec<Label> = Vec::new();
+    let mut offset = start;
+    for part in text.split('.') {
+        labels.push(Label { text: part.to_owned(), range: TextRange::new(base + offset, base + offset + part.len()) });
+        offset += part.len() + 1;
+    }
+    let address = classify(labels, this_pod.map(|prefix| base + prefix))?;
+    Some((address, end))
+}
+
+fn is_label(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    !bytes.is_empty()
+        && bytes.len() <= 63
+        && bytes[0].is_ascii_alphanumeric()
+        && bytes[bytes.len() - 1].is_ascii_alphanumeric()
+        && bytes.iter().all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || *byte == b'-')
+}
+
+/// `web-2-1` → (`web-2`, 1): the last `-` followed by digits only, without a
+/// leading zero.
+pub fn split_pod(label: &str) -> Option<(&str, i64)> {
+    let (stateful_set, ordinal) = label.rsplit_once('-')?;
+    if stateful_set.is_empty()
+        || ordinal.is_empty()
+        || !ordinal.bytes().all(|byte| byte.is_ascii_digit())
+        || (ordinal.len() > 1 && ordinal.starts_with('0'))
+    {
+        return None;
+    }
+    Some((stateful_set, ordinal.parse().ok()?))
+}
+
+/// `svc` then the domain labels, if any, joined into one label.
+fn domain_after(labels: &[Label]) -> Option<Label> {
+    let first = labels.first()?;
+    let last = labels.last()?;
+    let text = labels.iter().map(|label| label.text.as_str()).collect::<Vec<_>>().join(".");
+    Some(Label { text, range: TextRange::new(first.range.start, last.range.end) })
+}
+
+/// Reads the labels as one of SPEC's forms.
+fn classify(mut labels: Vec<Label>, this_pod: Option<usize>) -> Option<PeerAddress> {
+    let srv = labels.len() >= 2 && labels[0].text.starts_with('_') && labels[1].text.starts_with('_');
+    let skip = if srv { 2 } else { 0 };
+    if labels.iter().skip(skip).any(|label| !is_label(&label.text)) {
+        return None;
+    }
+    if srv && !labels.iter().take(2).all(|label| label.text.len() > 1 && is_label(&label.text[1..])) {
+        return None;
+    }
+    let start = this_pod.unwrap_or(labels.first()?.range.start);
+    let end = labels.last()?.range.end;
+    let range = TextRange::new(start, end);
+    // The labels from the Service on: `<svc>[.<ns>[.svc[.<domain>]]]`.
+    let tail = |labels: &[Label], needs_svc: bool| -> Option<(Label, Option<Label>, bool, Option<Label>)> {
+        let service = labels.first()?.clone();
+        let namespace = labels.get(1).cloned();
+        match labels.get(2) {
+            None if !needs_svc => Some((service, namespace, false, None)),
+            Some(svc) if svc.text == "svc" => Some((service, namespace, true, domain_after(&labels[3..]))),
+            _ => None,
+        }
+    };
+    if srv {
+        let protocol = labels.remove(1);
+        let port = labels.remove(0);
+        let (service, namespace, has_svc, domain) = tail(&labels, true)?;
+        namespace.as_ref()?;
+        let strip = |label: Label| Label {
+            text: label.text[1..].to_owned(),
+            range: TextRange::new(label.range.start + 1, label.range.end),
+        };
+        let kind = AddressKind::Srv { port: strip(port), protocol: strip(protocol) };
+        return Some(PeerAddress { range, kind, service, namespace, domain, has_svc });
+    }
+    if this_pod.is_some() {
+        let (service, namespace, has_svc, domain) = tail(&labels, false)?;
+        return Some(PeerAddress { range, kind: AddressKind::ThisPod, service, namespace, domain, has_svc });
+    }
+    if labels.len() >= 3 && labels[2].text == "svc" {
+        let (service, namespace, has_svc, domain) = tail(&labels, true)?;
+        return Some(PeerAddress { range, kind: AddressKind::Service, service, namespace, domain, has_svc });
+    }
+    let first = labels.first()?;
+    let (stateful_set, ordinal) = split_pod(&first.text)?;
+    let stateful_set = Label {
+        text: stateful_set.to_owned(),
+        range: TextRange::new(first.range.start, first.range.start + stateful_set.len()),
+    };
+    let (service, namespace, has_svc, domain) = tail(labels.get(1..)?, false)?;
+    Some(PeerAddress { range, kind: AddressKind::Pod { stateful_set, ordinal }, service, namespace, domain, has_svc })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each address found in `value` (scanned as `style`), written as the
+    /// text of its range and of its labels.
+    fn found(value: &str, style: ScalarStyle, this_pod: bool) -> Vec<String> {
+        let mut addresses = Vec::new();
+        scan(value, style, 0, this_pod, &mut addresses);
+        addresses
+            .iter()
+            .map(|address| {
+                let text = |label: &Label| &value[label.range.as_range()];
+                let kind = match &address.kind {
+                    AddressKind::Pod { stateful_set, ordinal } => format!("pod {}/{ordinal}", text(stateful_set)),
+                    AddressKind::ThisPod => "this".to_owned(),
+                    AddressKind::Service => "service".to_owned(),
+                    AddressKind::Srv { port, protocol } => format!("srv {}/{}", text(port), text(protocol)),
+                };
+                format!(
+                    "{} = {kind} via {} ns {} domain {}",
+                    &value[address.range.as_range()],
+                    text(&address.service),
+                    address.namespace.as_ref().map_or("-", text),
+                    address.domain.as_ref().map_or("-", text),
+                )
+            })
+            .collect()
+    }
+
+    fn plain(value: &str) -> Vec<String> {
+        found(value, ScalarStyle::Plain, false)
+    }
+
+    #[test]
+    fn forms_are_read_with_their_labels() {
+        assert_eq!(plain("replicaof redis-0.redis 6379"), ["redis-0.redis = pod redis/0 via redis ns - domain -"]);
+        assert_eq!(
+            plain("zk-0.zk-hs.default.svc.cluster.local:2888:3888"),
+            ["zk-0.zk-hs.default.svc.cluster.local = pod zk/0 via zk-hs ns default domain cluster.local"]
+        );
+        assert_eq!(plain("redis.cache.svc"), ["redis.cache.svc = service via redis ns cache domain -"]);
+        assert_eq!(
+            plain("_peer._tcp.etcd.db.svc.cluster.local"),
+            ["_peer._tcp.etcd.db.svc.cluster.local = srv peer/tcp via etcd ns db domain cluster.local"]
+        );
+        assert_eq!(plain("web-2-1.nginx"), ["web-2-1.nginx = pod web-2/1 via nginx ns - domain -"]);
+    }
+
+    #[test]
+    fn trailing_dots_ports_schemes_and_lists() {
+        assert_eq!(plain("redis-0.redis."), ["redis-0.redis = pod redis/0 via redis ns - domain -"]);
+        assert_eq!(
+            plain("--initial-cluster=etcd-0=http://etcd-0.etcd:2380,etcd-1=http://etcd-1.etcd:2380"),
+            ["etcd-0.etcd = pod etcd/0 via etcd ns - domain -", "etcd-1.etcd = pod etcd/1 via etcd ns - domain -"]
+        );
+        assert_eq!(
+            plain("a-0.s,a-1.s"),
+            ["a-0.s = pod a/0 via s ns - domain -", "a-1.s = pod a/1 via s ns - domain -"]
+        );
+    }
+
+    #[test]
+    fn plain_text_is_no_address() {
+        for text in ["redis.conf", "server.1", "web-01.nginx", "MyRedis-0.redis", "FOO_redis-0.redis", "a..b-0.c"] {
+            assert_eq!(plain(text), Vec::<String>::new(), "{text}");
+        }
+        // Four labels without `svc` are no form of ours.
+        assert_eq!(plain("web-0.nginx.default.example"), Vec::<String>::new());
+        // `web-1.example.com` is read (the guards in `checks` reject it).
+        assert_eq!(plain("web-1.example.com"), ["web-1.example.com = pod web/1 via example ns com domain -"]);
+    }
+
+    #[test]
+    fn this_pod_forms_only_where_asked() {
+        let line = "$(hostname).redis-headless ${POD}.redis.cache `hostname`.redis $POD_NAME.redis";
+        assert_eq!(
+            found(line, ScalarStyle::Plain, true),
+            [
+                "$(hostname).redis-headless = this via redis-headless ns - domain -",
+                "${POD}.redis.cache = this via redis ns cache domain -",
+                "`hostname`.redis = this via redis ns - domain -",
+                "$POD_NAME.redis = this via redis ns - domain -"
+            ]
+        );
+        assert_eq!(found(line, ScalarStyle::Plain, false), Vec::<String>::new());
+    }
+
+    #[test]
+    fn escapes_inside_a_name_skip_it_and_ranges_point_at_the_source() {
+        let source = r#""\nredis-0.redis redis\x2d0.redis a-0.\
+  s \x41-0.redis""#;
+        assert_eq!(
+            found(source, ScalarStyle::DoubleQuoted, false),
+            ["redis-0.redis = pod redis/0 via redis ns - domain -"]
+        );
+        let block = "|2 # c-0.s comment\n  slaveof redis-0.redis 6379\n";
+        assert_eq!(found(block, ScalarStyle::Literal, false), ["redis-0.redis = pod redis/0 via redis ns - domain -"]);
+        assert_eq!(found("'it''s web-0.nginx'", ScalarStyle::SingleQuoted, false).len(), 1);
+    }
+
+    #[test]
+    fn pods_split_at_the_last_dash() {
+        assert_eq!(split_pod("web-2-1"), Some(("web-2", 1)));
+        assert_eq!(split_pod("web-0"), Some(("web", 0)));
+        assert_eq!(split_pod("web-01"), None);
+        assert_eq!(split_pod("web-"), None);
+        assert_eq!(split_pod("-1"), None);
+        assert_eq!(split_pod("web-99999999999999999999999"), None);
+    }
+}
