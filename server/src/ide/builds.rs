@@ -4,10 +4,12 @@
 
 use std::fmt::Write;
 
+use super::names::link_findings;
 use super::navigation::NavigationTarget;
+use crate::checks::{Code, Diagnostics};
 use crate::syntax::TextRange;
-use crate::workspace::kustomize::{build_name, Build, Graph, Target};
-use crate::workspace::{FileId, ObjectView, Snapshot};
+use crate::workspace::kustomize::{build_name, Build, Graph, Rendered, Target};
+use crate::workspace::{FileId, ObjectView, Snapshot, Workspace};
 
 /// The hover section on `object`'s names in each top build that includes
 /// it: a StatefulSet's first pod and a Service's own DNS name, with the
@@ -79,6 +81,72 @@ pub(super) fn entry_target(snapshot: &Snapshot, file: FileId, offset: usize) -> 
             Some(NavigationTarget { file: target, range: TextRange::empty(0), focus_range: TextRange::empty(0) })
         }
         Target::Remote | Target::Missing => None,
+    }
+}
+
+/// One top build analysed as `kube-lsp check` analyses it
+/// (`checks/builds.rs`): its objects rendered and checked as a workspace of
+/// their own, with the same configuration. For `kube-lsp dns`, which lists
+/// a base's StatefulSets as each build makes them.
+pub(crate) struct AnalysedBuild {
+    /// `overlays/prod`, as messages name it.
+    pub(crate) name: String,
+    /// The build's objects, one rendered document each, in build order.
+    pub(crate) snapshot: Snapshot,
+    pub(crate) diagnostics: Diagnostics,
+    build: Build,
+    rendered: Rendered,
+}
+
+/// Every top build of `snapshot` with objects, by name.
+pub(crate) fn analysed_builds(snapshot: &Snapshot) -> Vec<AnalysedBuild> {
+    let graph = Graph::of(snapshot);
+    let mut builds: Vec<AnalysedBuild> = graph
+        .tops
+        .iter()
+        .filter_map(|&top| {
+            let build = Build::of(snapshot, &graph.paths, top);
+            if build.objects.is_empty() {
+                return None;
+            }
+            let rendered = build.render();
+            let mut workspace = Workspace::new((*snapshot.config).clone());
+            // The path `check` gives it, so path-bound settings agree.
+            workspace.set_text(format!("/kube-lsp/builds/{}.yaml", top.0).into(), rendered.text.clone(), None);
+            let built = workspace.snapshot();
+            let diagnostics = Diagnostics::of(&built);
+            Some(AnalysedBuild { name: build_name(snapshot, top), snapshot: built, diagnostics, build, rendered })
+        })
+        .collect();
+    builds.sort_by(|a, b| a.name.cmp(&b.name));
+    builds
+}
+
+impl AnalysedBuild {
+    /// The object of `source` (the user's files) that `built`, an object of
+    /// this build, comes from.
+    pub(crate) fn source_of<'a>(&self, source: &'a Snapshot, built: &ObjectView<'_>) -> Option<ObjectView<'a>> {
+        let object = self.build.objects.get(built.id.document as usize)?;
+        source.object_at(object.source.file, object.source.range.start)
+    }
+
+    /// The codes that break `stateful_set`'s link in this build, as
+    /// `kube-lsp check` reports them: the build's own tie findings on it
+    /// that `diagnostics` (the workspace's, levels and ignores applied) shows
+    /// at the source place they move back to.
+    pub(crate) fn broken(&self, diagnostics: &Diagnostics, stateful_set: &ObjectView<'_>) -> Vec<Code> {
+        link_findings(&self.diagnostics, stateful_set)
+            .into_iter()
+            .filter(|finding| {
+                self.rendered.origin_of(finding.range).is_some_and(|origin| {
+                    diagnostics
+                        .file(origin.file)
+                        .iter()
+                        .any(|reported| reported.code == finding.code && reported.range == origin.range)
+                })
+            })
+            .map(|finding| finding.code)
+            .collect()
     }
 }
 

@@ -27,6 +27,7 @@ pub use host::{Host, Update};
 pub use hover::hover;
 pub use inlay_hints::inlay_hints;
 pub(crate) use inventory::{dns_inventory, StatefulSetDns};
+pub(crate) use builds::analysed_builds;
 pub(crate) use names::{Listing, PodName};
 pub use navigation::{goto_definition, prepare_rename, references, rename};
 pub use symbols::{document_symbols, workspace_symbols};
