@@ -192,7 +192,12 @@ fn labelled(out: &mut dyn Write, label: &str, value: &str) -> std::io::Result<()
     writeln!(out, "  {:<18}{value}", format!("{label}:"))
 }
 
-fn write_text(inventory: &[StatefulSetDns<'_>], domain: &str, release: &str, out: &mut dyn Write) -> anyhow::Result<()> {
+fn write_text(
+    inventory: &[StatefulSetDns<'_>],
+    domain: &str,
+    release: &str,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     writeln!(out, "cluster domain: {domain}\n")?;
     if inventory.is_empty() {
         writeln!(out, "no StatefulSets")?;
@@ -254,7 +259,12 @@ fn write_text(inventory: &[StatefulSetDns<'_>], domain: &str, release: &str, out
     Ok(())
 }
 
-fn write_markdown(inventory: &[StatefulSetDns<'_>], domain: &str, release: &str, out: &mut dyn Write) -> anyhow::Result<()> {
+fn write_markdown(
+    inventory: &[StatefulSetDns<'_>],
+    domain: &str,
+    release: &str,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     writeln!(out, "# DNS names\n\nCluster domain `{domain}`.\n")?;
     if inventory.is_empty() {
         writeln!(out, "No StatefulSets.")?;
@@ -402,7 +412,12 @@ struct JsonClaims<'a> {
     claims: Vec<String>,
 }
 
-fn write_json(inventory: &[StatefulSetDns<'_>], domain: &str, release: &str, out: &mut dyn Write) -> anyhow::Result<()> {
+fn write_json(
+    inventory: &[StatefulSetDns<'_>],
+    domain: &str,
+    release: &str,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     let stateful_sets = inventory
         .iter()
         .map(|entry| {

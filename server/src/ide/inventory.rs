@@ -85,11 +85,7 @@ pub(crate) fn dns_inventory<'a>(
 }
 
 /// `stateful_set`'s entry, shown where it is, with the link codes `broken`.
-fn entry<'a>(
-    snapshot: &'a Snapshot,
-    stateful_set: &ObjectView<'a>,
-    broken: Vec<Code>,
-) -> Option<StatefulSetDns<'a>> {
+fn entry<'a>(snapshot: &'a Snapshot, stateful_set: &ObjectView<'a>, broken: Vec<Code>) -> Option<StatefulSetDns<'a>> {
     let names = StatefulSetNames::of(snapshot, stateful_set)?;
     let service = snapshot.governing_service(stateful_set).map(|service| ServiceNames::of(snapshot, &service));
     let claim_templates = stateful_set

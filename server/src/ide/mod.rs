@@ -20,6 +20,7 @@ mod symbols;
 mod volume_claims;
 
 pub use actions::code_actions;
+pub(crate) use builds::analysed_builds;
 pub use code_lens::{code_lens_places, code_lenses};
 pub use completion::completions;
 pub use highlight::{highlights, HighlightKind};
@@ -27,7 +28,6 @@ pub use host::{Host, Update};
 pub use hover::hover;
 pub use inlay_hints::inlay_hints;
 pub(crate) use inventory::{dns_inventory, StatefulSetDns};
-pub(crate) use builds::analysed_builds;
 pub(crate) use names::{Listing, PodName};
 pub use navigation::{goto_definition, prepare_rename, references, rename};
 pub use symbols::{document_symbols, workspace_symbols};
