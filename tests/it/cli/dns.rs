@@ -248,7 +248,7 @@ fn dns_link_health_per_build_agrees_with_check() {
     // An ignore comment in the base hides the build's finding from both.
     let base = dir.path().join("manifests/base/statefulset.yaml");
     let text = fs::read_to_string(&base).expect("read base");
-    write(&base, &text.replace("  serviceName:", "  # kube-lsp: ignore service-not-headless\n  serviceName:"));
+    write(&base, text.replace("  serviceName:", "  # kube-lsp: ignore service-not-headless\n  serviceName:"));
     assert_eq!(agree(dir.path())[&key("overlays/prod")], Vec::<String>::new());
     write(&base, &text);
 
