@@ -204,6 +204,41 @@ resources: [../../base]
     }
 
     #[test]
+    fn the_inventory_lists_a_base_stateful_set_once_per_build_as_the_build_makes_it() {
+        let files = format!(
+            "{FILES}#- /repo/overlays/dev/patch.yaml\napiVersion: v1\nkind: Service\nmetadata: {{name: redis}}\nspec: {{clusterIP: 10.0.0.1}}\n"
+        )
+        .replace("resources: [../../base]", "resources: [../../base]\npatches: [{path: patch.yaml}]");
+        let snapshot = crate::checks::fixture::workspace(&crate::checks::fixture::parse(&files)).0.snapshot();
+        let diagnostics = Diagnostics::of(&snapshot);
+        let builds = super::analysed_builds(&snapshot);
+        let inventory = super::super::dns_inventory(&snapshot, &diagnostics, &builds, &Default::default());
+        let summary: Vec<String> = inventory
+            .iter()
+            .map(|entry| {
+                format!(
+                    "{:?} {}/{} {:?} from {} broken={:?}",
+                    entry.build,
+                    entry.names.namespace,
+                    entry.names.name,
+                    entry.names.pod(0).map(|pod| pod.full),
+                    entry.shown_at.0.path.display(),
+                    entry.broken.iter().map(|code| code.as_str()).collect::<Vec<_>>()
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                "Some(\"overlays/dev\") dev/redis Some(\"redis-0.redis.dev.svc.cluster.local\") from /repo/base/redis.yaml \
+                 broken=[\"service-not-headless\"]",
+                "Some(\"overlays/prod\") prod/prod-redis Some(\"prod-redis-0.prod-redis.prod.svc.cluster.local\") \
+                 from /repo/base/redis.yaml broken=[]",
+            ]
+        );
+    }
+
+    #[test]
     fn definition_goes_from_an_entry_to_the_file_or_the_folders_kustomization() {
         let (snapshot, file, offset) = cursor_snapshot(&FILES.replace("  - ../../base", "  - ../../ba$0se"));
         let targets = super::super::goto_definition(&snapshot, file, offset);
