@@ -58,8 +58,12 @@ struct Run {
 }
 
 fn check(dir: &Path, args: &[&str], log: Option<&Path>) -> Run {
+    kube_lsp(dir, "check", args, log)
+}
+
+fn kube_lsp(dir: &Path, subcommand: &str, args: &[&str], log: Option<&Path>) -> Run {
     let mut command = Command::new(BIN);
-    command.arg("check").args(args).current_dir(dir).env_remove("KUBE_LSP_LOG").env_remove("NO_COLOR");
+    command.arg(subcommand).args(args).current_dir(dir).env_remove("KUBE_LSP_LOG").env_remove("NO_COLOR");
     command.stdin(Stdio::null());
     match log {
         Some(log) => command.env("KUBE_LSP_HELM_LOG", log),
@@ -186,6 +190,83 @@ fn only_helm_template_and_version_are_run_and_isolated() {
     fs::write(dir.path().join(".kube-lsp.yaml"), "helm:\n  enable: false\n").expect("write config");
     check(dir.path(), &["--helm", &helm, "."], Some(&log));
     assert!(logged(&log).is_empty(), "{:?}", logged(&log));
+}
+
+/// `dns --format json`'s entries, as `file:line name release broken`.
+fn dns_entries(run: &Run) -> Vec<String> {
+    let inventory: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    inventory["statefulSets"]
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|set| {
+            let broken: Vec<&str> =
+                set["link"]["broken"].as_array().expect("broken").iter().filter_map(Value::as_str).collect();
+            format!(
+                "{}:{} {} release={} replicas={} broken={broken:?}",
+                set["file"].as_str().unwrap_or("?"),
+                set["line"],
+                set["name"].as_str().unwrap_or("?"),
+                set["release"],
+                set["ordinals"]["replicas"],
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn dns_lists_rendered_stateful_sets_on_their_templates_with_the_release() {
+    let Some(helm) = stand_in("dns_lists_rendered_stateful_sets_on_their_templates_with_the_release") else { return };
+    let dir = copy_charts();
+    let helm = helm.to_string_lossy().into_owned();
+    for (format, golden) in [("text", "dns.text"), ("json", "dns.json"), ("markdown", "dns.md")] {
+        let run = kube_lsp(dir.path(), "dns", &["--helm", &helm, "--format", format, "."], None);
+        assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{}", run.stdout);
+        assert_golden(golden, &run.stdout);
+    }
+    let run = kube_lsp(dir.path(), "dns", &["--helm", &helm, "--format", "json", "."], None);
+    assert_eq!(
+        dns_entries(&run),
+        [
+            "./plain/backup.yaml:6 redis-backup release=null replicas=1 broken=[]",
+            "./charts/override/templates/statefulset.yaml:4 release-name-etcd release=\"release-name\" replicas=3 broken=[]",
+            "./charts/not-headless/templates/statefulset.yaml:4 release-name-kafka release=\"release-name\" replicas=3 broken=[\"service-not-headless\"]",
+            "./charts/healthy/templates/statefulset.yaml:4 release-name-redis release=\"release-name\" replicas=3 broken=[]",
+        ]
+    );
+    // The link health is what `check` reports on the template (the
+    // override variant's own findings are not the plain render's).
+    let run = check(dir.path(), &["--helm", &helm, "--format", "json", "."], None);
+    let findings: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let mut broken: Vec<String> = findings
+        .as_array()
+        .expect("an array")
+        .iter()
+        .filter(|finding| {
+            finding["file"].as_str().is_some_and(|file| file.ends_with("templates/statefulset.yaml"))
+                && !finding["message"].as_str().unwrap_or("").starts_with("only with name overrides set")
+                && finding["code"] != "helm-render"
+        })
+        .map(|finding| {
+            format!("{} {}", finding["file"].as_str().unwrap_or("?"), finding["code"].as_str().unwrap_or("?"))
+        })
+        .collect();
+    broken.sort();
+    assert_eq!(broken, ["./charts/not-headless/templates/statefulset.yaml service-not-headless"]);
+
+    // The same flags as `check`: release, values, namespace, no rendering.
+    fs::write(dir.path().join("prod.yaml"), "replicaCount: 5\n").expect("write values");
+    let args = ["--helm", &helm, "--release", "prod", "-f", "prod.yaml", "-n", "cache", "--format", "json"];
+    let run = kube_lsp(dir.path(), "dns", &[&args[..], &["charts/healthy"]].concat(), None);
+    assert_eq!(
+        dns_entries(&run),
+        ["charts/healthy/templates/statefulset.yaml:4 prod-redis release=\"prod\" replicas=5 broken=[]"]
+    );
+    let run = kube_lsp(dir.path(), "dns", &["--no-helm", "--format", "json", "."], None);
+    assert_eq!(
+        dns_entries(&run),
+        ["./plain/backup.yaml:6 redis-backup release=null replicas=1 broken=[\"service-not-found\"]"]
+    );
 }
 
 #[test]

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use super::{load, Inputs, Io, Loaded, EXIT_CLEAN, EXIT_ERROR};
-use crate::ide::{dns_inventory, Listing, PodName, StatefulSetDns};
+use crate::ide::{analysed_builds, dns_inventory, Listing, PodName, StatefulSetDns};
 use crate::text::line_col_chars;
 
 /// How the inventory is printed.
@@ -53,6 +53,24 @@ pub struct DnsArgs {
     /// The namespace of objects that name none (overrides `defaultNamespace`).
     #[arg(short = 'n', long, value_name = "NS")]
     pub namespace: Option<String>,
+
+    /// The `helm` binary that renders the charts under the paths (default:
+    /// `helm.path`, else `helm` on `PATH`).
+    #[arg(long, value_name = "PATH")]
+    pub helm: Option<PathBuf>,
+
+    /// The release name charts are rendered with (default `release-name`).
+    #[arg(long, value_name = "NAME")]
+    pub release: Option<String>,
+
+    /// A values file for every chart rendered, after `helm.valueFiles`
+    /// (repeatable).
+    #[arg(short = 'f', long = "values", value_name = "FILE")]
+    pub values: Vec<PathBuf>,
+
+    /// Do not render charts: their templates are skipped.
+    #[arg(long)]
+    pub no_helm: bool,
 }
 
 /// JSON lists every pod up to this many per StatefulSet (`replicas` is
@@ -72,13 +90,19 @@ pub fn run_with(args: &DnsArgs, io: &mut Io<'_>) -> i32 {
         config: args.config.as_deref(),
         stdin_filename: args.stdin_filename.as_deref(),
         namespace: args.namespace.as_deref(),
-        // The inventory lists the files' own objects; charts are not
-        // rendered for it (FIXME: list a chart's rendered objects, on its
-        // templates).
-        helm: super::helm::HelmFlags { no_helm: true, ..super::helm::HelmFlags::default() },
+        // Charts are rendered as `check` renders them.
+        helm: super::helm::HelmFlags {
+            helm: args.helm.as_deref(),
+            release: args.release.as_deref(),
+            values: &args.values,
+            no_helm: args.no_helm,
+        },
     };
     let result = load(&inputs, io).and_then(|loaded| match loaded {
-        Ok(loaded) => write(&loaded, args.format, io.stdout).map(|()| loaded.io_error),
+        Ok(loaded) => {
+            let release = args.release.as_deref().unwrap_or(&loaded.snapshot.config.helm.release).to_owned();
+            write(&loaded, args.format, &release, io.stdout).map(|()| loaded.io_error)
+        }
         Err(code) => Ok(code != EXIT_CLEAN),
     });
     match result {
@@ -92,23 +116,36 @@ pub fn run_with(args: &DnsArgs, io: &mut Io<'_>) -> i32 {
     }
 }
 
-fn write(loaded: &Loaded, format: DnsFormat, out: &mut dyn Write) -> anyhow::Result<()> {
-    let inventory = dns_inventory(&loaded.snapshot, loaded.host.diagnostics());
+/// `release`: the release charts are rendered with, for the labels.
+fn write(loaded: &Loaded, format: DnsFormat, release: &str, out: &mut dyn Write) -> anyhow::Result<()> {
+    let builds = analysed_builds(&loaded.snapshot);
+    let inventory = dns_inventory(&loaded.snapshot, loaded.host.diagnostics(), &builds, loaded.host.charts());
     let domain = &loaded.snapshot.config.cluster_domain;
     match format {
-        DnsFormat::Text => write_text(&inventory, domain, out)?,
-        DnsFormat::Json => write_json(&inventory, domain, out)?,
-        DnsFormat::Markdown => write_markdown(&inventory, domain, out)?,
+        DnsFormat::Text => write_text(&inventory, domain, release, out)?,
+        DnsFormat::Json => write_json(&inventory, domain, release, out)?,
+        DnsFormat::Markdown => write_markdown(&inventory, domain, release, out)?,
     }
     out.flush()?;
     Ok(())
 }
 
-/// `path:line:column` of the StatefulSet's name.
+/// `path:line:column` of the StatefulSet's name (in a build, in the file it
+/// comes from; rendered from a chart, on its template).
 fn location(entry: &StatefulSetDns<'_>) -> (String, usize, usize) {
-    let file = entry.stateful_set.file;
-    let (line, column) = line_col_chars(&file.line_index, &file.text, entry.stateful_set.anchor_range().start);
+    let (file, range) = entry.shown_at;
+    let (line, column) = line_col_chars(&file.line_index, &file.text, range.start);
     (file.path.display().to_string(), line, column)
+}
+
+/// `build overlays/prod` or `release release-name`: what made the entry,
+/// when it is not the file as written.
+fn made_by(entry: &StatefulSetDns<'_>, release: &str) -> Option<String> {
+    match (entry.build, entry.rendered) {
+        (Some(build), _) => Some(format!("build {build}")),
+        (None, true) => Some(format!("release {release}")),
+        (None, false) => None,
+    }
 }
 
 /// `healthy`, or the codes that break the link.
@@ -155,7 +192,12 @@ fn labelled(out: &mut dyn Write, label: &str, value: &str) -> std::io::Result<()
     writeln!(out, "  {:<18}{value}", format!("{label}:"))
 }
 
-fn write_text(inventory: &[StatefulSetDns<'_>], domain: &str, out: &mut dyn Write) -> anyhow::Result<()> {
+fn write_text(
+    inventory: &[StatefulSetDns<'_>],
+    domain: &str,
+    release: &str,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     writeln!(out, "cluster domain: {domain}\n")?;
     if inventory.is_empty() {
         writeln!(out, "no StatefulSets")?;
@@ -167,7 +209,10 @@ fn write_text(inventory: &[StatefulSetDns<'_>], domain: &str, out: &mut dyn Writ
         }
         let (path, line, column) = location(entry);
         let names = &entry.names;
-        writeln!(out, "StatefulSet {} ({path}:{line}:{column})", names.name)?;
+        match made_by(entry, release) {
+            Some(made_by) => writeln!(out, "StatefulSet {} ({made_by}; from {path}:{line}:{column})", names.name)?,
+            None => writeln!(out, "StatefulSet {} ({path}:{line}:{column})", names.name)?,
+        }
         labelled(out, "namespace", names.namespace)?;
         labelled(out, "service", &service_summary(entry))?;
         labelled(out, "link", &health(entry))?;
@@ -214,7 +259,12 @@ fn write_text(inventory: &[StatefulSetDns<'_>], domain: &str, out: &mut dyn Writ
     Ok(())
 }
 
-fn write_markdown(inventory: &[StatefulSetDns<'_>], domain: &str, out: &mut dyn Write) -> anyhow::Result<()> {
+fn write_markdown(
+    inventory: &[StatefulSetDns<'_>],
+    domain: &str,
+    release: &str,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     writeln!(out, "# DNS names\n\nCluster domain `{domain}`.\n")?;
     if inventory.is_empty() {
         writeln!(out, "No StatefulSets.")?;
@@ -223,7 +273,12 @@ fn write_markdown(inventory: &[StatefulSetDns<'_>], domain: &str, out: &mut dyn 
     for entry in inventory {
         let (path, line, column) = location(entry);
         let names = &entry.names;
-        writeln!(out, "## StatefulSet `{}` in namespace `{}`\n", names.name, names.namespace)?;
+        let heading = match (entry.build, entry.rendered) {
+            (Some(build), _) => format!(" (build `{build}`)"),
+            (None, true) => format!(" (release `{release}`)"),
+            (None, false) => String::new(),
+        };
+        writeln!(out, "## StatefulSet `{}` in namespace `{}`{heading}\n", names.name, names.namespace)?;
         writeln!(out, "- File: `{path}:{line}:{column}`")?;
         let service = match (names.service_name, &entry.service) {
             (None, _) => "none: no `serviceName`, so the pods get no per-pod DNS names".to_owned(),
@@ -299,6 +354,12 @@ struct JsonInventory<'a> {
 struct JsonStatefulSet<'a> {
     name: &'a str,
     namespace: &'a str,
+    /// The kustomize top build it is listed for (`overlays/prod`), `null`
+    /// for a file no kustomization lists.
+    build: Option<&'a str>,
+    /// The release it was rendered with, `null` unless from a chart.
+    release: Option<&'a str>,
+    /// The file it comes from (a chart's template, for a render).
     file: String,
     line: usize,
     column: usize,
@@ -351,7 +412,12 @@ struct JsonClaims<'a> {
     claims: Vec<String>,
 }
 
-fn write_json(inventory: &[StatefulSetDns<'_>], domain: &str, out: &mut dyn Write) -> anyhow::Result<()> {
+fn write_json(
+    inventory: &[StatefulSetDns<'_>],
+    domain: &str,
+    release: &str,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     let stateful_sets = inventory
         .iter()
         .map(|entry| {
@@ -361,6 +427,8 @@ fn write_json(inventory: &[StatefulSetDns<'_>], domain: &str, out: &mut dyn Writ
             JsonStatefulSet {
                 name: names.name,
                 namespace: names.namespace,
+                build: entry.build,
+                release: entry.rendered.then_some(release),
                 file,
                 line,
                 column,

@@ -4,10 +4,12 @@
 
 use std::fmt::Write;
 
+use super::names::link_findings;
 use super::navigation::NavigationTarget;
+use crate::checks::{Code, Diagnostics};
 use crate::syntax::TextRange;
-use crate::workspace::kustomize::{build_name, Build, Graph, Target};
-use crate::workspace::{FileId, ObjectView, Snapshot};
+use crate::workspace::kustomize::{build_name, Build, Graph, Rendered, Target};
+use crate::workspace::{FileId, ObjectView, Snapshot, Workspace};
 
 /// The hover section on `object`'s names in each top build that includes
 /// it: a StatefulSet's first pod and a Service's own DNS name, with the
@@ -82,6 +84,72 @@ pub(super) fn entry_target(snapshot: &Snapshot, file: FileId, offset: usize) -> 
     }
 }
 
+/// One top build analysed as `kube-lsp check` analyses it
+/// (`checks/builds.rs`): its objects rendered and checked as a workspace of
+/// their own, with the same configuration. For `kube-lsp dns`, which lists
+/// a base's StatefulSets as each build makes them.
+pub(crate) struct AnalysedBuild {
+    /// `overlays/prod`, as messages name it.
+    pub(crate) name: String,
+    /// The build's objects, one rendered document each, in build order.
+    pub(crate) snapshot: Snapshot,
+    pub(crate) diagnostics: Diagnostics,
+    build: Build,
+    rendered: Rendered,
+}
+
+/// Every top build of `snapshot` with objects, by name.
+pub(crate) fn analysed_builds(snapshot: &Snapshot) -> Vec<AnalysedBuild> {
+    let graph = Graph::of(snapshot);
+    let mut builds: Vec<AnalysedBuild> = graph
+        .tops
+        .iter()
+        .filter_map(|&top| {
+            let build = Build::of(snapshot, &graph.paths, top);
+            if build.objects.is_empty() {
+                return None;
+            }
+            let rendered = build.render();
+            let mut workspace = Workspace::new((*snapshot.config).clone());
+            // The path `check` gives it, so path-bound settings agree.
+            workspace.set_text(format!("/kube-lsp/builds/{}.yaml", top.0).into(), rendered.text.clone(), None);
+            let built = workspace.snapshot();
+            let diagnostics = Diagnostics::of(&built);
+            Some(AnalysedBuild { name: build_name(snapshot, top), snapshot: built, diagnostics, build, rendered })
+        })
+        .collect();
+    builds.sort_by(|a, b| a.name.cmp(&b.name));
+    builds
+}
+
+impl AnalysedBuild {
+    /// The object of `source` (the user's files) that `built`, an object of
+    /// this build, comes from.
+    pub(crate) fn source_of<'a>(&self, source: &'a Snapshot, built: &ObjectView<'_>) -> Option<ObjectView<'a>> {
+        let object = self.build.objects.get(built.id.document as usize)?;
+        source.object_at(object.source.file, object.source.range.start)
+    }
+
+    /// The codes that break `stateful_set`'s link in this build, as
+    /// `kube-lsp check` reports them: the build's own tie findings on it
+    /// that `diagnostics` (the workspace's, levels and ignores applied) shows
+    /// at the source place they move back to.
+    pub(crate) fn broken(&self, diagnostics: &Diagnostics, stateful_set: &ObjectView<'_>) -> Vec<Code> {
+        link_findings(&self.diagnostics, stateful_set)
+            .into_iter()
+            .filter(|finding| {
+                self.rendered.origin_of(finding.range).is_some_and(|origin| {
+                    diagnostics
+                        .file(origin.file)
+                        .iter()
+                        .any(|reported| reported.code == finding.code && reported.range == origin.range)
+                })
+            })
+            .map(|finding| finding.code)
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::checks::fixture::cursor_snapshot;
@@ -132,6 +200,41 @@ resources: [../../base]
             hover.markdown.contains("- `overlays/prod`: `prod-redis.prod.svc.cluster.local`"),
             "{}",
             hover.markdown
+        );
+    }
+
+    #[test]
+    fn the_inventory_lists_a_base_stateful_set_once_per_build_as_the_build_makes_it() {
+        let files = format!(
+            "{FILES}#- /repo/overlays/dev/patch.yaml\napiVersion: v1\nkind: Service\nmetadata: {{name: redis}}\nspec: {{clusterIP: 10.0.0.1}}\n"
+        )
+        .replace("resources: [../../base]", "resources: [../../base]\npatches: [{path: patch.yaml}]");
+        let snapshot = crate::checks::fixture::workspace(&crate::checks::fixture::parse(&files)).0.snapshot();
+        let diagnostics = Diagnostics::of(&snapshot);
+        let builds = super::analysed_builds(&snapshot);
+        let inventory = super::super::dns_inventory(&snapshot, &diagnostics, &builds, &Default::default());
+        let summary: Vec<String> = inventory
+            .iter()
+            .map(|entry| {
+                format!(
+                    "{:?} {}/{} {:?} from {} broken={:?}",
+                    entry.build,
+                    entry.names.namespace,
+                    entry.names.name,
+                    entry.names.pod(0).map(|pod| pod.full),
+                    entry.shown_at.0.path.display(),
+                    entry.broken.iter().map(|code| code.as_str()).collect::<Vec<_>>()
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                "Some(\"overlays/dev\") dev/redis Some(\"redis-0.redis.dev.svc.cluster.local\") from /repo/base/redis.yaml \
+                 broken=[\"service-not-headless\"]",
+                "Some(\"overlays/prod\") prod/prod-redis Some(\"prod-redis-0.prod-redis.prod.svc.cluster.local\") \
+                 from /repo/base/redis.yaml broken=[]",
+            ]
         );
     }
 

@@ -21,6 +21,7 @@ mod symbols;
 mod volume_claims;
 
 pub use actions::code_actions;
+pub(crate) use builds::analysed_builds;
 pub use code_lens::{code_lens_places, code_lenses};
 pub use completion::completions;
 pub use highlight::{highlights, HighlightKind};

@@ -136,3 +136,123 @@ fn dns_usage_and_io_errors_exit_2() {
     let run = run_in(dir.path(), &["dns", "-", "-"], Some(b""));
     assert_eq!(run.code, 2, "{}", run.stderr);
 }
+
+#[test]
+fn dns_inventory_of_a_base_lists_each_overlays_build_in_every_format() {
+    let dir = copy_case("dns-builds");
+    for (format, golden) in FORMATS {
+        let run = run_in(dir.path(), &["dns", "--format", format, "manifests"], None);
+        assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{format}: {}", run.stdout);
+        assert_golden("dns-builds", golden, &run.stdout);
+    }
+    let run = run_in(dir.path(), &["dns", "--format", "json", "manifests"], None);
+    let inventory = json(&run.stdout);
+    let summary: Vec<String> = inventory["statefulSets"]
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|set| {
+            format!(
+                "{} {}/{} {} replicas={} build={}",
+                set["file"].as_str().unwrap_or("?"),
+                set["namespace"].as_str().unwrap_or("?"),
+                set["name"].as_str().unwrap_or("?"),
+                set["serviceName"].as_str().unwrap_or("?"),
+                set["ordinals"]["replicas"],
+                set["build"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            "manifests/loose.yaml default/loose nowhere replicas=1 build=null",
+            "manifests/base/statefulset.yaml prod/prod-cache prod-cache replicas=5 build=\"overlays/prod\"",
+            "manifests/base/statefulset.yaml staging/cache-stg cache-stg replicas=2 build=\"overlays/staging\"",
+        ]
+    );
+}
+
+/// The link codes of each entry, by `file:line` of its name and build.
+fn broken_by_place_and_build(inventory: &serde_json::Value) -> BTreeMap<(String, String), Vec<String>> {
+    inventory["statefulSets"]
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|set| {
+            let place = format!("{}:{}", set["file"].as_str().unwrap_or("?"), set["line"]);
+            let build = set["build"].as_str().unwrap_or("").to_owned();
+            let codes = set["link"]["broken"]
+                .as_array()
+                .expect("broken")
+                .iter()
+                .map(|code| code.as_str().unwrap_or("?").to_owned())
+                .collect();
+            ((place, build), codes)
+        })
+        .collect()
+}
+
+/// What `check --format json` reports on each entry of `from_dns`: a link
+/// finding on a StatefulSet (its name or `serviceName`, the nearest name line
+/// above in its file) of each build its message names.
+fn check_by_place_and_build(
+    from_dns: &BTreeMap<(String, String), Vec<String>>,
+    findings: &serde_json::Value,
+) -> BTreeMap<(String, String), Vec<String>> {
+    let link_codes = ["service-name-missing", "service-not-found", "service-not-headless", "selector-mismatch"];
+    let mut from_check: BTreeMap<(String, String), Vec<String>> =
+        from_dns.keys().map(|key| (key.clone(), Vec::new())).collect();
+    for finding in findings.as_array().expect("an array") {
+        let code = finding["code"].as_str().unwrap_or("?");
+        if !link_codes.contains(&code) {
+            continue;
+        }
+        let (file, line) = (finding["file"].as_str().unwrap_or("?"), finding["line"].as_u64().unwrap_or(0));
+        let message = finding["message"].as_str().unwrap_or("");
+        let nearest = from_dns
+            .keys()
+            .filter_map(|(place, _)| {
+                let (path, name_line) = place.rsplit_once(':')?;
+                let name_line: u64 = name_line.parse().ok()?;
+                (path == file && name_line <= line).then_some((name_line, place.clone()))
+            })
+            .max();
+        let Some((_, place)) = nearest else { continue };
+        for (key, codes) in from_check.iter_mut() {
+            let named = if key.1.is_empty() { true } else { message.contains(&format!("'{}'", key.1)) };
+            if key.0 == place && named {
+                codes.push(code.to_owned());
+            }
+        }
+    }
+    from_check
+}
+
+#[test]
+fn dns_link_health_per_build_agrees_with_check() {
+    let dir = copy_case("dns-builds");
+    let agree = |dir: &Path| {
+        let run = run_in(dir, &["dns", "--format", "json", "manifests"], None);
+        let from_dns = broken_by_place_and_build(&json(&run.stdout));
+        let run = run_in(dir, &["check", "--format", "json", "manifests"], None);
+        assert_eq!(from_dns, check_by_place_and_build(&from_dns, &json(&run.stdout)), "{}", run.stdout);
+        from_dns
+    };
+    let key = |build: &str| ("manifests/base/statefulset.yaml:4".to_owned(), build.to_owned());
+    let from_dns = agree(dir.path());
+    assert_eq!(from_dns[&key("overlays/prod")], ["service-not-headless"]);
+    assert_eq!(from_dns[&key("overlays/staging")], Vec::<String>::new());
+    assert_eq!(from_dns[&("manifests/loose.yaml:4".to_owned(), String::new())], ["service-not-found"]);
+
+    // An ignore comment in the base hides the build's finding from both.
+    let base = dir.path().join("manifests/base/statefulset.yaml");
+    let text = fs::read_to_string(&base).expect("read base");
+    write(&base, text.replace("  serviceName:", "  # kube-lsp: ignore service-not-headless\n  serviceName:"));
+    assert_eq!(agree(dir.path())[&key("overlays/prod")], Vec::<String>::new());
+    write(&base, &text);
+
+    // A rule switched off is off for both.
+    write(&dir.path().join(".kube-lsp.yaml"), "rules:\n  service-not-headless: off\n");
+    assert_eq!(agree(dir.path())[&key("overlays/prod")], Vec::<String>::new());
+}
