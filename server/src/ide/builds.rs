@@ -138,7 +138,7 @@ impl AnalysedBuild {
         link_findings(&self.diagnostics, stateful_set)
             .into_iter()
             .filter(|finding| {
-                self.rendered.origin_of(finding.range).is_some_and(|origin| {
+                self.rendered.span_of(finding.range).is_some_and(|(_, origin)| {
                     diagnostics
                         .file(origin.file)
                         .iter()
