@@ -23,6 +23,10 @@ pub(super) fn names_in_builds(snapshot: &Snapshot, object: &ObjectView<'_>) -> O
     let source = object.absolute(object.object.range);
     let domain = &snapshot.config.cluster_domain;
     let mut lines: Vec<(String, String)> = Vec::new();
+    // A build that leaves the object's name and namespace as the card above
+    // shows them (a base used alone, with its own `namespace`) adds nothing
+    // when it is the only one.
+    let mut unchanged = 0;
     for top in graph.builds_of(object.id.file) {
         let build = Build::of(snapshot, paths, top);
         for built in
@@ -30,6 +34,9 @@ pub(super) fn names_in_builds(snapshot: &Snapshot, object: &ObjectView<'_>) -> O
         {
             let namespace = built.namespace().unwrap_or(&snapshot.config.default_namespace);
             let name = built.name();
+            if Some(name) == object.object.name() && namespace == object.namespace() {
+                unchanged += 1;
+            }
             let line = match built.kind() {
                 "StatefulSet" => {
                     let service = built.node.get_path(&["spec", "serviceName"]).and_then(|node| node.as_str());
@@ -59,7 +66,7 @@ pub(super) fn names_in_builds(snapshot: &Snapshot, object: &ObjectView<'_>) -> O
             lines.push((build_name(snapshot, top), line));
         }
     }
-    if lines.is_empty() {
+    if lines.is_empty() || (lines.len() == 1 && unchanged == 1) {
         return None;
     }
     lines.sort();
@@ -201,6 +208,33 @@ resources: [../../base]
             "{}",
             hover.markdown
         );
+    }
+
+    /// A base used alone, whose kustomization only sets the namespace the
+    /// card already uses, gets no builds section; one that renames does.
+    #[test]
+    fn a_base_used_alone_that_renames_nothing_adds_no_builds_section() {
+        let alone = r#"
+#- /repo/app/kustomization.yaml
+namespace: cache
+resources: [redis.yaml]
+#- /repo/app/redis.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: re$0dis}
+spec:
+  serviceName: redis
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+"#;
+        let (snapshot, file, offset) = cursor_snapshot(alone);
+        let hover = super::super::hover(&snapshot, &Diagnostics::of(&snapshot), file, offset).expect("a hover");
+        assert!(!hover.markdown.contains("In kustomize builds"), "{}", hover.markdown);
+        assert!(hover.markdown.contains("redis-0.redis.cache.svc.cluster.local"), "{}", hover.markdown);
+        let renamed = alone.replace("namespace: cache\n", "namespace: cache\nnamePrefix: blue-\n");
+        let (snapshot, file, offset) = cursor_snapshot(&renamed);
+        let hover = super::super::hover(&snapshot, &Diagnostics::of(&snapshot), file, offset).expect("a hover");
+        assert!(hover.markdown.contains("`blue-redis-0.redis.cache.svc.cluster.local`"), "{}", hover.markdown);
     }
 
     #[test]
