@@ -25,8 +25,7 @@ pub(super) const RULE: super::code::Rule = super::code::Rule {
     name: "dns-name-not-rewritten",
     default_level: crate::config::Level::Warning,
     other_default_level: None,
-    summary: "a DNS name in a string names objects that a kustomize build renames or moves, so it resolves to nothing \
-              there",
+    summary: "a DNS name in a string names objects by names that a kustomize build changes",
     help: "kustomize does not rewrite names inside strings: set the name the build needs with a patch in the \
            overlay, or with `replacements` (from the Service's `metadata.name`)",
     check: super::code::Check::Build(check),
