@@ -218,6 +218,39 @@ spec: {clusterIP: None, selector: {app: redis}}
         assert!(messages[0].ends_with("it needs 'redis-1.redis.prod.svc.cluster.local'"), "{messages:#?}");
     }
 
+    /// The namespace a base's own kustomization sets is the objects' home:
+    /// a string spelling it is right in the base's own build and not
+    /// rewritten by an overlay that moves the objects on; a string spelling
+    /// `default` there was never right, and stays `dns-name-wrong-namespace`.
+    #[test]
+    fn a_base_namespace_is_the_home_an_overlay_moves_from() {
+        let base = BASE.replace("resources: [redis.yaml", "namespace: cache\nresources: [redis.yaml");
+        let value = "redis-0.redis.cache,redis-1.redis.default";
+        let overlay = "#- /repo/overlays/prod/kustomization.yaml\nnamespace: prod\nresources: [../../base]\n";
+        let fixture = format!(
+            "{base}{}{overlay}",
+            config(
+                value,
+                "#          ^^^^^^^^^^^^^^^^^^^ warning dns-name-not-rewritten\n\
+                 #                              ^^^^^^^^^^^^^^^^^^^^^ warning dns-name-wrong-namespace\n"
+            )
+        );
+        check_findings(&fixture);
+        let messages = messages(&fixture);
+        assert!(messages.iter().any(|m| m.ends_with("it needs 'redis-0.redis.prod'")), "{messages:#?}");
+    }
+
+    #[test]
+    fn an_ignore_comment_silences_it() {
+        let fixture = format!(
+            "{BASE}{}{}",
+            config("redis-0.redis:6379", "")
+                .replace("  master:", "  # kube-lsp: ignore dns-name-not-rewritten\n  master:"),
+            "#- /repo/overlays/prod/kustomization.yaml\nnamePrefix: prod-\nresources: [../../base]\n"
+        );
+        check_findings(&fixture);
+    }
+
     #[test]
     fn a_build_using_replacements_or_a_base_used_alone_is_not_reported() {
         let value = "redis-0.redis.default:6379";
