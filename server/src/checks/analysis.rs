@@ -524,7 +524,11 @@ impl Diagnostics {
                                 check(snapshot, *object, &mut findings);
                             }
                         }
-                        Check::Tie(_) | Check::Ports(_) | Check::Kustomization(_) | Check::References(_) => {}
+                        Check::Tie(_)
+                        | Check::Ports(_)
+                        | Check::Kustomization(_)
+                        | Check::References(_)
+                        | Check::Build(_) => {}
                     }
                 }
             }

@@ -51,8 +51,23 @@ pub(super) fn check_build(
     workspace.set_text(format!("/kube-lsp/builds/{}.yaml", top.0).into(), rendered.text.clone(), None);
     let built = workspace.snapshot();
     state.diagnostics.update(&built, workspace.take_changes());
+    // The rules of the build as a whole (names it renamed); where one of
+    // them speaks for a peer address, the address's other findings in this
+    // build do not (their fixes would edit a shared base for one build).
+    let mut whole = Vec::new();
+    for rule in RULES {
+        if let Check::Build(check) = rule.check {
+            check(&built, &build, &mut whole);
+        }
+    }
+    let spoken_for: Vec<TextRange> = whole.iter().map(|finding| finding.range).collect();
+    out.extend(
+        whole.into_iter().filter_map(|finding| Some((moved_back(snapshot, &rendered, finding)?, Some(name.clone())))),
+    );
     for finding in state.diagnostics.all().cloned() {
-        if finding.code == Code::YamlSyntax {
+        if finding.code == Code::YamlSyntax
+            || (matches!(finding.code.rule().check, Check::References(_)) && spoken_for.contains(&finding.range))
+        {
             continue;
         }
         // The objects it is about, as written in their files.
@@ -133,27 +148,68 @@ fn source_place(snapshot: &Snapshot, rendered: &Rendered, range: TextRange) -> O
 /// Findings sorted by place, the ones from builds named: where several
 /// builds give one at the same place and code, the first stays, naming
 /// them all (`in 'overlays/prod', 'overlays/staging': …`).
+///
+/// Where their messages differ after the first sentence (the name each
+/// build needs), each build's rest is kept, naming its build.
 pub(super) fn name_builds(findings: Vec<(Finding, Option<String>)>) -> Vec<Finding> {
-    let mut out: Vec<(Finding, Vec<String>)> = Vec::with_capacity(findings.len());
+    let mut out: Vec<(Finding, Vec<(String, String)>)> = Vec::with_capacity(findings.len());
     for (finding, build) in findings {
         if let (Some(build), Some((last, builds))) = (&build, out.last_mut()) {
             if !builds.is_empty() && last.range == finding.range && last.code == finding.code {
-                if !builds.contains(build) {
-                    builds.push(build.clone());
+                if !builds.iter().any(|(name, _)| name == build) {
+                    builds.push((build.clone(), finding.message));
                 }
                 continue;
             }
         }
-        out.push((finding, build.into_iter().collect()));
+        let builds = build.into_iter().map(|build| (build, finding.message.clone())).collect();
+        out.push((finding, builds));
     }
     out.into_iter()
         .map(|(mut finding, builds)| {
             if !builds.is_empty() {
-                finding.message = with_builds(&builds_phrase(&builds), &finding.message);
+                let names: Vec<String> = builds.iter().map(|(name, _)| name.clone()).collect();
+                let message = per_build_message(&builds).unwrap_or_else(|| finding.message.clone());
+                finding.message = with_builds(&builds_phrase(&names), &message);
             }
             finding
         })
         .collect()
+}
+
+/// One message for a finding whose builds' messages share their first
+/// sentence and differ after it: `first; it needs 'a' in 'x', 'b' in 'y'`
+/// (the rests' common words once). `None` where they all agree, or differ
+/// in the first sentence (the first build's message then stands).
+fn per_build_message(builds: &[(String, String)]) -> Option<String> {
+    let (_, first) = builds.first()?;
+    if builds.iter().all(|(_, message)| message == first) {
+        return None;
+    }
+    let split = |message: &str| -> Option<(String, String)> {
+        let (head, rest) = message.split_once("; ")?;
+        Some((head.to_owned(), rest.to_owned()))
+    };
+    let parts: Vec<(String, String)> = builds.iter().map(|(_, message)| split(message)).collect::<Option<_>>()?;
+    let head = &parts.first()?.0;
+    if parts.iter().any(|(other, _)| other != head) {
+        return None;
+    }
+    let rests: Vec<&str> = parts.iter().map(|(_, rest)| rest.as_str()).collect();
+    let first_rest = rests.first()?;
+    let mut common = first_rest.len();
+    for rest in &rests {
+        common = common.min(first_rest.bytes().zip(rest.bytes()).take_while(|(a, b)| a == b).count());
+    }
+    // Back to a word's start, so that a quoted name stays whole.
+    let common = first_rest.get(..common).and_then(|prefix| prefix.rfind(' ')).map_or(0, |space| space + 1);
+    let shared = first_rest.get(..common).unwrap_or("");
+    let each: Vec<String> = rests
+        .iter()
+        .zip(builds)
+        .map(|(rest, (name, _))| format!("{} in '{name}'", rest.get(common..).unwrap_or(rest)))
+        .collect();
+    Some(format!("{head}; {shared}{}", each.join(", ")))
 }
 
 /// `in 'a': message`, or where that makes the first sentence too long for

@@ -37,6 +37,11 @@ pub(crate) enum Check {
     /// resolved: checked again when its document changes or an object it
     /// names (or nearly names) goes or comes.
     References(fn(&Snapshot, &Reference<'_>, &Resolution<'_>, &mut Vec<Finding>)),
+    /// One top kustomize build's objects, rendered and checked as a
+    /// workspace of their own (the `Snapshot`; its document `n` is the
+    /// build's object `n`): findings are in the rendered text, each moved
+    /// back to its source place and named with its build.
+    Build(fn(&Snapshot, &Build, &mut Vec<Finding>)),
 }
 
 impl std::fmt::Debug for Check {
@@ -49,6 +54,7 @@ impl std::fmt::Debug for Check {
             Check::Ports(_) => "Ports",
             Check::Kustomization(_) => "Kustomization",
             Check::References(_) => "References",
+            Check::Build(_) => "Build",
         })
     }
 }
@@ -130,6 +136,7 @@ rules! {
     HostnameOverride => hostname_override,
     TemplateHostnameIgnored => template_hostname_ignored,
     MaxUnavailableOrdered => max_unavailable_ordered,
+    DnsNameNotRewritten => dns_name_not_rewritten,
     KustomizeResourceMissing => kustomize_resource_missing,
     KustomizeRemoteSkipped => kustomize_remote_skipped,
     HelmRender => helm_render,

@@ -17,6 +17,7 @@ pub(crate) mod references;
 mod snapshots;
 
 mod cluster_ip_invalid;
+mod dns_name_not_rewritten;
 mod dns_name_ordinal_out_of_range;
 mod dns_name_unknown;
 mod dns_name_unknown_port;

@@ -598,6 +598,39 @@ spec: {clusterIP: None, selector: {app: redis}}
                 no fix
             "#]],
         ),
+        Code::DnsNameNotRewritten => (
+            r#"
+#- /app/base/kustomization.yaml
+resources: [redis.yaml]
+#- /app/base/redis.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  serviceName: redis
+  selector: {matchLabels: {app: redis}}
+  template: {metadata: {labels: {app: redis}}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: redis}
+spec: {clusterIP: None, selector: {app: redis}}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: app}
+data: {master: "redis-0.redis:6379", sentinel: "redis.default.svc.cluster.local"}
+#- /app/overlays/prod/kustomization.yaml
+namespace: prod
+namePrefix: prod-
+resources: [../../base]
+"#,
+            expect![[r#"
+                warning /app/base/redis.yaml:17:17 "redis-0.redis": in 'overlays/prod': 'redis-0.redis' names nothing; kustomize does not rewrite strings: it needs 'prod-redis-0.prod-redis'
+                warning /app/base/redis.yaml:17:49 "redis.default.svc.cluster.local": in 'overlays/prod': 'redis.default.svc.cluster.local' names nothing; kustomize does not rewrite strings: it needs 'prod-redis.prod.svc.cluster.local'
+                no fix
+            "#]],
+        ),
         Code::KustomizeResourceMissing => (
             r#"
 #- /app/overlays/prod/kustomization.yaml

@@ -29,6 +29,11 @@ pub struct BuildObject {
     pub names: Vec<String>,
     /// Its namespace as written, if any.
     pub original_namespace: Option<String>,
+    /// Its namespace in the build of the kustomization that lists its file
+    /// (written, or set by that kustomization), if any: where its file's
+    /// own strings expect it. Set once that kustomization's transformers ran.
+    pub home_namespace: Option<String>,
+    homed: bool,
 }
 
 impl BuildObject {
@@ -112,6 +117,10 @@ impl Build {
         }
         stack.pop();
         self.transform(snapshot, paths, &spec, objects);
+        for object in objects.iter_mut().filter(|object| !object.homed) {
+            object.homed = true;
+            object.home_namespace = object.namespace().map(str::to_owned);
+        }
     }
 
     fn objects_of_file(&mut self, snapshot: &Snapshot, file: FileId) -> Vec<BuildObject> {
@@ -127,6 +136,8 @@ impl Build {
                     source: place(object.range),
                     names: vec![object.name().unwrap_or("").to_owned()],
                     original_namespace: object.namespace.as_ref().and_then(|f| f.as_str()).map(str::to_owned),
+                    home_namespace: None,
+                    homed: false,
                 });
             }
         }

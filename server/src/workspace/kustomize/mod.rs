@@ -15,7 +15,7 @@ mod value;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-pub use build::Build;
+pub use build::{Build, BuildObject};
 pub use spec::EntryKind;
 pub use value::Rendered;
 
