@@ -202,7 +202,13 @@ impl Diagnostics {
         }
         let came_or_went: Vec<&String> =
             name_balance.iter().filter(|(_, balance)| **balance != 0).map(|(name, _)| name).collect();
-        if !came_or_went.is_empty() {
+        // Each pair of a name that came or went and a name mentioned costs an
+        // edit distance; past a bound (a file of thousands of objects opened
+        // or closed), checking every reference again is cheaper than the
+        // pairs, and gives the same findings.
+        if came_or_went.len().saturating_mul(self.peers.by_mentioned_name.len()) > NEAR_NAME_PAIRS {
+            dirty.extend(self.peers.by_mentioned_name.values().flatten().copied());
+        } else if !came_or_went.is_empty() {
             for (mentioned, units) in &self.peers.by_mentioned_name {
                 if came_or_went
                     .iter()
@@ -651,6 +657,11 @@ impl Diagnostics {
     }
 }
 
+/// The most pairs of (a name that came or went, a name references mention)
+/// an update compares by edit distance before it checks every reference
+/// again instead.
+const NEAR_NAME_PAIRS: usize = 20_000;
+
 /// The message of a related place that is a reference through a broken tie.
 pub(super) const USED_HERE: &str = "used here: this DNS name does not resolve until the tie is fixed";
 
@@ -969,6 +980,36 @@ data:
             codes,
             [("zk-0.zk-hs", "dns-name-wrong-namespace"), ("zk-3.zk-hs.coord", "dns-name-ordinal-out-of-range"),]
         );
+    }
+
+    /// A file of many objects coming and going takes the path that checks
+    /// every reference again (too many near-name pairs to compare), with the
+    /// findings of a fresh analysis.
+    #[test]
+    fn many_names_coming_at_once_check_every_reference_again() {
+        // The Services are there from the start; the StatefulSets come
+        // later, and only their near names ("did you mean") change the
+        // findings on `wbe<n>-0.svc<n>`.
+        let configs: String = (0..150)
+            .map(|n| {
+                format!(
+                    "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{n}}}\ndata: {{peer: \"wbe{n}-0.svc{n}\"}}\n---\n\
+                     apiVersion: v1\nkind: Service\nmetadata: {{name: svc{n}}}\nspec: {{clusterIP: None}}\n---\n"
+                )
+            })
+            .collect();
+        let sets: String = (0..150)
+            .map(|n| {
+                format!(
+                    "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {{name: web{n}}}\nspec: {{serviceName: svc{n}, replicas: 2}}\n---\n"
+                )
+            })
+            .collect();
+        assert_incremental(&[
+            ("/app/configs.yaml", "", &configs),
+            ("/app/many.yaml", "", &sets),
+            ("/app/many.yaml", "<remove>", ""),
+        ]);
     }
 
     #[test]
