@@ -48,6 +48,7 @@ fuzz_target!(|bytes: &[u8]| {
     let ids: Vec<FileId> =
         files.iter().map(|(path, text)| workspace.set_text(path.clone(), text.clone(), None)).collect();
     let snapshot = workspace.snapshot();
+    let diagnostics = ide::Diagnostics::of(&snapshot);
     let findings = checks::check(&snapshot);
     for finding in &findings {
         assert!(in_text(text_of(&snapshot, finding.file), finding.range), "{finding:?}");
@@ -62,7 +63,7 @@ fuzz_target!(|bytes: &[u8]| {
     let mut offsets: Vec<usize> = bytes.iter().take(8).map(|byte| *byte as usize * first_text.len() / 255).collect();
     offsets.extend(findings.iter().filter(|finding| finding.file == first).map(|finding| finding.range.start));
     for offset in offsets {
-        if let Some(hover) = ide::hover(&snapshot, first, offset) {
+        if let Some(hover) = ide::hover(&snapshot, &diagnostics, first, offset) {
             assert!(in_text(&first_text, hover.range), "{hover:?}");
         }
         for target in ide::goto_definition(&snapshot, first, offset) {
@@ -78,7 +79,7 @@ fuzz_target!(|bytes: &[u8]| {
     }
 
     for finding in findings.iter().take(8) {
-        for action in ide::code_actions(&snapshot, finding.file, finding.range) {
+        for action in ide::code_actions(&snapshot, &diagnostics, finding.file, finding.range) {
             let mut fixed = Workspace::new(Config::default());
             for (index, (path, _)) in files.iter().enumerate() {
                 let source = text_of(&snapshot, ids[index]);
