@@ -408,108 +408,38 @@ metadata: {name: other}
         assert_eq!(found, [(patch, Code::HeadlessServiceType)]);
     }
 
+    /// Also where the tie's finding lists a peer address in another file
+    /// ("used here"): that place is not one the fix edits, so the fix stays.
     #[test]
     fn a_finding_in_a_base_used_alone_keeps_its_fix() {
-        fixture::check_fix(
-            "clusterIP: None",
-            r#"
+        let config = "#- /app/config.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: app}\n\
+                      data: {master: \"redis-0.redis:6379\"}\n";
+        for (listed, config) in [("", ""), (", config.yaml", config)] {
+            let files = |cluster_ip: &str, service_name: &str| {
+                format!(
+                    "
 #- /app/kustomization.yaml
 namespace: cache
-resources: [statefulset.yaml, service.yaml]
+resources: [statefulset.yaml, service.yaml{listed}]
 #- /app/statefulset.yaml
 apiVersion: apps/v1
 kind: StatefulSet
-metadata: {name: redis}
+metadata: {{name: redis}}
 spec:
-  serviceName: re$0dis
-  selector: {matchLabels: {app: redis}}
-  template: {metadata: {labels: {app: redis}}}
+  serviceName: {service_name}
+  selector: {{matchLabels: {{app: redis}}}}
+  template: {{metadata: {{labels: {{app: redis}}}}}}
 #- /app/service.yaml
 apiVersion: v1
 kind: Service
-metadata: {name: redis}
+metadata: {{name: redis}}
 spec:
-  selector: {app: redis}
-"#,
-            r#"
-#- /app/kustomization.yaml
-namespace: cache
-resources: [statefulset.yaml, service.yaml]
-#- /app/statefulset.yaml
-apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: redis}
-spec:
-  serviceName: redis
-  selector: {matchLabels: {app: redis}}
-  template: {metadata: {labels: {app: redis}}}
-#- /app/service.yaml
-apiVersion: v1
-kind: Service
-metadata: {name: redis}
-spec:
-  clusterIP: None
-  selector: {app: redis}
-"#,
-        );
-    }
-
-    /// The tie's finding lists the peer address in another file ("used
-    /// here"); that place is not one the fix edits, so the fix stays.
-    #[test]
-    fn a_finding_in_a_base_used_alone_keeps_its_fix_beside_its_uses() {
-        fixture::check_fix(
-            "clusterIP: None",
-            r#"
-#- /app/kustomization.yaml
-namespace: cache
-resources: [statefulset.yaml, service.yaml, config.yaml]
-#- /app/statefulset.yaml
-apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: redis}
-spec:
-  serviceName: re$0dis
-  selector: {matchLabels: {app: redis}}
-  template: {metadata: {labels: {app: redis}}}
-#- /app/service.yaml
-apiVersion: v1
-kind: Service
-metadata: {name: redis}
-spec:
-  selector: {app: redis}
-#- /app/config.yaml
-apiVersion: v1
-kind: ConfigMap
-metadata: {name: app}
-data: {master: "redis-0.redis:6379"}
-"#,
-            r#"
-#- /app/kustomization.yaml
-namespace: cache
-resources: [statefulset.yaml, service.yaml, config.yaml]
-#- /app/statefulset.yaml
-apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: redis}
-spec:
-  serviceName: redis
-  selector: {matchLabels: {app: redis}}
-  template: {metadata: {labels: {app: redis}}}
-#- /app/service.yaml
-apiVersion: v1
-kind: Service
-metadata: {name: redis}
-spec:
-  clusterIP: None
-  selector: {app: redis}
-#- /app/config.yaml
-apiVersion: v1
-kind: ConfigMap
-metadata: {name: app}
-data: {master: "redis-0.redis:6379"}
-"#,
-        );
+{cluster_ip}  selector: {{app: redis}}
+{config}"
+                )
+            };
+            fixture::check_fix("clusterIP: None", &files("", "re$0dis"), &files("  clusterIP: None\n", "redis"));
+        }
     }
 
     #[test]
