@@ -24,16 +24,22 @@ fn check(_: &Snapshot, reference: &Reference<'_>, resolution: &Resolution<'_>, f
     let Some(Problem::OrdinalOutOfRange { first, count, autoscaled }) = &resolution.problem else { return };
     let AddressKind::Pod { ordinal, .. } = &reference.address.kind else { return };
     let set = reference.stateful_set_name().unwrap_or("");
-    let pods = match count {
-        0 => "no pods".to_owned(),
-        1 => format!("only pod {first}"),
-        _ => format!("pods {first} to {}", first + count - 1),
-    };
+    let pods = pods_phrase(*first, *count);
     let bound = if *autoscaled { " (its autoscaler's maxReplicas)" } else { "" };
     let message = super::sentence_with_names(&[set], |names| {
         format!("StatefulSet {} runs {pods}{bound}: pod {ordinal} never exists", names[0])
     });
     findings.push(references::finding(reference, resolution, Code::DnsNameOrdinalOutOfRange, message));
+}
+
+/// The pods a StatefulSet runs, in words: `no pods`, `only pod 0`, `pods 0
+/// to 2`; also for hover.
+pub(crate) fn pods_phrase(first: i64, count: i64) -> String {
+    match count {
+        0 => "no pods".to_owned(),
+        1 => format!("only pod {first}"),
+        _ => format!("pods {first} to {}", first + count - 1),
+    }
 }
 
 #[cfg(test)]

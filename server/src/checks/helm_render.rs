@@ -42,7 +42,7 @@ pub(crate) fn finding(
     } else {
         format!("the chart fails to render for release '{release}'; helm says:")
     };
-    let limit = super::MESSAGE_LIMIT_FOR_QUOTES.saturating_sub(first.chars().count() + 1);
+    let limit = super::MESSAGE_LIMIT.saturating_sub(first.chars().count() + 1);
     let finding =
         Finding::new(file, range, Code::HelmRender, format!("{first} {}", super::shortened(&helm_words, limit)));
     super::apply_configuration(snapshot, finding)

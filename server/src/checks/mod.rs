@@ -44,6 +44,7 @@ mod yaml_syntax;
 
 pub use analysis::Diagnostics;
 pub use code::{Code, README_URL};
+pub(crate) use dns_name_ordinal_out_of_range::pods_phrase;
 pub use edit::{FileEdit, Fix};
 
 use crate::config::Level;
@@ -64,13 +65,10 @@ fn shortened(text: &str, limit: usize) -> String {
 
 /// SPEC's limits on a diagnostic's message: its first sentence, and the whole.
 pub(crate) const FIRST_SENTENCE_LIMIT: usize = 100;
-// Rules bound each part they add after the first sentence, so only the
-// tests need the whole message's limit.
-#[cfg(test)]
+/// The whole message's limit: rules bound each part they add after the
+/// first sentence; the messages that quote another tool's words (Helm's)
+/// cut them to it.
 pub(crate) const MESSAGE_LIMIT: usize = 200;
-/// The whole-message limit, for the messages that quote another tool's
-/// words (Helm's) after their own first sentence.
-const MESSAGE_LIMIT_FOR_QUOTES: usize = 200;
 
 /// A message's first sentence, built by `build` from `names` quoted with `'`:
 /// with the names whole where it fits SPEC's limit, else with the longest

@@ -72,19 +72,8 @@ pub(super) fn render_charts(
 /// One chart's renders, worked out as the server's worker does.
 pub(crate) fn render_chart(command: &HelmCommand, config: &Config, chart: &Path) -> ChartRender {
     let never = AtomicBool::new(false);
-    let outcome = |overrides: bool| command.render(chart, overrides, &never).map_err(|error| describe(error, command));
+    let outcome = |overrides: bool| command.render(chart, overrides, &never).map_err(RenderError::message);
     let manifests = outcome(false);
     let overridden = (manifests.is_ok() && offers_name_overrides(chart)).then(|| outcome(true));
     prepare(config, chart, &command.release, manifests, overridden, &read_chart_file)
-}
-
-/// A render error as the `helm-render` finding quotes it.
-pub(crate) fn describe(error: RenderError, command: &HelmCommand) -> String {
-    match error {
-        RenderError::NotStarted(why) | RenderError::Failed(why) => why,
-        RenderError::TimedOut(after) => {
-            format!("'helm template' took longer than {} ms (helm.timeoutMs) and was stopped", after.as_millis())
-        }
-        RenderError::Cancelled => format!("the render by '{}' was cancelled", command.program.display()),
-    }
 }

@@ -252,7 +252,9 @@ impl Charts {
             }
         }
         for findings in mapped.values_mut() {
-            findings.sort_by(|a, b| (a.range.start, a.code, &a.message).cmp(&(b.range.start, b.code, &b.message)));
+            findings.sort_by(|a, b| {
+                (a.range.start, a.range.end, a.code, &a.message).cmp(&(b.range.start, b.range.end, b.code, &b.message))
+            });
             findings.dedup_by(|a, b| a.range == b.range && a.code == b.code);
         }
         let mut touched: BTreeSet<FileId> = BTreeSet::new();

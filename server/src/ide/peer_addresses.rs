@@ -65,7 +65,7 @@ pub(crate) fn hover_card(snapshot: &Snapshot, reference: &Reference<'_>, resolut
             "does not resolve: the StatefulSet has no `serviceName`".to_owned()
         }
         Some(Problem::OrdinalOutOfRange { first, count, .. }) => {
-            format!("does not resolve: the StatefulSet runs ordinals {first} to {}", first + count - 1)
+            format!("does not resolve: the StatefulSet runs {}", crate::checks::pods_phrase(*first, *count))
         }
         Some(Problem::UnknownPort) => "does not resolve: the Service names no such port".to_owned(),
         None if resolution.wrong_domain.is_some() => {
@@ -188,6 +188,11 @@ data:
         let diagnostics = Diagnostics::of(&snapshot);
         let card = crate::ide::hover(&snapshot, &diagnostics, file, offset).expect("a card");
         assert!(card.markdown.contains("it lives in namespace `cache`"), "{}", card.markdown);
+        // The pods in the rule's words (`only pod 0`, `no pods`), not `0 to 0`.
+        let one = FILES.replace("replicas: 3", "replicas: 1").replace("redis-1.redis-hs.default", "red$0is-1.redis-hs");
+        let (snapshot, file, offset) = cursor_snapshot(&one);
+        let card = crate::ide::hover(&snapshot, &Diagnostics::of(&snapshot), file, offset).expect("a card");
+        assert!(card.markdown.contains("the StatefulSet runs only pod 0"), "{}", card.markdown);
     }
 
     #[test]

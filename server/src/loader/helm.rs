@@ -47,6 +47,19 @@ pub enum RenderError {
     Cancelled,
 }
 
+impl RenderError {
+    /// What to tell the user.
+    pub fn message(self) -> String {
+        match self {
+            RenderError::NotStarted(why) | RenderError::Failed(why) => why,
+            RenderError::TimedOut(after) => {
+                format!("'helm template' took longer than {} ms (helm.timeoutMs) and was stopped", after.as_millis())
+            }
+            RenderError::Cancelled => "the render was cancelled".to_owned(),
+        }
+    }
+}
+
 impl HelmCommand {
     pub fn from_settings(settings: &HelmSettings, namespace: &str) -> HelmCommand {
         HelmCommand {

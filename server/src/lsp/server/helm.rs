@@ -176,26 +176,16 @@ fn render(config: &Config, chart: PathBuf, ticket: u64, cancel: &AtomicBool) -> 
     let manifests = match outcome(false) {
         Err(RenderError::NotStarted(why)) => return nothing(Some(why)),
         Err(RenderError::Cancelled) => return nothing(None),
-        other => other.map_err(describe),
+        other => other.map_err(RenderError::message),
     };
     let overridden = if manifests.is_ok() && offers_name_overrides(&chart) {
         match outcome(true) {
             Err(RenderError::Cancelled) => return nothing(None),
-            other => Some(other.map_err(describe)),
+            other => Some(other.map_err(RenderError::message)),
         }
     } else {
         None
     };
     let render = prepare(config, &chart, &command.release, manifests, overridden, &read_chart_file);
     Rendered { chart, ticket, render: Some(render), missing: None }
-}
-
-fn describe(error: RenderError) -> String {
-    match error {
-        RenderError::NotStarted(why) | RenderError::Failed(why) => why,
-        RenderError::TimedOut(after) => {
-            format!("'helm template' took longer than {} ms (helm.timeoutMs) and was stopped", after.as_millis())
-        }
-        RenderError::Cancelled => "the render was cancelled".to_owned(),
-    }
 }
