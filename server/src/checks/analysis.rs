@@ -132,13 +132,13 @@ impl Diagnostics {
     /// the workspace), in order.
     pub fn update(&mut self, snapshot: &Snapshot, changes: Changes) -> Vec<FileId> {
         if changes.everything {
-            return self.rebuild(snapshot);
+            return self.rebuild(snapshot, Graph::of(snapshot));
         }
         let graph = Graph::of(snapshot);
         if !graph.same_builds(&self.graph) {
             // A file a kustomization names came or went: which files are
             // built changed, so every unit may read differently.
-            return self.rebuild(snapshot);
+            return self.rebuild(snapshot, graph);
         }
         self.graph = std::sync::Arc::new(graph);
         let mut dirty: HashSet<Unit> = HashSet::new();
@@ -309,6 +309,11 @@ impl Diagnostics {
         self.last_checked
     }
 
+    /// The kustomization graph of the snapshot these findings are of.
+    pub(crate) fn graph(&self) -> &Graph {
+        &self.graph
+    }
+
     /// Each file's findings, in file order.
     pub fn by_file(&self) -> &BTreeMap<FileId, Vec<Finding>> {
         &self.by_file
@@ -324,11 +329,11 @@ impl Diagnostics {
         self.by_file.values().flatten()
     }
 
-    fn rebuild(&mut self, snapshot: &Snapshot) -> Vec<FileId> {
+    fn rebuild(&mut self, snapshot: &Snapshot, graph: Graph) -> Vec<FileId> {
         let before: Vec<FileId> = self.by_file.keys().copied().collect();
         let previous = std::mem::take(&mut self.by_file);
         let mut builds = std::mem::take(self.builds.get_mut().unwrap_or_else(|poisoned| poisoned.into_inner()));
-        *self = Diagnostics { graph: std::sync::Arc::new(Graph::of(snapshot)), ..Diagnostics::default() };
+        *self = Diagnostics { graph: std::sync::Arc::new(graph), ..Diagnostics::default() };
         builds.retain(|top, _| self.graph.tops.contains(top));
         *self.builds = std::sync::Mutex::new(builds);
         let mut units: Vec<Unit> = self.graph.tops.iter().copied().map(Unit::Build).collect();

@@ -38,6 +38,9 @@ pub(super) fn check_build(
             check(snapshot, graph, &build, &mut own);
         }
     }
+    // A kustomization read by several builds is judged in each the same way:
+    // its first build reports it.
+    own.retain(|finding| graph.builds_of(finding.file).next() == Some(top));
     out.extend(own.into_iter().map(|finding| (finding, None)));
     if build.objects.is_empty() {
         return out;

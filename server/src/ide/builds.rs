@@ -14,8 +14,12 @@ use crate::workspace::{FileId, ObjectView, Snapshot, Workspace};
 /// The hover section on `object`'s names in each top build that includes
 /// it: a StatefulSet's first pod and a Service's own DNS name, with the
 /// build's namespace and names. `None` for a file no build reads.
-pub(super) fn names_in_builds(snapshot: &Snapshot, object: &ObjectView<'_>) -> Option<String> {
-    let graph = Graph::of(snapshot);
+pub(super) fn names_in_builds(
+    snapshot: &Snapshot,
+    diagnostics: &Diagnostics,
+    object: &ObjectView<'_>,
+) -> Option<String> {
+    let graph = diagnostics.graph();
     if !graph.is_built(object.id.file) {
         return None;
     }

@@ -35,7 +35,7 @@ pub fn hover(snapshot: &Snapshot, diagnostics: &Diagnostics, file: FileId, offse
     } else {
         String::new()
     };
-    if let Some(builds) = super::builds::names_in_builds(snapshot, &object) {
+    if let Some(builds) = super::builds::names_in_builds(snapshot, diagnostics, &object) {
         if !markdown.is_empty() && !markdown.ends_with("\n\n") {
             markdown.push('\n');
         }

@@ -10,7 +10,6 @@ use super::helm::Charts;
 use super::names::{link_findings, ServiceNames, StatefulSetNames};
 use crate::checks::{Code, Diagnostics};
 use crate::syntax::TextRange;
-use crate::workspace::kustomize::Graph;
 use crate::workspace::{ObjectView, Snapshot, SourceFile};
 
 /// One StatefulSet of the inventory.
@@ -48,7 +47,7 @@ pub(crate) fn dns_inventory<'a>(
     builds: &'a [AnalysedBuild],
     charts: &Charts,
 ) -> Vec<StatefulSetDns<'a>> {
-    let graph = Graph::of(snapshot);
+    let graph = diagnostics.graph();
     let mut entries: Vec<StatefulSetDns<'a>> = snapshot
         .stateful_sets()
         .filter(|stateful_set| !graph.is_built(stateful_set.id.file))
