@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::names::link_findings;
+use super::names::{link_findings, StatefulSetNames};
 use super::navigation::NavigationTarget;
 use crate::checks::{Code, Diagnostics};
 use crate::syntax::TextRange;
@@ -43,23 +43,31 @@ pub(super) fn names_in_builds(
             }
             let line = match built.kind() {
                 "StatefulSet" => {
-                    let service = built.node.get_path(&["spec", "serviceName"]).and_then(|node| node.as_str());
-                    let first = built
-                        .node
-                        .get_path(&["spec", "ordinals", "start"])
-                        .and_then(|node| node.as_str())
-                        .and_then(|start| start.parse::<i64>().ok())
-                        .unwrap_or(0);
-                    let replicas = built
-                        .node
-                        .get_path(&["spec", "replicas"])
-                        .and_then(|node| node.as_str())
-                        .and_then(|count| count.parse::<i64>().ok())
-                        .unwrap_or(1);
-                    match service {
-                        Some(service) => format!(
-                            "`{name}-{first}.{service}.{namespace}.svc.{domain}` ({replicas} replica{})",
-                            if replicas == 1 { "" } else { "s" }
+                    let number = |path: &[&str]| {
+                        built
+                            .node
+                            .get_path(path)
+                            .and_then(|node| node.as_str())
+                            .and_then(|text| text.parse::<i64>().ok())
+                    };
+                    let names = StatefulSetNames {
+                        name,
+                        namespace,
+                        service_name: built
+                            .node
+                            .get_path(&["spec", "serviceName"])
+                            .and_then(|node| node.as_str())
+                            .filter(|service| !service.is_empty()),
+                        cluster_domain: domain,
+                        first: number(&["spec", "ordinals", "start"]).unwrap_or(0),
+                        count: number(&["spec", "replicas"]).unwrap_or(1),
+                    };
+                    match names.pod(names.first) {
+                        Some(pod) => format!(
+                            "`{}` ({} replica{})",
+                            pod.full,
+                            names.count,
+                            if names.count == 1 { "" } else { "s" }
                         ),
                         None => format!("StatefulSet `{name}` in namespace `{namespace}`"),
                     }
@@ -211,6 +219,22 @@ resources: [../../base]
             hover.markdown.contains("- `overlays/prod`: `prod-redis.prod.svc.cluster.local`"),
             "{}",
             hover.markdown
+        );
+    }
+
+    /// A StatefulSet with an empty `serviceName` gets no pod DNS names in a
+    /// build either (not `prod-redis-0..prod.svc…`).
+    #[test]
+    fn a_stateful_set_without_a_service_name_shows_no_pod_name_in_builds() {
+        let files =
+            FILES.replacen("serviceName: redis", "serviceName: \"\"", 1).replacen("name: redis}", "name: re$0dis}", 1);
+        let (snapshot, file, offset) = cursor_snapshot(&files);
+        let hover = super::super::hover(&snapshot, &Diagnostics::of(&snapshot), file, offset).expect("a hover");
+        let builds = hover.markdown.split_once("**In kustomize builds:**").expect("a builds section").1;
+        assert_eq!(
+            builds.trim(),
+            "- `overlays/dev`: StatefulSet `redis` in namespace `dev`\n\
+             - `overlays/prod`: StatefulSet `prod-redis` in namespace `prod`"
         );
     }
 
