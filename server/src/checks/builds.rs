@@ -230,13 +230,28 @@ fn with_builds(phrase: &str, message: &str) -> String {
 /// `in 'a'`, `in 'a', 'b'`, or `in 'a' and 3 more builds`, kept short.
 fn builds_phrase(builds: &[String]) -> String {
     let limit = FIRST_SENTENCE_LIMIT / 4;
-    let quoted: Vec<String> = builds.iter().map(|build| format!("'{}'", super::shortened(build, limit))).collect();
+    let quoted: Vec<String> = builds.iter().map(|build| format!("'{}'", shortened_path(build, limit))).collect();
     match quoted.as_slice() {
         [one] => format!("in {one}"),
         [one, two] => format!("in {one}, {two}"),
         [one, rest @ ..] => format!("in {one} and {} more builds", rest.len()),
         [] => String::new(),
     }
+}
+
+/// A build's path cut to at most `limit` characters from the front, where
+/// its own folder's name is (`…/overlays/prod`), at a `/` where one is near.
+fn shortened_path(path: &str, limit: usize) -> String {
+    let count = path.chars().count();
+    if count <= limit {
+        return path.to_owned();
+    }
+    let tail: String = path.chars().skip(count - limit.saturating_sub(1)).collect();
+    let tail = match tail.find('/') {
+        Some(slash) if slash + 1 < tail.len() => tail[slash..].to_owned(),
+        _ => tail,
+    };
+    format!("…{tail}")
 }
 
 #[cfg(test)]
@@ -247,6 +262,18 @@ mod tests {
     use crate::syntax::TextRange;
     use crate::text::TextEdit;
     use crate::workspace::Workspace;
+
+    #[test]
+    fn a_long_build_path_keeps_its_end() {
+        assert_eq!(super::shortened_path("overlays/prod", 25), "overlays/prod");
+        assert_eq!(super::shortened_path("redis-overlays/overlays/prod", 25), "…/overlays/prod");
+        assert_eq!(super::shortened_path("a/an-overlay-named-at-great-length", 25), "…ay-named-at-great-length");
+        for path in
+            ["redis-overlays/overlays/prod", "a/an-overlay-named-at-great-length", "x/ü/äöüäöüäöüäöüäöüäöüäöüäöü"]
+        {
+            assert!(super::shortened_path(path, 25).chars().count() <= 25, "{path}");
+        }
+    }
 
     fn base(service_name_mark: &str) -> String {
         format!(

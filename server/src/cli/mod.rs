@@ -190,6 +190,7 @@ pub(crate) fn load(args: &Inputs<'_>, io: &mut Io<'_>) -> anyhow::Result<Result<
     }
 
     let roots: Vec<PathBuf> = args.paths.iter().filter(|path| !is_stdin(path)).cloned().collect();
+    config.roots.clone_from(&roots);
     let mut missing = false;
     for root in &roots {
         if let Err(error) = loader::check_readable(root) {

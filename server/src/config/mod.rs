@@ -5,6 +5,7 @@
 //! they came from (the LSP layer and the CLI do) nor what a rule checks.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 use serde_json::Value;
 
@@ -113,6 +114,10 @@ pub struct Config {
     pub code_lens: bool,
     /// How charts are rendered (`helm.*`).
     pub helm: HelmSettings,
+    /// The folders checked (the workspace folders, or the paths given to
+    /// the CLI): a build is named by its path below the one that holds it.
+    /// Not a setting: the server and the CLI fill it in.
+    pub roots: Vec<PathBuf>,
 }
 
 pub const DEFAULT_HELM_RELEASE: &str = "release-name";
@@ -196,6 +201,7 @@ impl Default for Config {
             inlay_hints: true,
             code_lens: true,
             helm: HelmSettings::default(),
+            roots: Vec::new(),
         }
     }
 }

@@ -27,6 +27,8 @@ impl Server {
         // No workspace folder: the folder of each opened file is read.
         if document.uri.scheme() == "file" {
             if let Some(folder) = self.disk.add_folder_of(&path) {
+                // A new root renames the builds below it.
+                self.apply_settings();
                 self.index(vec![folder]);
             }
         }

@@ -38,8 +38,9 @@ impl Server {
         self.index(new_folders);
         if self.disk.folders().first() != first_folder.as_ref() {
             self.settings.read_file(self.disk.config_file());
-            self.apply_settings();
         }
+        // The roots are in the configuration (builds are named below them).
+        self.apply_settings();
         self.mark_dirty();
     }
 

@@ -701,7 +701,8 @@ impl Server {
     /// Recomputes the configuration from its layers; re-reads the folders
     /// when what is read changed.
     fn apply_settings(&mut self) {
-        let (config, problems) = self.settings.config();
+        let (mut config, problems) = self.settings.config();
+        config.roots = self.disk.roots().to_vec();
         if problems != self.shown_problems {
             if !problems.is_empty() {
                 tracing::warn!("invalid settings ignored: {}", problems.join("; "));

@@ -13,7 +13,7 @@ mod spec;
 mod value;
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 pub use build::{Build, BuildObject};
 pub use spec::EntryKind;
@@ -175,14 +175,35 @@ impl Paths {
     }
 }
 
-/// The name a message gives a build: its folder's last two components
-/// (`overlays/prod`).
+/// The name a message gives a build: its folder's path below the root that
+/// holds it (`overlays/prod`), the root's own name for a kustomization at
+/// the root, and outside every root the folder's last two components.
 pub fn build_name(snapshot: &Snapshot, kustomization: FileId) -> String {
     let Some(file) = snapshot.file(kustomization) else { return String::new() };
-    let folder = file.path.parent().unwrap_or(Path::new(""));
-    let parts: Vec<String> =
-        folder.components().rev().take(2).map(|part| part.as_os_str().to_string_lossy().into_owned()).collect();
-    let name: Vec<String> = parts.into_iter().rev().filter(|part| part != "/").collect();
+    folder_name(file.path.parent().unwrap_or(Path::new("")), &snapshot.config.roots)
+}
+
+fn folder_name(folder: &Path, roots: &[PathBuf]) -> String {
+    let words = |path: &Path| -> Vec<String> {
+        path.components()
+            .filter_map(|part| match part {
+                Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
+                _ => None,
+            })
+            .collect()
+    };
+    // The innermost root holding the folder: roots may nest.
+    let root = roots.iter().filter(|root| folder.starts_with(root)).max_by_key(|root| root.components().count());
+    let name = match root.and_then(|root| folder.strip_prefix(root).ok()) {
+        Some(below) if !words(below).is_empty() => words(below),
+        // The root itself: its own name (none for `.`).
+        Some(_) => root.map(|root| words(root)).unwrap_or_default().pop().into_iter().collect(),
+        None => {
+            let mut words = words(folder);
+            words.drain(..words.len().saturating_sub(2));
+            words
+        }
+    };
     if name.is_empty() {
         ".".to_owned()
     } else {
@@ -202,5 +223,32 @@ impl Graph {
     /// Whether both graphs have the same builds reading the same files.
     pub fn same_builds(&self, other: &Graph) -> bool {
         self.tops == other.tops && self.builds_of_file == other.builds_of_file
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name(folder: &str, roots: &[&str]) -> String {
+        let roots: Vec<PathBuf> = roots.iter().map(PathBuf::from).collect();
+        folder_name(Path::new(folder), &roots)
+    }
+
+    #[test]
+    fn a_build_is_named_by_its_path_below_the_root_that_holds_it() {
+        assert_eq!(name("/repo/apps/redis/overlays/prod", &["/repo"]), "apps/redis/overlays/prod");
+        assert_eq!(name("/repo/apps/redis/overlays/prod", &["/repo", "/repo/apps/redis"]), "overlays/prod");
+        assert_eq!(name("examples/redis-overlays/overlays/dev", &["examples"]), "redis-overlays/overlays/dev");
+    }
+
+    #[test]
+    fn a_build_at_a_root_takes_the_roots_name_and_one_outside_the_last_two_parts() {
+        assert_eq!(name("/tmp/e2e.x1/redis-broken", &["/tmp/e2e.x1/redis-broken"]), "redis-broken");
+        assert_eq!(name(".", &["."]), ".");
+        assert_eq!(name("/elsewhere/base/overlays/prod", &["/repo"]), "overlays/prod");
+        assert_eq!(name("/a/b/c", &[]), "b/c");
+        assert_eq!(name("/", &[]), ".");
+        assert_eq!(name("/repository", &["/repo"]), "repository", "a root is a path prefix by components");
     }
 }
