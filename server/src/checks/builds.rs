@@ -45,7 +45,7 @@ pub(super) fn check_build(
     if build.objects.is_empty() {
         return out;
     }
-    let name = build_name(snapshot, top);
+    let name = message_name(snapshot, graph, top);
     let rendered = build.render();
     let workspace = state.workspace.get_or_insert_with(|| Workspace::new((*snapshot.config).clone()));
     if *workspace.config() != *snapshot.config {
@@ -64,9 +64,7 @@ pub(super) fn check_build(
         }
     }
     let spoken_for: Vec<TextRange> = whole.iter().map(|finding| finding.range).collect();
-    out.extend(
-        whole.into_iter().filter_map(|finding| Some((moved_back(snapshot, &rendered, finding)?, Some(name.clone())))),
-    );
+    out.extend(whole.into_iter().filter_map(|finding| Some((moved_back(snapshot, &rendered, finding)?, name.clone()))));
     for finding in state.diagnostics.all().cloned() {
         if finding.code == Code::YamlSyntax
             || (matches!(finding.code.rule().check, Check::References(_)) && spoken_for.contains(&finding.range))
@@ -93,10 +91,19 @@ pub(super) fn check_build(
                 moved.stateful_set = stateful_set;
                 moved.service = service;
             }
-            out.push((moved, Some(name.clone())));
+            out.push((moved, name.clone()));
         }
     }
     out
+}
+
+/// The name a build's messages give it; none for a workspace folder that
+/// is itself the only top build, whose every finding is in that build.
+fn message_name(snapshot: &Snapshot, graph: &Graph, top: FileId) -> Option<String> {
+    let folder = snapshot.file(top).and_then(|file| file.path.parent());
+    let whole_workspace =
+        graph.tops == [top] && folder.is_some_and(|folder| snapshot.config.roots.iter().any(|root| root == folder));
+    (!whole_workspace).then(|| build_name(snapshot, top))
 }
 
 /// A finding of the rendered build, at the source place of the value it is
@@ -343,6 +350,36 @@ resources: [../../base]
         assert_eq!(messages.len(), 2);
         for message in &messages {
             assert!(message.starts_with("Service 'prod-redis' is not headless"), "{message}");
+            assert!(message.contains("; in 'overlays/prod'"), "{message}");
+        }
+    }
+
+    /// A workspace folder that is one kustomization (its only top build)
+    /// names no build: every finding is in it. Below the folder, or beside
+    /// another top build, the build is named by its path below the folder.
+    #[test]
+    fn the_only_top_build_at_a_workspace_folder_is_not_named() {
+        let prod = PROD.replace("/repo/overlays/prod/", "/repo/");
+        let prod = prod.replace("[../../base]", "[base]");
+        let messages_with_root = |fixture: &str, root: &str| -> Vec<String> {
+            let config = Config { roots: vec![root.into()], ..Config::default() };
+            let (mut workspace, _) = fixture::workspace_with(config, &fixture::parse(fixture));
+            Diagnostics::of(&workspace.snapshot()).all().map(|finding| finding.message.clone()).collect()
+        };
+        let alone = format!("{}{prod}", base(""));
+        let messages = messages_with_root(&alone, "/repo");
+        assert_eq!(messages.len(), 2, "{messages:#?}");
+        for message in &messages {
+            assert!(
+                message.starts_with("Service 'prod-redis' is not headless") && !message.contains(" in '"),
+                "{message}"
+            );
+        }
+        for message in messages_with_root(&alone, "/") {
+            assert!(message.starts_with("in 'repo': "), "{message}");
+        }
+        let beside = format!("{}{PROD}{STAGING}", base(""));
+        for message in messages_with_root(&beside, "/repo") {
             assert!(message.contains("; in 'overlays/prod'"), "{message}");
         }
     }
