@@ -180,7 +180,7 @@ pub(super) fn name_builds(findings: Vec<(Finding, Option<String>)>) -> Vec<Findi
             if !builds.is_empty() {
                 let names: Vec<String> = builds.iter().map(|(name, _)| name.clone()).collect();
                 let message = per_build_message(&builds).unwrap_or_else(|| finding.message.clone());
-                finding.message = with_builds(&builds_phrase(&names), &message);
+                finding.message = super::with_context(&builds_phrase(&names), &message);
             }
             finding
         })
@@ -220,18 +220,6 @@ fn per_build_message(builds: &[(String, String)]) -> Option<String> {
         .map(|(rest, (name, _))| format!("{} in '{name}'", rest.get(common..).unwrap_or(rest)))
         .collect();
     Some(format!("{head}; {shared}{}", each.join(", ")))
-}
-
-/// `in 'a': message`, or where that makes the first sentence too long for
-/// SPEC's limit, `message; in 'a'` (the first sentence as the rule wrote it).
-fn with_builds(phrase: &str, message: &str) -> String {
-    let first_end = ["; ", ". "].iter().filter_map(|stop| message.find(stop)).min().unwrap_or(message.len());
-    let joined = if phrase.chars().count() + 2 + message[..first_end].chars().count() <= FIRST_SENTENCE_LIMIT {
-        format!("{phrase}: {message}")
-    } else {
-        format!("{}; {phrase}{}", &message[..first_end], &message[first_end..])
-    };
-    super::shortened(&joined, 2 * FIRST_SENTENCE_LIMIT)
 }
 
 /// `in 'a'`, `in 'a', 'b'`, or `in 'a' and 3 more builds`, kept short.

@@ -93,6 +93,20 @@ fn sentence_with_names(names: &[&str], build: impl Fn(&[String]) -> String) -> S
     build(&quoted(cap))
 }
 
+/// A message said in a context (a build, a chart's render): `context:
+/// message`, or where that makes the first sentence longer than SPEC's
+/// limit, `first sentence; context; rest` (the first sentence as the rule
+/// wrote it), cut to the whole message's limit.
+pub(crate) fn with_context(context: &str, message: &str) -> String {
+    let first_end = ["; ", ". "].iter().filter_map(|stop| message.find(stop)).min().unwrap_or(message.len());
+    let joined = if context.chars().count() + 2 + message[..first_end].chars().count() <= FIRST_SENTENCE_LIMIT {
+        format!("{context}: {message}")
+    } else {
+        format!("{}; {context}{}", &message[..first_end], &message[first_end..])
+    };
+    shortened(&joined, MESSAGE_LIMIT)
+}
+
 /// Another place that explains a finding (LSP `relatedInformation`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Related {

@@ -88,7 +88,8 @@ pub fn prepare(
                     !known.contains(&(placed.path.clone(), placed.finding.range, placed.finding.code.as_str()))
                 })
                 .map(|mut placed| {
-                    placed.finding.message = format!("only with name overrides set: {}", placed.finding.message);
+                    placed.finding.message =
+                        crate::checks::with_context("only with name overrides set", &placed.finding.message);
                     placed
                 })
                 .collect()
@@ -420,9 +421,10 @@ fn map_finding(snapshot: &Snapshot, render: &Render, finding: &Finding) -> Optio
         // Shown on `Chart.yaml`: say which template it came from.
         Some(shown) if shown.path.ends_with("Chart.yaml") => {
             let source = source_of(derived, finding.range.start).unwrap_or_default();
-            format!("rendered with release '{}' from '{source}': {}", render.release, finding.message)
+            let context = format!("rendered with release '{}' from '{source}'", render.release);
+            crate::checks::with_context(&context, &finding.message)
         }
-        _ => format!("rendered with release '{}': {}", render.release, finding.message),
+        _ => crate::checks::with_context(&format!("rendered with release '{}'", render.release), &finding.message),
     };
     mapped.related = finding
         .related
@@ -673,6 +675,7 @@ spec:
                 .findings(&snapshot, &diagnostics, file)
                 .iter()
                 .map(|finding| {
+                    crate::checks::fixture::assert_message_within_limits(finding);
                     let (line, covered) = line_of(text, finding.range);
                     format!("{line} {} {covered:?}: {}", finding.code.as_str(), finding.message)
                 })
@@ -685,7 +688,7 @@ spec:
         assert_eq!(on_statefulset.len(), 1, "{on_statefulset:#?}");
         assert!(
             on_statefulset[0].starts_with(
-                "8 service-not-headless \"{{ .Release.Name }}-{{ include \\\"etcd.name\\\" . }}-headless\": rendered with release 'release-name': "
+                "8 service-not-headless \"{{ .Release.Name }}-{{ include \\\"etcd.name\\\" . }}-headless\": Service 'release-name-et…' is not headless: pods of StatefulSet 'release-name-et…' get no DNS names; rendered with release 'release-name'; "
             ),
             "{on_statefulset:#?}"
         );
@@ -749,11 +752,14 @@ spec:
         let placed = &render.override_only[0];
         assert_eq!(placed.path, chart.join("templates/statefulset.yaml"));
         assert_eq!(placed.finding.code.as_str(), "service-not-found");
+        // Both contexts follow the first sentence, which they would push
+        // past SPEC's limit.
         assert!(
-            placed.finding.message.starts_with("only with name overrides set: rendered with release 'release-name': "),
+            placed.finding.message.ends_with("; only with name overrides set; rendered with release 'release-name'"),
             "{}",
             placed.finding.message
         );
+        crate::checks::fixture::assert_message_within_limits(&placed.finding);
         assert_eq!(line_of(TEMPLATE, placed.finding.range).0, 8);
     }
 
@@ -806,9 +812,10 @@ spec:
         let findings = charts.findings(&snapshot, &diagnostics, chart_file);
         assert_eq!(findings.len(), 1, "one per position and code: {findings:#?}");
         assert!(
-            findings[0].message.starts_with("rendered with release 'release-name' from 'etcd/templates/"),
+            findings[0].message.contains("; rendered with release 'release-name' from 'etcd/templates/"),
             "{findings:#?}"
         );
+        crate::checks::fixture::assert_message_within_limits(&findings[0]);
         assert_eq!(findings[0].range, TextRange::new(0, "apiVersion: v2".len()));
     }
 
