@@ -160,6 +160,9 @@ pub(super) fn fixes(snapshot: &Snapshot, finding: &Finding) -> Vec<Fix> {
                     format!(
                         "Create headless Service '{headless_name}'{suffix}, point serviceName of '{set_name}' at it"
                     ),
+                    // Beside the plain one, the peer-discovery variant reads
+                    // as its twin, not as another fix.
+                    format!("Create headless Service '{headless_name}'{suffix}, point '{set_name}' at it"),
                     format!("Create headless Service '{headless_name}'{suffix}, point serviceName at it"),
                     format!("Point serviceName at a new headless Service '{headless_name}'{suffix}"),
                     format!("Point serviceName at a new headless Service{suffix}"),

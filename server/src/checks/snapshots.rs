@@ -329,7 +329,7 @@ spec:
                           image: redis:7
                           ports: [{name: redis, containerPort: 6379}]
 
-                fix: Point serviceName at a new headless Service 'redis-headless' for peer discovery
+                fix: Create headless Service 'redis-headless' for peer discovery, point 'redis' at it
                 #- /app/redis.yaml
                 apiVersion: v1
                 kind: Service
