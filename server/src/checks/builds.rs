@@ -51,7 +51,7 @@ pub(super) fn check_build(
     if *workspace.config() != *snapshot.config {
         workspace.set_config((*snapshot.config).clone());
     }
-    workspace.set_text(format!("/kube-lsp/builds/{}.yaml", top.0).into(), rendered.text.clone(), None);
+    workspace.set_text(super::build_document_path(top), rendered.text.clone(), None);
     let built = workspace.snapshot();
     state.diagnostics.update(&built, workspace.take_changes());
     // The rules of the build as a whole (names it renamed); where one of

@@ -83,12 +83,7 @@ fn annotation(line: &str) -> Option<(usize, usize, String)> {
 
 use crate::checks::{FIRST_SENTENCE_LIMIT, MESSAGE_LIMIT};
 
-/// A message's first sentence: messages join their sentences with `; ` or
-/// `. ` (names hold dots, but never a dot and a space).
-pub fn first_sentence(message: &str) -> &str {
-    let end = ["; ", ". "].iter().filter_map(|stop| message.find(stop)).min().unwrap_or(message.len());
-    &message[..end]
-}
+pub(crate) use super::first_sentence;
 
 /// Asserts SPEC's "Messages and titles" of a finding: its first sentence and
 /// whole message within the limits, plain text (editors show backticks raw),

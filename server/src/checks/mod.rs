@@ -98,13 +98,26 @@ fn sentence_with_names(names: &[&str], build: impl Fn(&[String]) -> String) -> S
 /// limit, `first sentence; context; rest` (the first sentence as the rule
 /// wrote it), cut to the whole message's limit.
 pub(crate) fn with_context(context: &str, message: &str) -> String {
-    let first_end = ["; ", ". "].iter().filter_map(|stop| message.find(stop)).min().unwrap_or(message.len());
-    let joined = if context.chars().count() + 2 + message[..first_end].chars().count() <= FIRST_SENTENCE_LIMIT {
+    let first = first_sentence(message);
+    let joined = if context.chars().count() + 2 + first.chars().count() <= FIRST_SENTENCE_LIMIT {
         format!("{context}: {message}")
     } else {
-        format!("{}; {context}{}", &message[..first_end], &message[first_end..])
+        format!("{first}; {context}{}", &message[first.len()..])
     };
     shortened(&joined, MESSAGE_LIMIT)
+}
+
+/// A message's first sentence: messages join their sentences with `; ` or
+/// `. ` (names hold dots, but never a dot and a space).
+pub(crate) fn first_sentence(message: &str) -> &str {
+    let end = ["; ", ". "].iter().filter_map(|stop| message.find(stop)).min().unwrap_or(message.len());
+    &message[..end]
+}
+
+/// The path of a top build's rendered objects, in the small workspace it is
+/// checked in: one for `check` and `kube-lsp dns`, so path-bound settings agree.
+pub(crate) fn build_document_path(top: FileId) -> std::path::PathBuf {
+    format!("/kube-lsp/builds/{}.yaml", top.0).into()
 }
 
 /// Another place that explains a finding (LSP `relatedInformation`).

@@ -130,8 +130,7 @@ pub(crate) fn analysed_builds(snapshot: &Snapshot) -> Vec<AnalysedBuild> {
             }
             let rendered = build.render();
             let mut workspace = Workspace::new((*snapshot.config).clone());
-            // The path `check` gives it, so path-bound settings agree.
-            workspace.set_text(format!("/kube-lsp/builds/{}.yaml", top.0).into(), rendered.text.clone(), None);
+            workspace.set_text(crate::checks::build_document_path(top), rendered.text.clone(), None);
             let built = workspace.snapshot();
             let diagnostics = Diagnostics::of(&built);
             Some(AnalysedBuild { name: build_name(snapshot, top), snapshot: built, diagnostics, build, rendered })
