@@ -57,6 +57,22 @@ use crate::workspace::{FileId, Prepared, Snapshot, SourceFile};
 /// Under continuous input, diagnostics wait at most this long.
 const PUBLISH_AFTER: Duration = Duration::from_millis(50);
 
+/// A main-loop turn at least this long is logged (at debug).
+const SLOW_TURN: Duration = Duration::from_millis(20);
+
+/// What an event is, for the log of slow turns.
+fn event_kind(event: &Event) -> String {
+    match event {
+        Event::Message(Message::Request(request)) => format!("request `{}`", request.method),
+        Event::Message(Message::Notification(notification)) => format!("notification `{}`", notification.method),
+        Event::Message(Message::Response(_)) => "a response".to_owned(),
+        Event::FilesChanged(paths) => format!("{} changed paths", paths.len()),
+        Event::Indexed(indexed) => format!("{} files read", indexed.files.len()),
+        Event::Fresh(..) => "a fresh analysis".to_owned(),
+        Event::Rendered(_) => "a chart render".to_owned(),
+    }
+}
+
 /// How the server was run; the defaults are what an editor gets.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Options {
@@ -243,6 +259,8 @@ pub(super) struct Indexed {
 impl Server {
     fn main_loop(mut self) -> anyhow::Result<Exit> {
         while let Some(event) = self.next_event() {
+            let started = Instant::now();
+            let kind = event_kind(&event);
             match event {
                 Event::Message(Message::Notification(notification)) if notification.method == "exit" => {
                     return Ok(self.exit_status());
@@ -259,6 +277,12 @@ impl Server {
                     self.guarded("the analysis", |server| server.on_fresh(ticket, diagnostics))
                 }
                 Event::Rendered(rendered) => self.guarded("a chart render", |server| server.on_rendered(rendered)),
+            }
+            // A turn that holds the loop delays every request behind it:
+            // logged, to find what does (the hover while indexing).
+            let elapsed = started.elapsed();
+            if elapsed >= SLOW_TURN {
+                tracing::debug!("main loop: {kind} held the loop for {elapsed:?}");
             }
         }
         tracing::info!("the client closed the connection");
