@@ -260,7 +260,8 @@ impl Server {
     fn main_loop(mut self) -> anyhow::Result<Exit> {
         while let Some(event) = self.next_event() {
             let started = Instant::now();
-            let kind = event_kind(&event);
+            // Named only where the log would show it: not a `format!` per keystroke.
+            let kind = tracing::enabled!(tracing::Level::DEBUG).then(|| event_kind(&event));
             match event {
                 Event::Message(Message::Notification(notification)) if notification.method == "exit" => {
                     return Ok(self.exit_status());
@@ -281,7 +282,7 @@ impl Server {
             // A turn that holds the loop delays every request behind it:
             // logged, to find what does (the hover while indexing).
             let elapsed = started.elapsed();
-            if elapsed >= SLOW_TURN {
+            if let Some(kind) = kind.filter(|_| elapsed >= SLOW_TURN) {
                 tracing::debug!("main loop: {kind} held the loop for {elapsed:?}");
             }
         }
