@@ -519,3 +519,21 @@ fn namespace_flag_is_the_namespace_of_objects_that_name_none() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("`--namespace` needs a namespace name"), "{}", run.stderr);
 }
+
+/// The README's quick start shows what `kube-lsp check examples/` prints:
+/// each line of its excerpt (but the `…` that stands for the lines left
+/// out) is a line of the real output, in order.
+#[test]
+fn the_readme_quick_start_shows_what_check_prints() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = fs::read_to_string(root.join("README.md")).expect("README.md");
+    let after =
+        readme.split_once("of its own, named in the message:\n\n```text\n").expect("the quick start's excerpt").1;
+    let excerpt = after.split_once("\n```").expect("the excerpt's end").0;
+    let run = run_in(root, &["check", "examples/"], None);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let mut printed = run.stdout.lines().chain(run.stderr.lines());
+    for line in excerpt.lines().filter(|line| !line.starts_with('…')) {
+        assert!(printed.any(|out| out.trim_end() == line.trim_end()), "not printed (in this order): {line:?}");
+    }
+}
