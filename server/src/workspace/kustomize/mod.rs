@@ -194,10 +194,12 @@ fn folder_name(folder: &Path, roots: &[PathBuf]) -> String {
     };
     // The innermost root holding the folder: roots may nest.
     let root = roots.iter().filter(|root| folder.starts_with(root)).max_by_key(|root| root.components().count());
-    let name = match root.and_then(|root| folder.strip_prefix(root).ok()) {
-        Some(below) if !words(below).is_empty() => words(below),
-        // The root itself: its own name (none for `.`).
-        Some(_) => root.map(|root| words(root)).unwrap_or_default().pop().into_iter().collect(),
+    let name = match root {
+        Some(root) => match words(folder.strip_prefix(root).unwrap_or(folder)) {
+            // The root itself: its own name (none for `.`).
+            below if below.is_empty() => words(root).pop().into_iter().collect(),
+            below => below,
+        },
         None => {
             let mut words = words(folder);
             words.drain(..words.len().saturating_sub(2));
