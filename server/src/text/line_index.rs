@@ -85,9 +85,41 @@ impl LineIndex {
     /// Offset to position. The offset is clamped to the text length and moved
     /// back to a char boundary; an offset inside `"\r\n"` counts as the end of
     /// its line, since no editor can put a cursor there.
+    /// `line_of`, searching forward from line `near` when the offset is at
+    /// or past its start: offsets converted in order (a file's findings, its
+    /// code lenses) then cost a step or two each, not a search of every
+    /// line of a huge file.
+    pub fn line_of_near(&self, offset: usize, near: u32) -> u32 {
+        let offset = offset.min(self.len);
+        let mut low = near as usize;
+        if self.line_starts.get(low).is_none_or(|&start| start > offset) {
+            return self.line_of(offset);
+        }
+        // Gallop: lines `low..high` hold the line of `offset`.
+        let mut step = 1;
+        let high = loop {
+            match self.line_starts.get(low + step) {
+                Some(&start) if start <= offset => {
+                    low += step;
+                    step *= 2;
+                }
+                Some(_) => break low + step,
+                None => break self.line_starts.len(),
+            }
+        };
+        let within = self.line_starts.get(low..high).unwrap_or_default();
+        to_u32(low + within.partition_point(|&start| start <= offset).saturating_sub(1))
+    }
+
     pub fn position(&self, text: &str, offset: usize, encoding: PositionEncoding) -> LineCol {
+        self.position_on_line(text, offset, self.line_of(offset), encoding)
+    }
+
+    /// `position`, for an offset already known to be on `line` (a char
+    /// boundary never falls across a line break, so the floor of an offset
+    /// is on the offset's line).
+    pub fn position_on_line(&self, text: &str, offset: usize, line: u32, encoding: PositionEncoding) -> LineCol {
         let offset = floor_char_boundary(text, offset.min(self.len));
-        let line = self.line_of(offset);
         let start = self.line_start(line).unwrap_or(0);
         let offset = offset.min(self.content_end(text, line as usize)).max(start);
         let col = match text.get(start..offset) {
@@ -534,6 +566,17 @@ mod tests {
                         "offset {} {:?}", offset, encoding
                     );
                 }
+            }
+        }
+
+        #[test]
+        fn a_line_searched_from_any_line_is_the_line_searched_from_the_start(
+            text in text_strategy(),
+            offsets in proptest::collection::vec((0..50usize, 0..14u32), 8),
+        ) {
+            let index = LineIndex::new(&text);
+            for (offset, near) in offsets {
+                prop_assert_eq!(index.line_of_near(offset, near), index.line_of(offset), "offset {} from line {}", offset, near);
             }
         }
 
