@@ -457,6 +457,16 @@ proptest! {
         // text finds.
         let incremental: Vec<_> = diagnostics.all().cloned().collect();
         prop_assert_eq!(&incremental, &fresh_findings);
+        // And its index of the names peer addresses mention finds every
+        // reference a search of every object finds.
+        for object in edited_snapshot.objects().filter(|object| object.stateful_set().is_some() || object.service().is_some()) {
+            let (file, at) = (object.id.file, object.anchor_range().start);
+            let everywhere = ide::Diagnostics::for_file(&edited_snapshot, file);
+            prop_assert_eq!(
+                ide::references(&edited_snapshot, &diagnostics, file, at, false),
+                ide::references(&edited_snapshot, &everywhere, file, at, false)
+            );
+        }
         assert_findings_valid(&edited_snapshot, &edited_findings)?;
     }
 
@@ -492,9 +502,14 @@ proptest! {
                 let target_text = file_text(&snapshot, target.file);
                 prop_assert!(in_text(target_text, target.range) && in_text(target_text, target.focus_range), "{target:?}");
             }
-            for (file, range) in ide::references(&snapshot, id, offset, true) {
+            let references = ide::references(&snapshot, &diagnostics, id, offset, true);
+            for &(file, range) in &references {
                 prop_assert!(in_text(file_text(&snapshot, file), range));
             }
+            // The analysis' index of mentioned names narrows the search; one
+            // file's diagnostics don't have it, and every object is looked at.
+            let looked_everywhere = ide::references(&snapshot, &ide::Diagnostics::for_file(&snapshot, id), id, offset, true);
+            prop_assert_eq!(&references, &looked_everywhere);
             if let Some((range, _)) = ide::prepare_rename(&snapshot, id, offset) {
                 prop_assert!(in_text(&text, range));
             }

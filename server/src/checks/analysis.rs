@@ -114,6 +114,9 @@ pub struct Diagnostics {
     last_checked: usize,
     /// The kustomization graph of the last update's snapshot.
     graph: std::sync::Arc<Graph>,
+    /// Made for one file's requests while the whole analysis runs
+    /// (`for_file`): what it knows of other files is incomplete.
+    partial: bool,
     /// Each top build's rendered objects and their findings, kept so that
     /// checking a build again re-checks only what changed in it.
     builds: Box<std::sync::Mutex<HashMap<FileId, super::builds::BuildState>>>,
@@ -272,7 +275,8 @@ impl Diagnostics {
     /// whole workspace's pod templates). The files those ties show findings
     /// in are assembled too, so a Service's hover sees its StatefulSets'.
     pub fn for_file(snapshot: &Snapshot, file: FileId) -> Diagnostics {
-        let mut diagnostics = Diagnostics { graph: std::sync::Arc::new(Graph::of(snapshot)), ..Diagnostics::default() };
+        let mut diagnostics =
+            Diagnostics { graph: std::sync::Arc::new(Graph::of(snapshot)), partial: true, ..Diagnostics::default() };
         let Some(source) = snapshot.file(file) else { return diagnostics };
         let mut units: Vec<Unit> = diagnostics.graph.builds_of(file).map(Unit::Build).collect();
         for slot in &source.documents {
@@ -305,6 +309,24 @@ impl Diagnostics {
 
     /// How many rule units (documents, ties, Services' ports) the last
     /// update checked.
+    /// The documents whose peer addresses mention `name` (as a pod's
+    /// StatefulSet or a Service), by file and revision, in no order; `None`
+    /// from diagnostics of one file (`for_file`), which know only its own.
+    pub fn documents_mentioning(&self, name: &str) -> Option<Vec<(FileId, u64)>> {
+        if self.partial {
+            return None;
+        }
+        let units = self.peers.by_mentioned_name.get(name).into_iter().flatten();
+        Some(
+            units
+                .filter_map(|unit| match *unit {
+                    Unit::References(file, revision) => Some((file, revision)),
+                    _ => None,
+                })
+                .collect(),
+        )
+    }
+
     pub fn last_checked(&self) -> usize {
         self.last_checked
     }

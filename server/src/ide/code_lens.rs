@@ -6,15 +6,16 @@
 //!
 //! A client asks for a whole document's lenses and has no way to say which
 //! part it shows, so the lenses come in two steps, as rust-analyzer's do:
-//! where they are (`code_lens_places`, the names alone, cheap on a huge
+//! where they are (`document_lens_places`, the names alone, cheap on a huge
 //! file), then each one's references for the range the client resolves
 //! (`code_lenses`), which is what it shows.
 //!
 //! It knows which places refer to an object, not how a client shows them.
 
 use super::cursor::objects_overlapping;
+use crate::checks::Diagnostics;
 use crate::syntax::TextRange;
-use crate::workspace::{FileId, ObjectView, Snapshot};
+use crate::workspace::{DocumentSlot, FileId, ObjectView, Snapshot};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CodeLens {
@@ -27,10 +28,11 @@ pub struct CodeLens {
 }
 
 /// The lenses of the StatefulSets and Services whose name lies in `range`.
-pub fn code_lenses(snapshot: &Snapshot, file: FileId, range: TextRange) -> Vec<CodeLens> {
+/// `diagnostics`, the workspace's, narrow the search for peer addresses.
+pub fn code_lenses(snapshot: &Snapshot, diagnostics: &Diagnostics, file: FileId, range: TextRange) -> Vec<CodeLens> {
     objects_overlapping(snapshot, file, range)
         .filter_map(|object| {
-            let references = references(snapshot, &object)?;
+            let references = references(snapshot, diagnostics, &object)?;
             let anchor = object.anchor_range();
             range.contains_inclusive(anchor.start).then(|| CodeLens {
                 range: anchor,
@@ -44,18 +46,28 @@ pub fn code_lenses(snapshot: &Snapshot, file: FileId, range: TextRange) -> Vec<C
         .collect()
 }
 
-/// Where the lenses of `file` go: the name of each StatefulSet and Service.
-pub fn code_lens_places(snapshot: &Snapshot, file: FileId) -> Vec<TextRange> {
-    snapshot
-        .objects_in_file(file)
+/// Whether `file`'s StatefulSets and Services get lenses: not in a
+/// kustomize patch, whose objects are not objects of the workspace.
+pub fn has_code_lenses(snapshot: &Snapshot, file: FileId) -> bool {
+    !snapshot.index.patch_files.contains(&file)
+}
+
+/// Where the lenses of one document go, in order: the name of each
+/// StatefulSet and Service (see `has_code_lenses` for the file).
+pub fn document_lens_places(slot: &DocumentSlot) -> impl Iterator<Item = TextRange> + '_ {
+    slot.objects
+        .iter()
         .filter(|object| object.stateful_set().is_some() || object.service().is_some())
-        .map(|object| object.anchor_range())
-        .collect()
+        .map(|object| slot.absolute(object.anchor()))
 }
 
 /// The places that refer to a StatefulSet or a Service; `None` for other
 /// kinds, which get no lens.
-fn references(snapshot: &Snapshot, object: &ObjectView<'_>) -> Option<Vec<(FileId, TextRange)>> {
+fn references(
+    snapshot: &Snapshot,
+    diagnostics: &Diagnostics,
+    object: &ObjectView<'_>,
+) -> Option<Vec<(FileId, TextRange)>> {
     let mut references: Vec<(FileId, TextRange)> = if object.stateful_set().is_some() {
         let service = snapshot.governing_service(object);
         service.map(|service| (service.id.file, service.anchor_range())).into_iter().collect()
@@ -71,7 +83,7 @@ fn references(snapshot: &Snapshot, object: &ObjectView<'_>) -> Option<Vec<(FileI
             .collect()
     };
     // And the peer addresses in strings that name it.
-    references.extend(super::peer_addresses::references_to(snapshot, object));
+    references.extend(super::peer_addresses::references_to(snapshot, Some(diagnostics), object));
     Some(references)
 }
 
@@ -91,7 +103,8 @@ mod tests {
             format!("{}:{}", source.path.display(), &source.text[range.as_range()])
         };
         let len = snapshot.file(file).expect("file").text.len();
-        let lenses: Vec<String> = super::code_lenses(&snapshot, file, TextRange::new(offset, len))
+        let diagnostics = crate::checks::Diagnostics::of(&snapshot);
+        let lenses: Vec<String> = super::code_lenses(&snapshot, &diagnostics, file, TextRange::new(offset, len))
             .into_iter()
             .map(|lens| {
                 let references: Vec<String> =
@@ -156,8 +169,12 @@ spec:
     fn the_places_are_the_names_of_the_stateful_sets_and_services() {
         let (snapshot, file, _) = cursor_snapshot(FILES);
         let source = snapshot.file(file).expect("file");
-        let places: Vec<&str> =
-            super::code_lens_places(&snapshot, file).iter().map(|range| &source.text[range.as_range()]).collect();
+        let places: Vec<&str> = source
+            .documents
+            .iter()
+            .flat_map(super::document_lens_places)
+            .map(|range| &source.text[range.as_range()])
+            .collect();
         assert_eq!(places, ["redis", "lonely"]);
     }
 

@@ -8,6 +8,7 @@
 //! Service `redis`.
 
 use super::cursor::{Cursor, FieldName};
+use crate::checks::Diagnostics;
 use crate::syntax::TextRange;
 use crate::workspace::{FileId, Snapshot};
 
@@ -28,14 +29,15 @@ pub struct Highlight {
 
 /// The places in `file` that name what the cursor is on, in file order;
 /// empty where the cursor is on no name of a tie.
-pub fn highlights(snapshot: &Snapshot, file: FileId, offset: usize) -> Vec<Highlight> {
+/// `diagnostics`, the workspace's, narrow the search for peer addresses.
+pub fn highlights(snapshot: &Snapshot, diagnostics: &Diagnostics, file: FileId, offset: usize) -> Vec<Highlight> {
     let mut found = tie_highlights(snapshot, file, offset);
     // The peer addresses (`redis-0.redis` in a string) that name the object.
     if let Some(object) = super::peer_addresses::named_object_at(snapshot, file, offset) {
         if object.id.file == file && !found.iter().any(|highlight| highlight.range == object.anchor_range()) {
             found.push(Highlight { range: object.anchor_range(), kind: HighlightKind::Definition });
         }
-        for (in_file, range) in super::peer_addresses::references_to(snapshot, &object) {
+        for (in_file, range) in super::peer_addresses::references_to(snapshot, Some(diagnostics), &object) {
             if in_file == file {
                 found.push(Highlight { range, kind: HighlightKind::Reference });
             }
@@ -93,7 +95,8 @@ mod tests {
     fn check(fixture: &str, expect: Expect) {
         let (snapshot, file, offset) = cursor_snapshot(fixture);
         let mut text = snapshot.file(file).expect("file").text.clone();
-        for highlight in super::highlights(&snapshot, file, offset).iter().rev() {
+        let diagnostics = crate::checks::Diagnostics::of(&snapshot);
+        for highlight in super::highlights(&snapshot, &diagnostics, file, offset).iter().rev() {
             let (open, close) = match highlight.kind {
                 HighlightKind::Definition => ("«", "»"),
                 HighlightKind::Reference => ("‹", "›"),
@@ -184,7 +187,8 @@ spec:
         );
         let on_image = FILE.replace("image: redis", "image: re$0dis");
         let (snapshot, file, offset) = cursor_snapshot(&on_image);
-        assert_eq!(super::highlights(&snapshot, file, offset), Vec::new());
+        let diagnostics = crate::checks::Diagnostics::of(&snapshot);
+        assert_eq!(super::highlights(&snapshot, &diagnostics, file, offset), Vec::new());
     }
 
     #[test]

@@ -22,7 +22,7 @@ mod volume_claims;
 
 pub use actions::code_actions;
 pub(crate) use builds::analysed_builds;
-pub use code_lens::{code_lens_places, code_lenses};
+pub use code_lens::{code_lenses, document_lens_places, has_code_lenses};
 pub use completion::completions;
 pub use highlight::{highlights, HighlightKind};
 pub use host::{Host, Update};

@@ -4,7 +4,7 @@
 //! `serviceName` that names it.
 
 use super::cursor::{Cursor, FieldName};
-use crate::checks::FileEdit;
+use crate::checks::{Diagnostics, FileEdit};
 use crate::model::names::is_dns1035_label;
 use crate::model::Field;
 use crate::syntax::{ScalarStyle, TextRange};
@@ -87,8 +87,11 @@ fn service_of<'a>(snapshot: &'a Snapshot, subject: &Subject<'a>) -> Option<Objec
 
 /// `(file, range)` of each `serviceName` naming the Service at `offset`; with
 /// `include_declaration`, the Service's own name too.
+///
+/// `diagnostics`, the workspace's, narrow the search for peer addresses.
 pub fn references(
     snapshot: &Snapshot,
+    diagnostics: &Diagnostics,
     file: FileId,
     offset: usize,
     include_declaration: bool,
@@ -101,7 +104,7 @@ pub fn references(
             if include_declaration {
                 references.push((cursor.object.id.file, cursor.object.anchor_range()));
             }
-            references.extend(super::peer_addresses::references_to(snapshot, &cursor.object));
+            references.extend(super::peer_addresses::references_to(snapshot, Some(diagnostics), &cursor.object));
             return references;
         }
     }
@@ -116,7 +119,7 @@ pub fn references(
             references.push((stateful_set.id.file, stateful_set.absolute(field.value)));
         }
     }
-    references.extend(super::peer_addresses::references_to(snapshot, &service));
+    references.extend(super::peer_addresses::references_to(snapshot, Some(diagnostics), &service));
     references
 }
 
@@ -156,7 +159,7 @@ fn stateful_set_named_at(snapshot: &Snapshot, file: FileId, offset: usize) -> Op
         let range = stateful_set.anchor_range();
         return Some((stateful_set, range));
     }
-    let (_, range) = super::peer_addresses::references_to(snapshot, &stateful_set)
+    let (_, range) = super::peer_addresses::references_to(snapshot, None, &stateful_set)
         .into_iter()
         .find(|(in_file, range)| *in_file == file && range.contains_inclusive(offset))?;
     Some((stateful_set, range))
@@ -195,7 +198,7 @@ fn rename_stateful_set(
     if let Some(field) = &stateful_set.object.name {
         push(stateful_set.id.file, TextEdit::new(stateful_set.absolute(field.value), requote(field, new_name)));
     }
-    for (file, range) in super::peer_addresses::references_to(snapshot, stateful_set) {
+    for (file, range) in super::peer_addresses::references_to(snapshot, None, stateful_set) {
         push(file, TextEdit::new(range, new_name));
     }
     Ok(edits)
@@ -238,7 +241,7 @@ pub fn rename(snapshot: &Snapshot, file: FileId, offset: usize, new_name: &str) 
                 }
             }
             // The Service label of each peer address that names it, and nothing else of the string.
-            for (file, range) in super::peer_addresses::references_to(snapshot, &service) {
+            for (file, range) in super::peer_addresses::references_to(snapshot, None, &service) {
                 push(file, TextEdit::new(range, new_name));
             }
         }
@@ -303,7 +306,8 @@ spec:
     #[test]
     fn references_are_the_governed_stateful_sets_of_the_namespace() {
         let (snapshot, file, offset) = cursor_snapshot(&FILES.replacen("name: redis", "name: r$0edis", 1));
-        let references: Vec<String> = super::references(&snapshot, file, offset, true)
+        let diagnostics = crate::checks::Diagnostics::of(&snapshot);
+        let references: Vec<String> = super::references(&snapshot, &diagnostics, file, offset, true)
             .into_iter()
             .map(|(f, r)| text_at(&snapshot, f, r))
             .collect();

@@ -6,9 +6,10 @@
 use std::fmt::Write;
 
 use crate::checks::references::{Problem, Reference, Resolution};
+use crate::checks::Diagnostics;
 use crate::model::AddressKind;
 use crate::syntax::TextRange;
-use crate::workspace::{FileId, ObjectView, Snapshot};
+use crate::workspace::{FileId, ObjectId, ObjectView, Snapshot};
 
 /// The reference whose name holds `offset`, resolved.
 pub(crate) fn reference_at(
@@ -98,31 +99,63 @@ pub(crate) fn definition<'a>(
 }
 
 /// Every reference in the workspace that names `object` (a StatefulSet's
-/// pods or a Service), with the range of the label that names it. Only the
-/// addresses that spell its name are resolved.
-pub(crate) fn references_to(snapshot: &Snapshot, object: &ObjectView<'_>) -> Vec<(FileId, TextRange)> {
-    let is_set = object.stateful_set().is_some();
+/// pods or a Service), with the range of the label that names it, in file
+/// order. Only the addresses that spell its name are resolved; with the
+/// workspace's `diagnostics`, only the documents that mention the name are
+/// looked at (without, every object is).
+pub(crate) fn references_to(
+    snapshot: &Snapshot,
+    diagnostics: Option<&Diagnostics>,
+    object: &ObjectView<'_>,
+) -> Vec<(FileId, TextRange)> {
     let name = object.name();
     let mut found = Vec::new();
-    for holder in snapshot.objects().filter(|holder| !holder.object.addresses.is_empty()) {
-        for address in &holder.object.addresses {
-            let label = match (&address.kind, is_set) {
-                (AddressKind::Pod { stateful_set, .. }, true) => stateful_set,
-                (_, true) => continue,
-                (_, false) => &address.service,
-            };
-            if label.text != name {
-                continue;
+    match diagnostics.and_then(|diagnostics| diagnostics.documents_mentioning(name)) {
+        Some(documents) => {
+            for (file, revision) in documents {
+                let Some((document, slot)) =
+                    snapshot.file(file).and_then(|source| source.document_by_revision(revision))
+                else {
+                    continue;
+                };
+                // The index leaves some objects out (a kustomize patch's).
+                let holders = (0..slot.objects.len()).filter_map(|number| {
+                    snapshot.object(ObjectId { file, document: document as u32, object: number as u32 })
+                });
+                holders.for_each(|holder| naming(snapshot, holder, object, &mut found));
             }
-            let Some(reference) = Reference::checked(snapshot, holder, address) else { continue };
-            let resolution = reference.resolve(snapshot);
-            let named = if is_set { resolution.stateful_set } else { resolution.service };
-            if named.is_some_and(|named| named.id == object.id) {
-                found.push((holder.id.file, holder.absolute(label.range)));
-            }
+            found.sort_by_key(|&(file, range)| (file, range.start));
         }
+        None => snapshot.objects().for_each(|holder| naming(snapshot, holder, object, &mut found)),
     }
     found
+}
+
+/// The labels of `holder`'s peer addresses that name `object`, onto `found`.
+fn naming<'a>(
+    snapshot: &'a Snapshot,
+    holder: ObjectView<'a>,
+    object: &ObjectView<'_>,
+    found: &mut Vec<(FileId, TextRange)>,
+) {
+    let is_set = object.stateful_set().is_some();
+    let name = object.name();
+    for address in holder.object.addresses.iter() {
+        let label = match (&address.kind, is_set) {
+            (AddressKind::Pod { stateful_set, .. }, true) => stateful_set,
+            (_, true) => continue,
+            (_, false) => &address.service,
+        };
+        if label.text != name {
+            continue;
+        }
+        let Some(reference) = Reference::checked(snapshot, holder, address) else { continue };
+        let resolution = reference.resolve(snapshot);
+        let named = if is_set { resolution.stateful_set } else { resolution.service };
+        if named.is_some_and(|named| named.id == object.id) {
+            found.push((holder.id.file, holder.absolute(label.range)));
+        }
+    }
 }
 
 /// The object a name under the cursor stands for: a StatefulSet's or
@@ -215,7 +248,8 @@ data:
     fn references_of_a_stateful_set_and_a_service_include_peer_addresses() {
         let (snapshot, file, offset) =
             cursor_snapshot(&FILES.replace("name: redis, namespace", "name: re$0dis, namespace"));
-        let found: Vec<String> = crate::ide::references(&snapshot, file, offset, false)
+        let diagnostics = Diagnostics::of(&snapshot);
+        let found: Vec<String> = crate::ide::references(&snapshot, &diagnostics, file, offset, false)
             .into_iter()
             .map(|(file, range)| text_at(&snapshot, file, range))
             .collect();
@@ -223,11 +257,31 @@ data:
         assert_eq!(found, ["redis"]);
         let (snapshot, file, offset) =
             cursor_snapshot(&FILES.replace("name: redis-hs, namespace", "name: redis-$0hs, namespace"));
-        let found: Vec<(u32, String)> = crate::ide::references(&snapshot, file, offset, false)
+        let diagnostics = Diagnostics::of(&snapshot);
+        let found: Vec<(u32, String)> = crate::ide::references(&snapshot, &diagnostics, file, offset, false)
             .into_iter()
             .map(|(file, range)| (file.0, text_at(&snapshot, file, range)))
             .collect();
         assert_eq!(found, [(0, "redis-hs".to_owned()), (1, "redis-hs".to_owned())]);
+    }
+
+    #[test]
+    fn the_documents_that_mention_a_name_hold_every_reference_to_it() {
+        let (snapshot, _, _) = cursor_snapshot(&FILES.replace("redis-0.redis-hs", "$0redis-0.redis-hs"));
+        let diagnostics = Diagnostics::of(&snapshot);
+        let mut named = 0;
+        for object in snapshot.objects().filter(|object| object.stateful_set().is_some() || object.service().is_some())
+        {
+            let narrowed = super::references_to(&snapshot, Some(&diagnostics), &object);
+            let everywhere = super::references_to(&snapshot, None, &object);
+            assert_eq!(narrowed, everywhere, "{}", object.name());
+            named += usize::from(!everywhere.is_empty());
+        }
+        assert_eq!(named, 2, "both the StatefulSet and the Service are named in strings");
+        // Diagnostics of one file know only its mentions: every object is looked at.
+        let partial = Diagnostics::for_file(&snapshot, crate::workspace::FileId(0));
+        assert_eq!(partial.documents_mentioning("redis-hs"), None);
+        assert!(diagnostics.documents_mentioning("redis-hs").is_some_and(|documents| !documents.is_empty()));
     }
 
     #[test]
@@ -270,7 +324,9 @@ data:
     fn highlight_and_code_lens_count_peer_addresses() {
         let (snapshot, file, offset) =
             cursor_snapshot(&FILES.replace("name: redis, namespace", "name: re$0dis, namespace"));
-        let lenses = crate::ide::code_lenses(&snapshot, file, crate::syntax::TextRange::new(0, offset + 10));
+        let diagnostics = Diagnostics::of(&snapshot);
+        let lenses =
+            crate::ide::code_lenses(&snapshot, &diagnostics, file, crate::syntax::TextRange::new(0, offset + 10));
         let set_lens = lenses.iter().find(|lens| text_at(&snapshot, file, lens.range) == "redis").expect("a lens");
         // Its governing Service and one peer address.
         assert_eq!(set_lens.title, "2 references");
@@ -278,7 +334,8 @@ data:
             "{}  c: $0redis-2.redis-hs\n",
             FILES.replace("apiVersion: v1\nkind: ConfigMap", "apiVersion: v1\nkind: ConfigMap\n# redis")
         ));
-        let marked: Vec<String> = crate::ide::highlights(&snapshot, file, offset)
+        let diagnostics = Diagnostics::of(&snapshot);
+        let marked: Vec<String> = crate::ide::highlights(&snapshot, &diagnostics, file, offset)
             .iter()
             .map(|highlight| format!("{:?} {}", highlight.kind, text_at(&snapshot, file, highlight.range)))
             .collect();

@@ -66,6 +66,9 @@ pub(crate) struct LineMap<'a> {
     /// line's start. Findings come sorted, so converting the thousands of
     /// them a minified one-line file can hold stays linear, not quadratic.
     last_on_long_line: Cell<Option<(usize, LineCol)>>,
+    /// The line of the last offset converted: the next line is searched
+    /// from there (`LineIndex::line_of_near`).
+    last_line: Cell<u32>,
 }
 
 /// Lines at least this long (in bytes) have their columns counted from the
@@ -79,7 +82,7 @@ impl<'a> LineMap<'a> {
             (true, PositionEncoding::Utf8) => '\u{FEFF}'.len_utf8() as u32,
             (true, PositionEncoding::Utf16 | PositionEncoding::Utf32) => 1,
         };
-        LineMap { text, line_index, encoding, bom_columns, last_on_long_line: Cell::new(None) }
+        LineMap { text, line_index, encoding, bom_columns, last_on_long_line: Cell::new(None), last_line: Cell::new(0) }
     }
 
     pub(crate) fn of_file(file: &'a SourceFile, encoding: PositionEncoding, bom: bool) -> LineMap<'a> {
@@ -101,10 +104,10 @@ impl<'a> LineMap<'a> {
     /// `LineIndex::position`, counting on a long line from the last offset
     /// converted there when that is nearer than the line's start.
     fn line_col(&self, offset: usize) -> LineCol {
-        let line = self.line_index.line_of(offset);
+        let line = self.line_of(offset);
         let content = match self.line_index.line_range(self.text, line) {
             Some(content) if content.len() >= LONG_LINE && self.encoding != PositionEncoding::Utf8 => content,
-            _ => return self.line_index.position(self.text, offset, self.encoding),
+            _ => return self.line_index.position_on_line(self.text, offset, line, self.encoding),
         };
         // As `LineIndex::position`: on the line's content, on a char boundary.
         let mut offset = offset.clamp(content.start, content.end);
@@ -129,6 +132,17 @@ impl<'a> LineMap<'a> {
         let position = LineCol { line, col: u32::try_from(col).unwrap_or(u32::MAX) };
         self.last_on_long_line.set(Some((offset, position)));
         position
+    }
+
+    /// The line of `offset`, searched from the last line converted.
+    pub(crate) fn line_of(&self, offset: usize) -> u32 {
+        let line = self.line_index.line_of_near(offset, self.last_line.get());
+        self.last_line.set(line);
+        line
+    }
+
+    pub(crate) fn line_start(&self, line: u32) -> Option<usize> {
+        self.line_index.line_start(line)
     }
 
     pub(crate) fn range(&self, range: TextRange) -> Range {

@@ -34,7 +34,7 @@ use super::lens_lists::{LensLists, ListKey};
 use crate::ide::{self, Diagnostics, FileEdit};
 use crate::syntax::TextRange;
 use crate::text::PositionEncoding;
-use crate::workspace::{FileId, Snapshot, SourceFile};
+use crate::workspace::{DocumentSlot, FileId, Snapshot, SourceFile};
 
 /// A request whose handler panics on purpose, answered only when the server
 /// was started with `Options::test_requests`, so that tests can prove a
@@ -222,7 +222,6 @@ pub(crate) fn handle(cx: &Context<'_>, request: Request, test_requests: bool) ->
         Rename::METHOD => answer::<Rename>(request, |params| rename(cx, params)),
         Completion::METHOD => answer::<Completion>(request, |params| completion(cx, params)),
         InlayHintRequest::METHOD => answer::<InlayHintRequest>(request, |params| inlay_hints(cx, params)),
-        CodeLensRequest::METHOD => answer::<CodeLensRequest>(request, |params| code_lenses(cx, params)),
         CodeLensResolve::METHOD => answer::<CodeLensResolve>(request, |params| resolve_code_lens(cx, params)),
         DocumentHighlightRequest::METHOD => {
             answer::<DocumentHighlightRequest>(request, |params| document_highlights(cx, params))
@@ -410,7 +409,7 @@ fn definition(cx: &Context<'_>, params: GotoDefinitionParams) -> Result<Option<G
 
 fn references(cx: &Context<'_>, params: ReferenceParams) -> Result<Option<Vec<Location>>, HandlerError> {
     let Some((file, offset)) = cx.offset(&params.text_document_position) else { return Ok(None) };
-    let found = ide::references(&cx.snapshot, file, offset, params.context.include_declaration);
+    let found = ide::references(&cx.snapshot, cx.diagnostics, file, offset, params.context.include_declaration);
     Ok(Some(found.into_iter().filter_map(|(file, range)| cx.location(file, range)).collect()))
 }
 
@@ -553,41 +552,20 @@ fn inlay_hints(cx: &Context<'_>, params: InlayHintParams) -> Result<Option<Vec<I
     Ok(Some(hints))
 }
 
-fn code_lenses(cx: &Context<'_>, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>, HandlerError> {
-    if !cx.snapshot.config.code_lens {
-        return Ok(None);
-    }
-    let Some((file, source)) = cx.file(&params.text_document.uri) else { return Ok(None) };
-    let line_map = cx.line_map(source);
-    // Places only: the client resolves the lenses it shows (see
-    // `ide::code_lens`). `data` names the file, which `codeLens/resolve`
-    // does not otherwise say.
-    let lenses = ide::code_lens_places(&cx.snapshot, file)
-        .into_iter()
-        .map(|range| CodeLens { range: line_map.range(range), command: None, data: Some(file.0.into()) })
-        .collect();
-    Ok(Some(lenses))
-}
-
-/// `code_lenses` serialised, kept until the workspace changes
-/// (`lens_lists`).
+/// The places of a document's lenses, serialised: the client resolves the
+/// ones it shows (see `ide::code_lens`). Kept, and made again from what
+/// changed (`lens_lists`).
 fn code_lens_list(cx: &Context<'_>, params: CodeLensParams) -> Result<Option<Rc<str>>, HandlerError> {
     if !cx.snapshot.config.code_lens {
         return Ok(None);
     }
     let Some((file, source)) = cx.file(&params.text_document.uri) else { return Ok(None) };
-    let key = ListKey {
-        generation: cx.snapshot.generation,
-        file,
-        encoding: cx.encoding,
-        bom: cx.documents.has_bom(&source.path),
-    };
-    let json = cx.lens_lists.get_or_make(key, || {
-        let lenses = code_lenses(cx, params)?.unwrap_or_default();
-        serde_json::to_string(&lenses)
-            .map_err(|error| HandlerError::failed(format!("cannot serialise the code lenses: {error}")))
-    })?;
-    Ok(Some(json))
+    let key = ListKey { file, encoding: cx.encoding, bom: cx.documents.has_bom(&source.path) };
+    if !ide::has_code_lenses(&cx.snapshot, file) {
+        return Ok(Some(Rc::from("[]")));
+    }
+    let places = |slot: &DocumentSlot| ide::document_lens_places(slot).collect();
+    Ok(Some(cx.lens_lists.get_or_make(key, cx.snapshot.generation, source, &cx.line_map(source), places)))
 }
 
 fn resolve_code_lens(cx: &Context<'_>, mut lens: CodeLens) -> Result<CodeLens, HandlerError> {
@@ -603,7 +581,7 @@ fn resolve_code_lens(cx: &Context<'_>, mut lens: CodeLens) -> Result<CodeLens, H
     // The lens of the object whose name starts where the lens does; after
     // an edit that moved it, none, and the lens says so rather than counting
     // another object's references.
-    let found = ide::code_lenses(&cx.snapshot, file, crate::syntax::TextRange::empty(at))
+    let found = ide::code_lenses(&cx.snapshot, cx.diagnostics, file, crate::syntax::TextRange::empty(at))
         .into_iter()
         .find(|found| found.range.start == at);
     lens.command = Some(match found {
@@ -631,7 +609,7 @@ fn document_highlights(
     let Some((file, offset)) = cx.offset(&params.text_document_position_params) else { return Ok(None) };
     let Some(source) = cx.snapshot.file(file) else { return Ok(None) };
     let line_map = cx.line_map(source);
-    let highlights = ide::highlights(&cx.snapshot, file, offset)
+    let highlights = ide::highlights(&cx.snapshot, cx.diagnostics, file, offset)
         .into_iter()
         .map(|highlight| DocumentHighlight {
             range: line_map.range(highlight.range),

@@ -1,30 +1,41 @@
 //! The code lens lists already answered, as the JSON they were answered
-//! with, until the workspace changes.
+//! with, and each document's part of it, so that the list after an edit
+//! costs what the edit changed.
 //!
 //! `textDocument/codeLens` has no range: an editor asks for every lens of a
-//! document, again whenever it shows it or the document changes, and on a
-//! 5 MiB file finding the places (every object, read from memory) and
-//! converting them takes about a millisecond and a half. A list depends on
-//! the file's text and the client's position encoding alone (whether lenses
-//! are on at all is decided before asking), so it is kept per file for the
-//! workspace's generation, which counts every change to any file or to the
-//! configuration; the first change after it makes it useless, and the next
-//! list made drops it.
+//! document, again whenever it shows it or the document changes. On a 5 MiB
+//! file, finding every place (each object read from memory), converting it
+//! and writing it takes a millisecond and a half. An edit changes one
+//! document: the others keep their places, and those below it move by the
+//! lines the edit added or removed, if any. So a list is made of document
+//! parts, each kept by the document's revision with the line it starts on:
+//! a document at the same line gives its JSON as it was, one that moved
+//! gives its places again with their lines moved, and only a new document
+//! (or one that does not start a line) is read again.
+//!
+//! A list depends on the file's text and the client's position encoding
+//! alone (whether lenses are on at all is decided before asking), so one
+//! is kept per file, encoding and byte order mark; it is answered as it is
+//! while the workspace's generation, which counts every change to any file
+//! or to the configuration, stays the same.
 
 use std::cell::RefCell;
+use std::fmt::Write as _;
 use std::rc::Rc;
 
+use lsp_types::Position;
+
+use super::convert::LineMap;
+use crate::syntax::TextRange;
 use crate::text::PositionEncoding;
-use crate::workspace::FileId;
+use crate::workspace::{DocumentSlot, FileId, SourceFile};
 
 /// At most this many lists are kept: one per editor showing a file.
 const KEPT: usize = 16;
 
-/// What a list was made for.
+/// What a list is made for, besides the text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct ListKey {
-    /// `Snapshot::generation`, which only ever grows in one server.
-    pub(crate) generation: u64,
     pub(crate) file: FileId,
     pub(crate) encoding: PositionEncoding,
     /// Whether the client's text starts with a byte order mark, which moves
@@ -32,64 +43,298 @@ pub(crate) struct ListKey {
     pub(crate) bom: bool,
 }
 
+/// One list and the parts it is made of.
+struct List {
+    key: ListKey,
+    /// `Snapshot::generation` when it was made; it only ever grows.
+    generation: u64,
+    json: Rc<str>,
+    /// The parts of the documents that start a line, in file order.
+    parts: Vec<Part>,
+}
+
+/// One document's lenses in a list.
+struct Part {
+    revision: u64,
+    /// The line the document starts on.
+    line: u32,
+    /// Each lens's range, its lines counted from `line`.
+    places: Vec<(Position, Position)>,
+    /// Its lenses in the list's JSON, without the commas around them.
+    json: std::ops::Range<usize>,
+}
+
 /// The lists, shared by the requests of the main loop (one thread).
 #[derive(Default)]
 pub(crate) struct LensLists {
-    lists: RefCell<Vec<(ListKey, Rc<str>)>>,
+    lists: RefCell<Vec<List>>,
 }
 
 impl LensLists {
-    /// The JSON of the list for `key`: kept, or made by `make` and kept.
-    pub(crate) fn get_or_make<E>(&self, key: ListKey, make: impl FnOnce() -> Result<String, E>) -> Result<Rc<str>, E> {
-        if let Some((_, json)) = self.lists.borrow().iter().find(|(kept, _)| *kept == key) {
-            return Ok(Rc::clone(json));
-        }
-        let json: Rc<str> = make()?.into();
+    /// The JSON of the list of `source`'s lenses for `key` at `generation`:
+    /// kept, or made from the parts of the last list kept for `key`.
+    /// `places` gives a document's lens places in order, and `line_map`
+    /// converts them.
+    pub(crate) fn get_or_make(
+        &self,
+        key: ListKey,
+        generation: u64,
+        source: &SourceFile,
+        line_map: &LineMap<'_>,
+        places: impl Fn(&DocumentSlot) -> Vec<TextRange>,
+    ) -> Rc<str> {
         let mut lists = self.lists.borrow_mut();
-        lists.retain(|(kept, _)| kept.generation == key.generation);
+        let kept = lists.iter().position(|list| list.key == key);
+        if let Some(list) = kept.map(|index| &lists[index]).filter(|list| list.generation == generation) {
+            return Rc::clone(&list.json);
+        }
+        let previous = kept.map(|index| lists.remove(index));
+        let list = make(key, generation, source, line_map, &places, previous);
+        let json = Rc::clone(&list.json);
         if lists.len() >= KEPT {
             lists.remove(0);
         }
-        lists.push((key, Rc::clone(&json)));
-        Ok(json)
+        lists.push(list);
+        json
+    }
+}
+
+fn make(
+    key: ListKey,
+    generation: u64,
+    source: &SourceFile,
+    line_map: &LineMap<'_>,
+    places: &impl Fn(&DocumentSlot) -> Vec<TextRange>,
+    previous: Option<List>,
+) -> List {
+    let (old_json, old_parts) = match previous {
+        Some(list) => (list.json, list.parts),
+        None => (Rc::from(""), Vec::new()),
+    };
+    let mut old_parts = OldParts { parts: old_parts.into_iter().map(Some).collect(), next: 0 };
+    let mut json = String::with_capacity(old_json.len().max(2));
+    let mut parts = Vec::with_capacity(source.documents.len());
+    json.push('[');
+    // How far the last document kept moved: the next one kept most likely
+    // moved as far, which one look at the line index confirms.
+    let mut moved: i64 = 0;
+    for slot in &source.documents {
+        let old = old_parts.take(slot.revision);
+        let guess = old.as_ref().and_then(|part| u32::try_from(i64::from(part.line) + moved).ok());
+        let (line, starts_line) = match guess.filter(|&line| line_map.line_start(line) == Some(slot.start)) {
+            Some(line) => (line, true),
+            None => {
+                let line = line_map.line_of(slot.start);
+                (line, line_map.line_start(line) == Some(slot.start))
+            }
+        };
+        if let Some(part) = &old {
+            moved = i64::from(line) - i64::from(part.line);
+        }
+        let before = json.len();
+        if before > 1 {
+            json.push(',');
+        }
+        let start = json.len();
+        let part = match old.filter(|_| starts_line) {
+            // Where it was: its lenses are the same bytes.
+            Some(part) if part.line == line => {
+                json.push_str(old_json.get(part.json.clone()).unwrap_or_default());
+                Part { json: start..json.len(), ..part }
+            }
+            // Moved, and not from or to the first line (whose columns a
+            // byte order mark moves): the same places on other lines.
+            Some(part) if part.line != 0 && line != 0 => {
+                write_lenses(&mut json, &part.places, line, key.file);
+                Part { line, json: start..json.len(), ..part }
+            }
+            _ => {
+                let places: Vec<(Position, Position)> = places(slot)
+                    .into_iter()
+                    .map(|range| {
+                        let range = line_map.range(range);
+                        let relative = |position: Position| Position {
+                            line: position.line.saturating_sub(line),
+                            character: position.character,
+                        };
+                        (relative(range.start), relative(range.end))
+                    })
+                    .collect();
+                write_lenses(&mut json, &places, line, key.file);
+                Part { revision: slot.revision, line, places, json: start..json.len() }
+            }
+        };
+        let part = if json.len() == start {
+            // A document without lenses leaves no comma behind.
+            json.truncate(before);
+            Part { json: before..before, ..part }
+        } else {
+            part
+        };
+        if starts_line {
+            parts.push(part);
+        }
+    }
+    json.push(']');
+    List { key, generation, json: json.into(), parts }
+}
+
+/// The parts of the last list, taken in file order as the new list's
+/// documents come: an edit keeps the order of the documents it leaves, so
+/// the one wanted is almost always the next.
+struct OldParts {
+    parts: Vec<Option<Part>>,
+    next: usize,
+}
+
+/// How far past the next part a document is looked for before it counts
+/// as new: a few documents removed at once.
+const LOOK_AHEAD: usize = 8;
+
+impl OldParts {
+    fn take(&mut self, revision: u64) -> Option<Part> {
+        let ahead = self.parts.get(self.next..)?.iter().take(LOOK_AHEAD);
+        let found = ahead.enumerate().find(|(_, part)| part.as_ref().is_some_and(|part| part.revision == revision));
+        let index = self.next + found?.0;
+        self.next = index + 1;
+        self.parts.get_mut(index)?.take()
+    }
+}
+
+/// Lenses as the protocol's `CodeLens` without a command, which
+/// `codeLens/resolve` adds; `data` names the file, which a resolve request
+/// does not otherwise say. Lines are counted from `line`.
+fn write_lenses(json: &mut String, places: &[(Position, Position)], line: u32, file: FileId) {
+    for (number, (start, end)) in places.iter().enumerate() {
+        if number > 0 {
+            json.push(',');
+        }
+        // Writing to a `String` cannot fail.
+        let _ = write!(
+            json,
+            r#"{{"range":{{"start":{{"line":{},"character":{}}},"end":{{"line":{},"character":{}}}}},"data":{}}}"#,
+            line + start.line,
+            start.character,
+            line + end.line,
+            end.character,
+            file.0
+        );
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
+    use crate::config::Config;
+    use crate::text::TextEdit;
+    use crate::workspace::{Snapshot, Workspace};
 
-    fn key(generation: u64, file: u32) -> ListKey {
-        ListKey { generation, file: FileId(file), encoding: PositionEncoding::Utf16, bom: false }
+    const KEY: ListKey = ListKey { file: FileId(0), encoding: PositionEncoding::Utf16, bom: false };
+
+    fn list(lists: &LensLists, snapshot: &Snapshot, key: ListKey) -> String {
+        let source = snapshot.file(key.file).expect("file");
+        let line_map = LineMap::new(&source.text, &source.line_index, key.encoding, key.bom);
+        let places = |slot: &DocumentSlot| crate::ide::document_lens_places(slot).collect();
+        lists.get_or_make(key, snapshot.generation, source, &line_map, places).to_string()
     }
 
-    fn list(lists: &LensLists, key: ListKey, made: &str) -> String {
-        lists.get_or_make::<()>(key, || Ok(made.to_owned())).expect("made").to_string()
+    /// The list a server that kept nothing would make.
+    fn fresh(snapshot: &Snapshot, key: ListKey) -> String {
+        list(&LensLists::default(), snapshot, key)
+    }
+
+    fn object(kind: &str, name: &str) -> String {
+        format!("apiVersion: v1\nkind: {kind}\nmetadata:\n  name: {name}\n")
+    }
+
+    fn edit(workspace: &mut Workspace, text: &str, find: &str, replacement: &str) -> Snapshot {
+        let at = text.find(find).expect("the text to edit");
+        let range = TextRange::new(at, at + find.len());
+        workspace.edit(FileId(0), None, &[TextEdit::new(range, replacement.to_owned())]);
+        workspace.snapshot()
     }
 
     #[test]
-    fn a_list_is_made_once_per_file_and_generation() {
+    fn a_list_after_an_edit_is_the_list_made_afresh() {
+        let text = [
+            object("Service", "a"),
+            object("ConfigMap", "skipped"),
+            object("StatefulSet", "b"),
+            "--- {apiVersion: v1, kind: Service, metadata: {name: flow}}\n".to_owned(),
+            object("Service", "c"),
+            object("ConfigMap", "last"),
+        ]
+        .join("---\n");
+        let mut workspace = Workspace::new(Config::default());
+        workspace.set_text(Path::new("/w/all.yaml").to_path_buf(), text.clone(), None);
         let lists = LensLists::default();
-        assert_eq!(list(&lists, key(1, 0), "[1]"), "[1]");
-        assert_eq!(list(&lists, key(1, 0), "[again]"), "[1]");
-        assert_eq!(list(&lists, key(1, 1), "[other file]"), "[other file]");
-        let utf8 = ListKey { encoding: PositionEncoding::Utf8, ..key(1, 0) };
-        assert_eq!(list(&lists, utf8, "[utf-8]"), "[utf-8]");
-        let bom = ListKey { bom: true, ..key(1, 0) };
-        assert_eq!(list(&lists, bom, "[bom]"), "[bom]");
-        assert_eq!(list(&lists, key(2, 0), "[changed]"), "[changed]");
-        assert_eq!(lists.lists.borrow().len(), 1, "the lists of generation 1 are dropped");
-        assert_eq!(list(&lists, key(2, 0), "[again]"), "[changed]");
+        let snapshot = workspace.snapshot();
+        let first = list(&lists, &snapshot, KEY);
+        assert_eq!(first.matches(r#""data":0"#).count(), 4, "{first}");
+        assert!(first
+            .starts_with(r#"[{"range":{"start":{"line":3,"character":8},"end":{"line":3,"character":9}},"data":0},"#));
+        assert_eq!(first, fresh(&snapshot, KEY));
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&first).map(|list| list.is_array()).ok(), Some(true));
+
+        // The same lines; then two lines more in the middle; then a document
+        // above all; then the lenses of one document gone.
+        let steps = [
+            ("name: b", "name: bb"),
+            ("kind: ConfigMap", "kind: ConfigMap\n\n"),
+            ("apiVersion", "kind: X\n---\napiVersion"),
+        ];
+        let mut text = text;
+        for (find, replacement) in steps {
+            let snapshot = edit(&mut workspace, &text, find, replacement);
+            text = snapshot.file(FileId(0)).expect("file").text.clone();
+            assert_eq!(list(&lists, &snapshot, KEY), fresh(&snapshot, KEY), "after {find:?} → {replacement:?}");
+        }
+        let snapshot = edit(&mut workspace, &text, "kind: StatefulSet", "kind: Secret");
+        let without = list(&lists, &snapshot, KEY);
+        assert_eq!(without, fresh(&snapshot, KEY));
+        assert_eq!(without.matches(r#""data":0"#).count(), 3, "{without}");
     }
 
     #[test]
-    fn a_failed_list_is_not_kept_and_the_lists_are_bounded() {
+    fn a_list_is_kept_for_its_generation_and_the_lists_are_bounded() {
+        let mut workspace = Workspace::new(Config::default());
+        for file in 0..=KEPT {
+            workspace.set_text(Path::new(&format!("/w/{file}.yaml")).to_path_buf(), object("Service", "a"), None);
+        }
+        let snapshot = workspace.snapshot();
         let lists = LensLists::default();
-        assert_eq!(lists.get_or_make(key(1, 0), || Err("failed")), Err("failed"));
-        assert_eq!(list(&lists, key(1, 0), "[made]"), "[made]");
-        for file in 1..=(KEPT as u32 * 2) {
-            list(&lists, key(1, file), "[]");
+        let source = snapshot.file(KEY.file).expect("file");
+        let line_map = LineMap::new(&source.text, &source.line_index, KEY.encoding, KEY.bom);
+        let made = std::cell::Cell::new(0);
+        let get = || {
+            lists.get_or_make(KEY, snapshot.generation, source, &line_map, |_| {
+                made.set(made.get() + 1);
+                Vec::new()
+            })
+        };
+        let (first, again) = (get(), get());
+        assert!(Rc::ptr_eq(&first, &again), "the same generation's list is the one kept");
+        assert_eq!((made.get(), &*first), (1, "[]"));
+        let utf8 = ListKey { encoding: PositionEncoding::Utf8, ..KEY };
+        assert_eq!(list(&lists, &snapshot, utf8), fresh(&snapshot, utf8));
+        for file in 0..=KEPT as u32 {
+            list(&lists, &snapshot, ListKey { file: FileId(file), ..KEY });
         }
         assert_eq!(lists.lists.borrow().len(), KEPT);
+    }
+
+    #[test]
+    fn a_byte_order_mark_moves_the_first_line_only() {
+        let mut workspace = Workspace::new(Config::default());
+        let text = object("Service", "a") + "---\n" + &object("Service", "b");
+        workspace.set_text(Path::new("/w/a.yaml").to_path_buf(), text.clone(), None);
+        let lists = LensLists::default();
+        let bom = ListKey { bom: true, ..KEY };
+        list(&lists, &workspace.snapshot(), bom);
+        // The first document moves off the first line.
+        let snapshot = edit(&mut workspace, &text, "apiVersion", "kind: X\n---\napiVersion");
+        assert_eq!(list(&lists, &snapshot, bom), fresh(&snapshot, bom));
     }
 }

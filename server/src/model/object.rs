@@ -45,6 +45,17 @@ impl Object {
         self.name.as_ref().and_then(Field::as_str)
     }
 
+    /// The `metadata.name` value, or failing that its key or the `kind`:
+    /// where a finding about the object as a whole shows (relative to its
+    /// document).
+    pub fn anchor(&self) -> TextRange {
+        match &self.name {
+            Some(name) if name.is_scalar && !name.value.is_empty() => name.value,
+            Some(name) => name.key,
+            None => self.kind.value,
+        }
+    }
+
     pub fn stateful_set(&self) -> Option<&StatefulSet> {
         match &self.details {
             ObjectKind::StatefulSet(stateful_set) => Some(stateful_set),

@@ -351,11 +351,7 @@ impl<'a> ObjectView<'a> {
     /// The object's `metadata.name` value, or failing that its `kind`, as the
     /// place to show a finding about the object as a whole.
     pub fn anchor_range(&self) -> TextRange {
-        match &self.object.name {
-            Some(name) if name.is_scalar && !name.value.is_empty() => self.absolute(name.value),
-            Some(name) => self.absolute(name.key),
-            None => self.absolute(self.object.kind.value),
-        }
+        self.absolute(self.object.anchor())
     }
 }
 
