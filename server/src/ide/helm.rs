@@ -16,6 +16,7 @@
 //! It knows nothing of processes, the disk or the protocol: renders come in
 //! as text, and template texts from the snapshot or a reader it is given.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -279,12 +280,17 @@ impl Charts {
 
     /// The findings to show for `file`: its own, and those mapped to it from
     /// renders. None for a derived file, which is never shown.
-    pub fn findings(&self, snapshot: &Snapshot, diagnostics: &Diagnostics, file: FileId) -> Vec<Finding> {
+    pub fn findings<'a>(
+        &'a self,
+        snapshot: &Snapshot,
+        diagnostics: &'a Diagnostics,
+        file: FileId,
+    ) -> Cow<'a, [Finding]> {
         if snapshot.file(file).is_some_and(|source| is_rendered_path(&source.path)) {
-            return Vec::new();
+            return Cow::Borrowed(&[]);
         }
         let own = diagnostics.file(file);
-        let Some(mapped) = self.mapped.get(&file) else { return own.to_vec() };
+        let Some(mapped) = self.mapped.get(&file) else { return Cow::Borrowed(own) };
         let mut findings = own.to_vec();
         for finding in mapped {
             // A template without actions is analysed as it is, too.
@@ -293,7 +299,7 @@ impl Charts {
             }
         }
         findings.sort_by_key(|finding| (finding.range.start, finding.range.end, finding.code));
-        findings
+        Cow::Owned(findings)
     }
 
     /// Where a place in a chart's render is shown: on its template (as its
@@ -316,7 +322,7 @@ impl Charts {
     pub fn all_findings(&self, snapshot: &Snapshot, diagnostics: &Diagnostics) -> Vec<Finding> {
         let mut files: BTreeSet<FileId> = diagnostics.by_file().keys().copied().collect();
         files.extend(self.mapped.keys().copied());
-        files.into_iter().flat_map(|file| self.findings(snapshot, diagnostics, file)).collect()
+        files.into_iter().flat_map(|file| self.findings(snapshot, diagnostics, file).into_owned()).collect()
     }
 
     /// The derived file and release of the chart that `template` (a path
@@ -829,7 +835,7 @@ spec:
         let manifests = rendered("release-name-etcd", "release-name-etcd-headless", false);
         host.take_render(prepare(&Config::default(), chart, "release-name", Ok(manifests), None, &read));
         let (snapshot, _) = host.update();
-        let before = host.findings(&snapshot, statefulset);
+        let before = host.findings(&snapshot, statefulset).into_owned();
         assert_eq!(before.len(), 1, "{before:#?}");
         // A comment line typed above everything: unsaved, so no render;
         // the finding follows its line.

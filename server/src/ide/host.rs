@@ -98,7 +98,7 @@ impl Host {
 
     /// The findings to show on `file` as of the last update: its own and
     /// those mapped to it from chart renders (none on a render itself).
-    pub fn findings(&self, snapshot: &Snapshot, file: FileId) -> Vec<Finding> {
+    pub fn findings(&self, snapshot: &Snapshot, file: FileId) -> std::borrow::Cow<'_, [Finding]> {
         self.charts.findings(snapshot, &self.diagnostics, file)
     }
 

@@ -25,7 +25,7 @@ use crossbeam_channel::{Receiver, Sender, TryRecvError};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
     Cancel, DidChangeConfiguration, DidChangeTextDocument, DidChangeWatchedFiles, DidChangeWorkspaceFolders,
-    DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument, Notification as _, PublishDiagnostics, ShowMessage,
+    DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument, Notification as _, ShowMessage,
 };
 use lsp_types::request::{CodeLensRefresh, InlayHintRefreshRequest, RegisterCapability, WorkspaceConfiguration};
 use lsp_types::{
@@ -33,11 +33,10 @@ use lsp_types::{
     ConfigurationItem, ConfigurationParams, DidChangeConfigurationParams, DidChangeTextDocumentParams,
     DidChangeWatchedFilesParams, DidChangeWatchedFilesRegistrationOptions, DidChangeWorkspaceFoldersParams,
     DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams, FileSystemWatcher, GlobPattern,
-    HoverProviderCapability, InitializeParams, InitializeResult, MessageType, NumberOrString, OneOf,
-    PublishDiagnosticsParams, Registration, RegistrationParams, RenameOptions, ServerCapabilities, ServerInfo,
-    ShowMessageParams, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
-    TextDocumentSyncSaveOptions, WorkDoneProgressOptions, WorkspaceFoldersServerCapabilities,
-    WorkspaceServerCapabilities,
+    HoverProviderCapability, InitializeParams, InitializeResult, MessageType, NumberOrString, OneOf, Registration,
+    RegistrationParams, RenameOptions, ServerCapabilities, ServerInfo, ShowMessageParams, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, WorkDoneProgressOptions,
+    WorkspaceFoldersServerCapabilities, WorkspaceServerCapabilities,
 };
 use serde_json::Value;
 
@@ -867,15 +866,17 @@ impl Server {
         // hints and lenses of other files show (a Service made headless in
         // one file changes the hint in the StatefulSet's).
         let ties_may_have_changed = !changed.is_empty();
-        let sender = self.sender.clone();
-        let send = |params: PublishDiagnosticsParams| match serde_json::to_value(params) {
-            Ok(params) => {
-                let notification = Notification { method: PublishDiagnostics::METHOD.to_owned(), params };
-                if sender.send(notification.into()).is_err() {
-                    tracing::warn!("cannot send to the client: the connection is closed");
+        let (sender, writes_bodies) = (self.sender.clone(), self.writes_bodies);
+        let send = |body: String| {
+            let message = if writes_bodies { Ok(body::for_stdout(body)) } else { body::parsed(&body) };
+            match message {
+                Ok(message) => {
+                    if sender.send(message).is_err() {
+                        tracing::warn!("cannot send to the client: the connection is closed");
+                    }
                 }
+                Err(error) => tracing::error!("a serialised notification is not JSON-RPC: {error}"),
             }
-            Err(error) => tracing::error!("cannot serialise diagnostics: {error}"),
         };
         let published = catch_unwind(AssertUnwindSafe(|| {
             self.publisher.update(&snapshot, &self.host, &changed, &self.documents, self.encoding, send)
