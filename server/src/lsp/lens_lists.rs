@@ -56,6 +56,8 @@ struct List {
 /// One document's lenses in a list.
 struct Part {
     revision: u64,
+    /// The document's text in the file.
+    text: TextRange,
     /// The line the document starts on.
     line: u32,
     /// Each lens's range, its lines counted from `line`.
@@ -115,38 +117,47 @@ fn make(
     let mut json = String::with_capacity(old_json.len().max(2));
     let mut parts = Vec::with_capacity(source.documents.len());
     json.push('[');
-    // How far the last document kept moved: the next one kept most likely
-    // moved as far, which one look at the line index confirms.
-    let mut moved: i64 = 0;
+    // The last document kept from the old list: a document that follows it
+    // there and here (the documents tile the text) starts as many lines
+    // after it as it did, since the kept document's text is the same; no
+    // look at the line index needed.
+    let mut last: Option<Kept> = None;
     for slot in &source.documents {
+        let text = TextRange::new(slot.start, slot.start + slot.len);
         let old = old_parts.take(slot.revision);
-        let guess = old.as_ref().and_then(|part| u32::try_from(i64::from(part.line) + moved).ok());
-        let (line, starts_line) = match guess.filter(|&line| line_map.line_start(line) == Some(slot.start)) {
-            Some(line) => (line, true),
+        let after_last = old.as_ref().zip(last.as_ref()).filter(|((index, part), last)| {
+            last.old_index + 1 == *index && last.old_text.end == part.text.start && last.new_text.end == text.start
+        });
+        let (line, starts_line) = match after_last {
+            Some(((_, part), last)) => (last.new_line + part.line.saturating_sub(last.old_line), true),
             None => {
                 let line = line_map.line_of(slot.start);
                 (line, line_map.line_start(line) == Some(slot.start))
             }
         };
-        if let Some(part) = &old {
-            moved = i64::from(line) - i64::from(part.line);
-        }
+        last = old.as_ref().filter(|_| starts_line).map(|(index, part)| Kept {
+            old_index: *index,
+            old_text: part.text,
+            old_line: part.line,
+            new_text: text,
+            new_line: line,
+        });
         let before = json.len();
         if before > 1 {
             json.push(',');
         }
         let start = json.len();
-        let part = match old.filter(|_| starts_line) {
+        let part = match old.map(|(_, part)| part).filter(|_| starts_line) {
             // Where it was: its lenses are the same bytes.
             Some(part) if part.line == line => {
                 json.push_str(old_json.get(part.json.clone()).unwrap_or_default());
-                Part { json: start..json.len(), ..part }
+                Part { text, json: start..json.len(), ..part }
             }
             // Moved, and not from or to the first line (whose columns a
             // byte order mark moves): the same places on other lines.
             Some(part) if part.line != 0 && line != 0 => {
                 write_lenses(&mut json, &part.places, line, key.file);
-                Part { line, json: start..json.len(), ..part }
+                Part { line, text, json: start..json.len(), ..part }
             }
             _ => {
                 let places: Vec<(Position, Position)> = places(slot)
@@ -161,7 +172,7 @@ fn make(
                     })
                     .collect();
                 write_lenses(&mut json, &places, line, key.file);
-                Part { revision: slot.revision, line, places, json: start..json.len() }
+                Part { revision: slot.revision, text, line, places, json: start..json.len() }
             }
         };
         let part = if json.len() == start {
@@ -179,6 +190,15 @@ fn make(
     List { key, generation, json: json.into(), parts }
 }
 
+/// A document of the new list kept from the old one: where it was, and is.
+struct Kept {
+    old_index: usize,
+    old_text: TextRange,
+    old_line: u32,
+    new_text: TextRange,
+    new_line: u32,
+}
+
 /// The parts of the last list, taken in file order as the new list's
 /// documents come: an edit keeps the order of the documents it leaves, so
 /// the one wanted is almost always the next.
@@ -192,12 +212,13 @@ struct OldParts {
 const LOOK_AHEAD: usize = 8;
 
 impl OldParts {
-    fn take(&mut self, revision: u64) -> Option<Part> {
+    /// The part of the document `revision`, with its place in the old list.
+    fn take(&mut self, revision: u64) -> Option<(usize, Part)> {
         let ahead = self.parts.get(self.next..)?.iter().take(LOOK_AHEAD);
         let found = ahead.enumerate().find(|(_, part)| part.as_ref().is_some_and(|part| part.revision == revision));
         let index = self.next + found?.0;
         self.next = index + 1;
-        self.parts.get_mut(index)?.take()
+        Some((index, self.parts.get_mut(index)?.take()?))
     }
 }
 
@@ -323,6 +344,43 @@ mod tests {
             list(&lists, &snapshot, ListKey { file: FileId(file), ..KEY });
         }
         assert_eq!(lists.lists.borrow().len(), KEPT);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Edits anywhere (a line added, a document split or joined, a name
+        /// or a kind changed, text removed): the list kept up to date is the
+        /// list made afresh, after each one.
+        #[test]
+        fn a_list_kept_through_any_edits_is_the_list_made_afresh(
+            edits in proptest::collection::vec((0.0..1.0f64, 0..24usize, 0..6usize), 1..8),
+            bom: bool,
+        ) {
+            const INSERTS: [&str; 6] = ["\n", "---\n", "kind: Service\n", "  name: é\n", "x", "kind: StatefulSet\n"];
+            let text = [object("Service", "a"), object("StatefulSet", "b"), object("ConfigMap", "c"), object("Service", "d")]
+                .join("---\n");
+            let mut workspace = Workspace::new(Config::default());
+            workspace.set_text(Path::new("/w/all.yaml").to_path_buf(), text, None);
+            let key = ListKey { bom, ..KEY };
+            let lists = LensLists::default();
+            list(&lists, &workspace.snapshot(), key);
+            for (at, removed, insert) in edits {
+                let text = workspace.snapshot().file(FileId(0)).expect("file").text.clone();
+                let mut start = (at * text.len() as f64) as usize;
+                while !text.is_char_boundary(start) {
+                    start -= 1;
+                }
+                let mut end = (start + removed).min(text.len());
+                while !text.is_char_boundary(end) {
+                    end += 1;
+                }
+                let edit = TextEdit::new(TextRange::new(start, end), INSERTS[insert].to_owned());
+                workspace.edit(FileId(0), None, &[edit]);
+                let snapshot = workspace.snapshot();
+                proptest::prop_assert_eq!(list(&lists, &snapshot, key), fresh(&snapshot, key));
+            }
+        }
     }
 
     #[test]
