@@ -21,7 +21,7 @@ use lsp_types::{
 
 use super::{Indexed, Outgoing, Server};
 use crate::loader;
-use crate::workspace::SourceFile;
+use crate::workspace::{in_background, SourceFile};
 
 impl Server {
     pub(super) fn on_did_change_workspace_folders(&mut self, params: DidChangeWorkspaceFoldersParams) {
@@ -73,7 +73,9 @@ impl Server {
             let cancel = worker_cancel;
             // A read that fails still reports back (with nothing read), or the
             // main loop would wait for it, and hold diagnostics, forever.
-            let read = catch_unwind(AssertUnwindSafe(|| loader::walk_and_load(&roots, &config)));
+            // On the background pool, with the index below: the main loop's
+            // own parallel work must not queue behind the read's.
+            let read = catch_unwind(AssertUnwindSafe(|| in_background(|| loader::walk_and_load(&roots, &config))));
             let (paths, files) = read.unwrap_or_else(|panic| {
                 tracing::error!("reading {roots:?} panicked: {}", super::panic_message(&*panic));
                 (Vec::new(), Vec::new())
@@ -84,8 +86,11 @@ impl Server {
             // Open buffers win over the disk; the main loop leaves them out too.
             let files: Vec<Arc<SourceFile>> =
                 files.into_iter().filter(|file| !open.contains(&file.path)).map(Arc::new).collect();
-            let prepared =
-                if replace { None } else { catch_unwind(AssertUnwindSafe(|| snapshot.index_with(&files))).ok() };
+            let prepared = if replace {
+                None
+            } else {
+                catch_unwind(AssertUnwindSafe(|| in_background(|| snapshot.index_with(&files)))).ok()
+            };
             tracing::info!(
                 "read {} files under {} in {} ms",
                 files.len(),

@@ -51,7 +51,7 @@ use super::transport::INVALID_MESSAGE_METHOD;
 use crate::ide::{Diagnostics, Host, Update};
 use crate::loader::{DiskView, CONFIG_FILE_NAME};
 use crate::text::PositionEncoding;
-use crate::workspace::{FileId, Prepared, Snapshot, SourceFile};
+use crate::workspace::{in_background, FileId, Prepared, Snapshot, SourceFile};
 
 /// Under continuous input, diagnostics wait at most this long.
 const PUBLISH_AFTER: Duration = Duration::from_millis(50);
@@ -824,7 +824,8 @@ impl Server {
         let sender = self.fresh_sender.clone();
         let spawned = std::thread::Builder::new().name("kube-lsp analysis".to_owned()).spawn(move || {
             let started = Instant::now();
-            let diagnostics = catch_unwind(AssertUnwindSafe(|| Diagnostics::of(&snapshot)));
+            // On the background pool: see `workspace::in_background`.
+            let diagnostics = catch_unwind(AssertUnwindSafe(|| in_background(|| Diagnostics::of(&snapshot))));
             if let Err(panic) = &diagnostics {
                 tracing::error!("checking the workspace panicked: {}", panic_message(&**panic));
             }
