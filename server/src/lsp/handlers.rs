@@ -560,10 +560,10 @@ fn code_lens_list(cx: &Context<'_>, params: CodeLensParams) -> Result<Option<Rc<
         return Ok(None);
     }
     let Some((file, source)) = cx.file(&params.text_document.uri) else { return Ok(None) };
-    let key = ListKey { file, encoding: cx.encoding, bom: cx.documents.has_bom(&source.path) };
     if !ide::has_code_lenses(&cx.snapshot, file) {
         return Ok(Some(Rc::from("[]")));
     }
+    let key = ListKey { file, encoding: cx.encoding, bom: cx.documents.has_bom(&source.path) };
     let places = |slot: &DocumentSlot| ide::document_lens_places(slot).collect();
     Ok(Some(cx.lens_lists.get_or_make(key, cx.snapshot.generation, source, &cx.line_map(source), places)))
 }
