@@ -43,13 +43,9 @@ pub(super) fn names_in_builds(
             }
             let line = match built.kind() {
                 "StatefulSet" => {
-                    let number = |path: &[&str]| {
-                        built
-                            .node
-                            .get_path(path)
-                            .and_then(|node| node.as_str())
-                            .and_then(|text| text.parse::<i64>().ok())
-                    };
+                    // As `model::StatefulSet` reads them: an integer, never below 0.
+                    let number =
+                        |path: &[&str]| built.node.get_path(path).and_then(|node| node.as_int()).map(|n| n.max(0));
                     let names = StatefulSetNames {
                         name,
                         namespace,
@@ -235,6 +231,25 @@ resources: [../../base]
             "- `overlays/dev`: StatefulSet `redis` in namespace `dev`\n\
              - `overlays/prod`: StatefulSet `prod-redis` in namespace `prod`"
         );
+    }
+
+    /// A build reads `replicas` and `ordinals.start` as the card above does
+    /// (the model): a quoted number is a string, so the default; hex is a
+    /// number; a negative count is no pods.
+    #[test]
+    fn a_build_reads_its_numbers_as_the_model_does() {
+        let hover_of = |replicas: &str, start: &str| {
+            let files = FILES
+                .replacen("replicas: 3", &format!("replicas: {replicas}\n  ordinals: {{start: {start}}}"), 1)
+                .replacen("name: redis}", "name: re$0dis}", 1);
+            let (snapshot, file, offset) = cursor_snapshot(&files);
+            let hover = super::super::hover(&snapshot, &Diagnostics::of(&snapshot), file, offset).expect("a hover");
+            hover.markdown.split_once("**In kustomize builds:**").expect("a builds section").1.trim().to_owned()
+        };
+        let builds = hover_of("\"3\"", "0x2");
+        assert!(builds.contains("`redis-2.redis.dev.svc.cluster.local` (1 replica)"), "{builds}");
+        let builds = hover_of("-2", "1");
+        assert!(builds.contains("(0 replicas)"), "{builds}");
     }
 
     /// A base used alone, whose kustomization only sets the namespace the

@@ -58,6 +58,15 @@ impl Node {
         }
     }
 
+    /// An integer as the model reads one (`model::parse_int`: a
+    /// plain scalar only; a quoted `"3"` is a string).
+    pub fn as_int(&self) -> Option<i64> {
+        match &self.value {
+            Value::Scalar { text, style } => crate::model::parse_int(text, *style),
+            _ => None,
+        }
+    }
+
     pub fn is_null(&self) -> bool {
         matches!(&self.value, Value::Scalar { text, style: ScalarStyle::Plain }
             if matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL"))
