@@ -309,3 +309,37 @@ fn a_peer_address_over_stdio_is_reported_and_renamed_with_its_stateful_set() {
         [(2, 17, 22, "cache".to_owned()), (19, 26, 31, "cache".to_owned()), (20, 32, 37, "cache".to_owned())]
     );
 }
+
+/// Each file opened outside every workspace folder adds its folder as a
+/// root: the log says which roots, and says the settings once, since they
+/// did not change.
+#[test]
+fn the_settings_are_logged_once_and_a_new_root_alone_logs_the_roots() {
+    let folders = [tempfile::tempdir().expect("a folder"), tempfile::tempdir().expect("a folder")];
+    let mut server = StdioServer::spawn("info");
+    server.send(initialize(1));
+    server.send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    for (number, folder) in folders.iter().enumerate() {
+        let path = folder.path().join("redis.yaml");
+        std::fs::write(&path, BROKEN_PAIR).expect("write the file");
+        let uri = support::file_uri(&path);
+        server.send(json!({
+            "jsonrpc": "2.0", "method": "textDocument/didOpen",
+            "params": {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": BROKEN_PAIR}}
+        }));
+        let id = 2 + number as i64;
+        server.send(json!({
+            "jsonrpc": "2.0", "id": id, "method": "textDocument/hover",
+            "params": {"textDocument": {"uri": uri}, "position": {"line": 5, "character": 17}}
+        }));
+        server.wait("a hover response", |message| message["id"] == id);
+    }
+    server.send(json!({"jsonrpc": "2.0", "id": 9, "method": "shutdown"}));
+    server.send(json!({"jsonrpc": "2.0", "method": "exit"}));
+    let (status, _, stderr) = server.finish();
+    assert_eq!(status.code(), Some(0), "stderr:\n{stderr}");
+    assert_eq!(stderr.matches("settings: cluster domain").count(), 1, "stderr:\n{stderr}");
+    let second = folders[1].path().display().to_string();
+    let roots = stderr.lines().rev().find(|line| line.contains("workspace roots: ")).unwrap_or_default();
+    assert!(roots.contains(&second), "the second folder is a root: {roots}\nstderr:\n{stderr}");
+}

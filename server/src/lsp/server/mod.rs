@@ -145,6 +145,7 @@ fn serve_on(connection: Connection, options: Options, writes_bodies: bool) -> an
         settings: Settings::default(),
         settings_from_initialization: false,
         shown_problems: Vec::new(),
+        settings_logged: false,
     };
     server.main_loop()
 }
@@ -241,6 +242,9 @@ struct Server {
     /// The configuration problems last shown, so that they are not shown
     /// again on every settings change.
     shown_problems: Vec<String>,
+    /// Whether the settings line is in the log: a change of roots alone
+    /// logs the roots, not the settings again.
+    settings_logged: bool,
 }
 
 /// Files read from disk on a worker thread, for the main loop to take in.
@@ -743,30 +747,19 @@ impl Server {
         }
         let reread = previous.exclude != config.exclude || previous.max_file_size != config.max_file_size;
         let views_changed = previous.inlay_hints != config.inlay_hints || previous.code_lens != config.code_lens;
-        tracing::info!(
-            "settings: cluster domain {}, default namespace {}, {}, files up to {} bytes, {}",
-            config.cluster_domain,
-            config.default_namespace,
-            if config.rules.is_empty() {
-                "every rule at its default level".to_owned()
-            } else {
-                format!(
-                    "rules {}",
-                    config
-                        .rules
-                        .iter()
-                        .map(|(code, level)| format!("{code} {}", level.as_str()))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            },
-            config.max_file_size,
-            if config.exclude.is_empty() {
-                "nothing excluded".to_owned()
-            } else {
-                format!("excluding {}", config.exclude.join(", "))
-            }
-        );
+        let mut same_but_roots = config.clone();
+        same_but_roots.roots.clone_from(&previous.roots);
+        if self.settings_logged && same_but_roots == *previous {
+            // A folder added (a file opened outside every workspace folder):
+            // the settings line would say nothing new.
+            tracing::info!(
+                "workspace roots: {}",
+                config.roots.iter().map(|root| root.display().to_string()).collect::<Vec<_>>().join(", ")
+            );
+        } else {
+            log_settings(&config);
+            self.settings_logged = true;
+        }
         let helm_changed = previous.helm != config.helm || previous.default_namespace != config.default_namespace;
         self.host.workspace_mut().set_config(config);
         if helm_changed {
@@ -892,6 +885,34 @@ impl Server {
             Err(panic) => tracing::error!("checking the workspace panicked: {}", panic_message(&*panic)),
         }
     }
+}
+
+/// The settings in force, one line in the log.
+fn log_settings(config: &crate::config::Config) {
+    tracing::info!(
+        "settings: cluster domain {}, default namespace {}, {}, files up to {} bytes, {}",
+        config.cluster_domain,
+        config.default_namespace,
+        if config.rules.is_empty() {
+            "every rule at its default level".to_owned()
+        } else {
+            format!(
+                "rules {}",
+                config
+                    .rules
+                    .iter()
+                    .map(|(code, level)| format!("{code} {}", level.as_str()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        },
+        config.max_file_size,
+        if config.exclude.is_empty() {
+            "nothing excluded".to_owned()
+        } else {
+            format!("excluding {}", config.exclude.join(", "))
+        }
+    );
 }
 
 fn server_capabilities(encoding: PositionEncoding) -> ServerCapabilities {
