@@ -40,6 +40,16 @@ pub(crate) fn success_json(id: &RequestId, result_json: Option<&str>) -> Answer 
     }
 }
 
+/// The message that sends `body`: for the stdout writer (`writes_bodies`),
+/// the body as it is (`for_stdout`); for any other connection, parsed back.
+pub(crate) fn message(body: String, writes_bodies: bool) -> Result<Message, serde_json::Error> {
+    if writes_bodies {
+        Ok(for_stdout(body))
+    } else {
+        parsed(&body)
+    }
+}
+
 /// The message that carries `body` to the stdout writer.
 pub(crate) fn for_stdout(body: String) -> Message {
     Notification { method: BODY_METHOD.to_owned(), params: serde_json::Value::String(body) }.into()

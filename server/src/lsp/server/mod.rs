@@ -388,8 +388,7 @@ impl Server {
     fn answer_with(&self, answer: body::Answer) {
         match answer {
             body::Answer::Response(response) => self.respond(response),
-            body::Answer::Body(text) if self.writes_bodies => self.send(body::for_stdout(text)),
-            body::Answer::Body(text) => match body::parsed(&text) {
+            body::Answer::Body(text) => match body::message(text, self.writes_bodies) {
                 Ok(message) => self.send(message),
                 Err(error) => tracing::error!("a serialised answer is not JSON-RPC: {error}"),
             },
@@ -861,16 +860,13 @@ impl Server {
         // one file changes the hint in the StatefulSet's).
         let ties_may_have_changed = !changed.is_empty();
         let (sender, writes_bodies) = (self.sender.clone(), self.writes_bodies);
-        let send = |body: String| {
-            let message = if writes_bodies { Ok(body::for_stdout(body)) } else { body::parsed(&body) };
-            match message {
-                Ok(message) => {
-                    if sender.send(message).is_err() {
-                        tracing::warn!("cannot send to the client: the connection is closed");
-                    }
+        let send = |body: String| match body::message(body, writes_bodies) {
+            Ok(message) => {
+                if sender.send(message).is_err() {
+                    tracing::warn!("cannot send to the client: the connection is closed");
                 }
-                Err(error) => tracing::error!("a serialised notification is not JSON-RPC: {error}"),
             }
+            Err(error) => tracing::error!("a serialised notification is not JSON-RPC: {error}"),
         };
         let published = catch_unwind(AssertUnwindSafe(|| {
             self.publisher.update(&snapshot, &self.host, &changed, &self.documents, self.encoding, send)
