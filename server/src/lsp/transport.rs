@@ -52,9 +52,93 @@ pub(crate) fn stdio() -> io::Result<(Connection, StdioThreads)> {
     })?;
     let writer = thread::Builder::new().name("kube-lsp stdout".to_owned()).spawn(move || {
         let stdout = io::stdout();
-        write_messages(&mut stdout.lock(), &writer_receiver);
+        grow_pipe(&stdout);
+        write_messages(&mut Frames::new(raw_stdout(&stdout)), &writer_receiver);
     })?;
     Ok((Connection { sender: writer_sender, receiver: reader_receiver }, StdioThreads { writer }))
+}
+
+/// Stdout without the line buffer of `io::Stdout`, which writes a frame's
+/// header and body in two writes (it flushes at the header's line break).
+#[cfg(unix)]
+fn raw_stdout(stdout: &io::Stdout) -> Box<dyn Write + Send> {
+    use std::os::fd::AsFd;
+    match stdout.as_fd().try_clone_to_owned() {
+        Ok(fd) => Box::new(std::fs::File::from(fd)),
+        Err(error) => {
+            tracing::debug!("stdout stays line-buffered: {error}");
+            Box::new(io::stdout())
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn raw_stdout(_: &io::Stdout) -> Box<dyn Write + Send> {
+    Box::new(io::stdout())
+}
+
+/// A pipe of 1 MiB (Linux's limit for an unprivileged process) instead of
+/// 64 KiB takes a whole code lens list or diagnostics publish of a large
+/// file in one write: the writer does not wait for the client to read each
+/// 64 KiB, and the client reads the answer in one go.
+#[cfg(target_os = "linux")]
+fn grow_pipe(stdout: &io::Stdout) {
+    use std::os::fd::AsFd;
+    // Not a pipe (a file, a terminal, a socket): nothing to grow.
+    match rustix::pipe::fcntl_setpipe_size(stdout.as_fd(), 1 << 20) {
+        Ok(size) => tracing::debug!("stdout pipe holds {size} bytes"),
+        Err(error) => tracing::debug!("stdout pipe keeps its size: {error}"),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn grow_pipe(_: &io::Stdout) {}
+
+/// Writes each frame, header and body, in one write: small writes (the
+/// header, a small body) wait for `flush`, which ends every message, and a
+/// large body goes out together with what waits, without a copy. The client
+/// then wakes once per message, not once for the header and again for the
+/// body.
+struct Frames<W: Write> {
+    output: W,
+    waiting: Vec<u8>,
+}
+
+impl<W: Write> Frames<W> {
+    /// Larger writes are not copied.
+    const SMALL: usize = 16 * 1024;
+
+    fn new(output: W) -> Frames<W> {
+        Frames { output, waiting: Vec::with_capacity(Self::SMALL) }
+    }
+}
+
+impl<W: Write> Write for Frames<W> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        if self.waiting.len() + bytes.len() <= Self::SMALL {
+            self.waiting.extend_from_slice(bytes);
+            return Ok(bytes.len());
+        }
+        let mut slices = [io::IoSlice::new(&self.waiting), io::IoSlice::new(bytes)];
+        let mut slices = &mut slices[..];
+        io::IoSlice::advance_slices(&mut slices, 0);
+        while !slices.is_empty() {
+            match self.output.write_vectored(slices) {
+                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                Ok(written) => io::IoSlice::advance_slices(&mut slices, written),
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+                Err(error) => return Err(error),
+            }
+        }
+        self.waiting.clear();
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.output.write_all(&self.waiting)?;
+        self.waiting.clear();
+        self.output.flush()
+    }
 }
 
 /// Reads messages until end of input, `exit`, or the main loop is gone.
@@ -252,6 +336,59 @@ mod tests {
         let written = String::from_utf8(written).expect("UTF-8");
         assert!(written.contains(&frame(body)), "{written}");
         assert_eq!(read_all(&written), ["notification first", "response 1", "notification exit"]);
+    }
+
+    /// A pipe that takes at most `at_most` bytes per write, and keeps each
+    /// write's bytes apart.
+    struct Pipe {
+        at_most: usize,
+        writes: Vec<Vec<u8>>,
+    }
+
+    impl Write for Pipe {
+        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+            self.write_vectored(&[io::IoSlice::new(bytes)])
+        }
+
+        fn write_vectored(&mut self, slices: &[io::IoSlice<'_>]) -> io::Result<usize> {
+            let taken: Vec<u8> = slices.iter().flat_map(|slice| slice.iter().copied()).take(self.at_most).collect();
+            let written = taken.len();
+            self.writes.push(taken);
+            Ok(written)
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn write_through(at_most: usize, bodies: &[String]) -> Vec<Vec<u8>> {
+        let (sender, receiver) = crossbeam_channel::unbounded();
+        for body in bodies {
+            sender.send(body::for_stdout(body.clone())).expect("the receiver is alive");
+        }
+        drop(sender);
+        let mut frames = Frames::new(Pipe { at_most, writes: Vec::new() });
+        write_messages(&mut frames, &receiver);
+        frames.output.writes
+    }
+
+    #[test]
+    fn each_frame_is_one_write_header_and_body() {
+        let small = r#"{"jsonrpc":"2.0","id":1,"result":null}"#.to_owned();
+        let large = format!(r#"{{"jsonrpc":"2.0","id":2,"result":"{}"}}"#, "x".repeat(3 * Frames::<Pipe>::SMALL));
+        let writes = write_through(usize::MAX, &[small.clone(), large.clone(), small.clone()]);
+        let frames: Vec<String> = writes.iter().map(|write| String::from_utf8_lossy(write).into_owned()).collect();
+        assert_eq!(frames, [frame(&small), frame(&large), frame(&small)]);
+    }
+
+    #[test]
+    fn a_pipe_that_takes_part_of_a_write_gets_the_rest_in_order() {
+        let large = format!(r#"{{"jsonrpc":"2.0","id":2,"result":"{}"}}"#, "0123456789".repeat(Frames::<Pipe>::SMALL));
+        let small = r#"{"jsonrpc":"2.0","id":3,"result":null}"#.to_owned();
+        let writes = write_through(4096, &[large.clone(), small.clone()]);
+        assert!(writes.len() > large.len() / 4096, "{} writes", writes.len());
+        assert_eq!(String::from_utf8(writes.concat()).expect("UTF-8"), frame(&large) + &frame(&small));
     }
 
     fn frame(body: &str) -> String {
