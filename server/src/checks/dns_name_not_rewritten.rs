@@ -72,14 +72,14 @@ fn check(built: &Snapshot, build: &Build, findings: &mut Vec<Finding>) {
             };
             let current = |object: &BuildObject| object.namespace().unwrap_or(default).to_owned();
             let mut replaced: Vec<(TextRange, String)> =
-                vec![(address.service.range, service.object.name().to_owned())];
+                vec![(address.service.range(), service.object.name().to_owned())];
             if let Some((label, set)) = stateful_set {
-                replaced.push((label.range, set.object.name().to_owned()));
+                replaced.push((label.range(), set.object.name().to_owned()));
             }
             match &address.namespace {
-                Some(label) => replaced.push((label.range, current(service.object))),
+                Some(label) => replaced.push((label.range(), current(service.object))),
                 None if current(service.object) != view.namespace() => {
-                    let at = address.service.range.end;
+                    let at = address.service.range().end;
                     replaced.push((TextRange::empty(at), format!(".{}", current(service.object))));
                 }
                 None => {}

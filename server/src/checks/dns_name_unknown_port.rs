@@ -21,7 +21,8 @@ pub(super) const RULE: super::code::Rule = super::code::Rule {
 
 fn check(_: &Snapshot, reference: &Reference<'_>, resolution: &Resolution<'_>, findings: &mut Vec<Finding>) {
     let Some(Problem::UnknownPort) = &resolution.problem else { return };
-    let AddressKind::Srv { port, .. } = &reference.address.kind else { return };
+    let AddressKind::Srv(srv) = &reference.address.kind else { return };
+    let port = &srv.port;
     let service = reference.address.service.text.as_str();
     let message = super::sentence_with_names(&[service, &port.text], |names| {
         format!("Service {} has no port named {}: this SRV name resolves to nothing", names[0], names[1])

@@ -45,7 +45,7 @@ fn fixes(snapshot: &Snapshot, finding: &Finding) -> Vec<Fix> {
     match &reference.address.namespace {
         Some(namespace) => vec![references::replace_label(&reference, namespace, expected, title)],
         None => {
-            let at = reference.object.absolute(reference.address.service.range).end;
+            let at = reference.object.absolute(reference.address.service.range()).end;
             let edit = TextEdit::new(crate::syntax::TextRange::empty(at), format!(".{expected}"));
             vec![Fix::new(title, vec![super::FileEdit { file: reference.object.id.file, edits: vec![edit] }])
                 .preferred()]

@@ -93,7 +93,7 @@ impl<'a> Reference<'a> {
                 .filter_map(|indexed| snapshot.view(indexed))
                 .any(|set| near_service_name(&set)),
             AddressKind::ThisPod => near_service_name(&self.object),
-            AddressKind::Service | AddressKind::Srv { .. } => false,
+            AddressKind::Service | AddressKind::Srv(_) => false,
         }
     }
 
@@ -122,8 +122,8 @@ impl<'a> Reference<'a> {
             }
             AddressKind::ThisPod => format!("<pod>.{service}.{namespace}.svc.{domain}"),
             AddressKind::Service => format!("{service}.{namespace}.svc.{domain}"),
-            AddressKind::Srv { port, protocol } => {
-                format!("_{}._{}.{service}.{namespace}.svc.{domain}", port.text, protocol.text)
+            AddressKind::Srv(srv) => {
+                format!("_{}._{}.{service}.{namespace}.svc.{domain}", srv.port.text, srv.protocol.text)
             }
         }
     }
@@ -182,7 +182,7 @@ impl<'a> Reference<'a> {
                 }
                 set
             }
-            AddressKind::Service | AddressKind::Srv { .. } => {
+            AddressKind::Service | AddressKind::Srv(_) => {
                 let Some(service) = resolution.service else {
                     let mut elsewhere: Vec<&str> =
                         snapshot.index.services_named(service_name).map(|s| s.namespace.as_str()).collect();
@@ -191,9 +191,9 @@ impl<'a> Reference<'a> {
                     resolution.problem = Some(Problem::WrongNamespace { expected });
                     return resolution;
                 };
-                if let AddressKind::Srv { port, .. } = &address.kind {
+                if let AddressKind::Srv(srv) = &address.kind {
                     let ports = service.service().map(|spec| spec.ports.as_slice()).unwrap_or_default();
-                    if !ports.iter().any(|p| p.name.as_deref() == Some(port.text.as_str())) {
+                    if !ports.iter().any(|p| p.name.as_deref() == Some(srv.port.text.as_str())) {
                         resolution.problem = Some(Problem::UnknownPort);
                     }
                 }
@@ -290,7 +290,7 @@ pub(crate) fn finding(reference: &Reference<'_>, resolution: &Resolution<'_>, co
 
 /// A fix that replaces one label of the name.
 pub(crate) fn replace_label(reference: &Reference<'_>, label: &Label, with: &str, title: String) -> super::Fix {
-    let range = reference.object.absolute(label.range);
+    let range = reference.object.absolute(label.range());
     super::Fix::new(
         title,
         vec![super::FileEdit { file: reference.object.id.file, edits: vec![TextEdit::new(range, with)] }],

@@ -169,7 +169,7 @@ fn stateful_set_named_at(snapshot: &Snapshot, file: FileId, offset: usize) -> Op
 /// label's range.
 fn service_label_at(snapshot: &Snapshot, file: FileId, offset: usize) -> Option<(ObjectView<'_>, TextRange)> {
     let (reference, resolution) = super::peer_addresses::reference_at(snapshot, file, offset)?;
-    let label = reference.object.absolute(reference.address.service.range);
+    let label = reference.object.absolute(reference.address.service.range());
     let service = resolution.service.filter(|service| service.object.name.is_some())?;
     label.contains_inclusive(offset).then_some((service, label))
 }

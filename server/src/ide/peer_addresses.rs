@@ -42,10 +42,10 @@ pub(crate) fn hover_card(snapshot: &Snapshot, reference: &Reference<'_>, resolut
             resolution.namespace
         ),
         AddressKind::Service => writeln!(out, "**Service** `{service}`, namespace `{}`\n", resolution.namespace),
-        AddressKind::Srv { port, protocol } => writeln!(
+        AddressKind::Srv(srv) => writeln!(
             out,
             "**SRV name** of port `{}` ({}) of Service `{service}`, namespace `{}`\n",
-            port.text, protocol.text, resolution.namespace
+            srv.port.text, srv.protocol.text, resolution.namespace
         ),
     };
     let _ = writeln!(out, "`{}`\n", reference.full_name(snapshot, resolution));
@@ -88,10 +88,10 @@ pub(crate) fn definition<'a>(
 ) -> Option<ObjectView<'a>> {
     let on = |range: TextRange| reference.object.absolute(range).contains_inclusive(offset);
     match &reference.address.kind {
-        AddressKind::Pod { stateful_set, .. } if on(stateful_set.range) => resolution.stateful_set.or_else(|| {
+        AddressKind::Pod { stateful_set, .. } if on(stateful_set.range()) => resolution.stateful_set.or_else(|| {
             snapshot.index.stateful_sets_named(&stateful_set.text).find_map(|indexed| snapshot.view(indexed))
         }),
-        _ if on(reference.address.service.range) => resolution.service.or_else(|| {
+        _ if on(reference.address.service.range()) => resolution.service.or_else(|| {
             snapshot.index.services_named(&reference.address.service.text).find_map(|indexed| snapshot.view(indexed))
         }),
         _ => None,
@@ -153,7 +153,7 @@ fn naming<'a>(
         let resolution = reference.resolve(snapshot);
         let named = if is_set { resolution.stateful_set } else { resolution.service };
         if named.is_some_and(|named| named.id == object.id) {
-            found.push((holder.id.file, holder.absolute(label.range)));
+            found.push((holder.id.file, holder.absolute(label.range())));
         }
     }
 }
