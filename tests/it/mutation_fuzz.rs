@@ -386,7 +386,7 @@ proptest! {
             let document_text = &text[range.as_range()];
             let document = syntax::parse_document(document_text);
             for node in &document.nodes {
-                prop_assert!(in_text(document_text, node.range), "{node:?}");
+                prop_assert!(in_text(document_text, node.range()), "{node:?}");
             }
             for error in &document.errors {
                 prop_assert!(in_text(document_text, error.range), "{error:?}");

@@ -105,7 +105,7 @@ impl<'a> DocumentEditor<'a> {
             }
         }
         let key = self.absolute(field.key);
-        let value_range = self.absolute(self.document().raw_node(field.value_node).range);
+        let value_range = self.absolute(self.document().raw_node(field.value_node).range());
         let flow = self.is_flow(parent) || self.is_flow(field.value_node);
         if flow || matches!(value, Value::Scalar(_)) {
             return TextEdit { range: value_range, new_text: value.render_flow() };
@@ -131,17 +131,17 @@ impl<'a> DocumentEditor<'a> {
     pub fn insert_entry(&self, mapping: NodeId, key: &str, value: &Value) -> Option<TextEdit> {
         let document = self.document();
         let entries = document.mapping_entries(mapping)?;
-        let mapping_range = self.absolute(document.raw_node(mapping).range);
+        let mapping_range = self.absolute(document.raw_node(mapping).range());
         if self.is_flow(mapping) {
             let open = mapping_range.start + self.text[mapping_range.as_range()].find('{')? + 1;
             let separator = if entries.is_empty() { "" } else { ", " };
             return Some(TextEdit::insert(open, format!("{key}: {}{separator}", value.render_flow())));
         }
         let (first_key, first_value) = *entries.first()?;
-        let first_key_range = self.absolute(document.raw_node(first_key).range);
+        let first_key_range = self.absolute(document.raw_node(first_key).range());
         let indent = column(self.text, first_key_range.start);
         let rendered = value.render_entry(key, indent, self.step, self.eol);
-        let value_end = self.absolute(document.raw_node(first_value).range).end.max(first_key_range.end);
+        let value_end = self.absolute(document.raw_node(first_value).range()).end.max(first_key_range.end);
         let prefix = &self.text[line_start(self.text, first_key_range.start)..first_key_range.start];
         if prefix.trim().is_empty() {
             // Before the first entry: the new line goes where the mapping starts.
@@ -174,7 +174,7 @@ impl<'a> DocumentEditor<'a> {
             return self.replace_value(mapping, field, flow_replacement);
         }
         let key = self.absolute(field.key);
-        let value_end = self.absolute(self.document().raw_node(field.value_node).range).end.max(key.end);
+        let value_end = self.absolute(self.document().raw_node(field.value_node).range()).end.max(key.end);
         let start = line_start(self.text, key.start);
         let mut end = line_end(self.text, value_end);
         if self.text[end..].starts_with("\r\n") {

@@ -233,7 +233,8 @@ fn is_ignored(snapshot: &Snapshot, finding: &Finding) -> bool {
     let Some(file) = snapshot.file(finding.file) else { return false };
     let Some(document) = file.document_at(finding.range.start) else { return false };
     let finding_line = file.line_index.line_of(finding.range.start);
-    let first_content = document.syntax.root.map(|root| document.absolute(document.syntax.raw_node(root).range).start);
+    let first_content =
+        document.syntax.root.map(|root| document.absolute(document.syntax.raw_node(root).range()).start);
     document.syntax.comments.iter().any(|comment| {
         let Some(codes) = ignore_comment_codes(&comment.text) else { return false };
         if !codes.iter().any(|ignored| *ignored == code || *ignored == "all") {

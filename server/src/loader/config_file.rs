@@ -65,7 +65,7 @@ fn config_text_to_json(text: &str) -> Result<Value, String> {
         }
         let Some(root) = document.root else { continue };
         if value.is_some() {
-            let start = document.raw_node(root).range.start;
+            let start = document.raw_node(root).range().start;
             return Err(format!("line {}: a configuration file holds one YAML document", line_of(start)));
         }
         value = Some(
@@ -102,10 +102,10 @@ pub fn tree_to_json(document: &Document, root: NodeId) -> Result<Value, (usize, 
         if let Some(id) = next.take() {
             produced += 1;
             if produced > MAX_VALUES {
-                return Err((document.raw_node(id).range.start, format!("more than {MAX_VALUES} values")));
+                return Err((document.raw_node(id).range().start, format!("more than {MAX_VALUES} values")));
             }
             if stack.len() >= MAX_DEPTH {
-                return Err((document.raw_node(id).range.start, format!("nested deeper than {MAX_DEPTH} levels")));
+                return Err((document.raw_node(id).range().start, format!("nested deeper than {MAX_DEPTH} levels")));
             }
             match document.node(id).kind {
                 NodeKind::Scalar { .. } => {
@@ -121,7 +121,7 @@ pub fn tree_to_json(document: &Document, root: NodeId) -> Result<Value, (usize, 
                     stack.push(Frame::Mapping { values: Map::new(), rest: entries.iter(), key: None })
                 }
                 NodeKind::Alias { .. } => {
-                    return Err((document.raw_node(id).range.start, "an alias to an unknown anchor".to_owned()))
+                    return Err((document.raw_node(id).range().start, "an alias to an unknown anchor".to_owned()))
                 }
             }
         }
@@ -170,7 +170,7 @@ pub fn tree_to_json(document: &Document, root: NodeId) -> Result<Value, (usize, 
 fn key_string(document: &Document, key: NodeId) -> Result<String, (usize, String)> {
     match document.scalar(key) {
         Some(value) => Ok(value.to_owned()),
-        None => Err((document.raw_node(key).range.start, "a mapping key must be a scalar".to_owned())),
+        None => Err((document.raw_node(key).range().start, "a mapping key must be a scalar".to_owned())),
     }
 }
 

@@ -21,7 +21,7 @@ pub struct Field {
 impl Field {
     /// The field of a mapping entry `(key, value)`.
     pub fn read(document: &Document, (key_node, value_node): (NodeId, NodeId)) -> Field {
-        let key = document.raw_node(key_node).range;
+        let key = document.raw_node(key_node).range();
         match Scalar::of(document, value_node) {
             Some(scalar) => Field {
                 key,
@@ -34,7 +34,7 @@ impl Field {
             },
             None => Field {
                 key,
-                value: document.raw_node(value_node).range,
+                value: document.raw_node(value_node).range(),
                 text: String::new(),
                 style: ScalarStyle::Plain,
                 is_scalar: false,

@@ -199,7 +199,7 @@ fn read_object(document: &Document, text: &str, node: NodeId) -> Option<Object> 
     let addresses = addresses_of_object(document, text, node, &kind.text, this_pod_under);
     Some(Object {
         node,
-        range: document.raw_node(node).range,
+        range: document.raw_node(node).range(),
         name: field(document, node, &["metadata", "name"]),
         namespace: field(document, node, &["metadata", "namespace"]),
         labels: labels_at(document, node, &["metadata", "labels"]),

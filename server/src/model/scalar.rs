@@ -18,7 +18,7 @@ impl<'a> Scalar<'a> {
         let (value, style) = document.scalar_with_style(id)?;
         // The range of the node as written: an alias's own `*name`, since
         // that is what a user edits.
-        Some(Scalar { value, style, range: document.raw_node(id).range })
+        Some(Scalar { value, style, range: document.raw_node(id).range() })
     }
 
     pub fn is_null(&self) -> bool {

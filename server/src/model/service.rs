@@ -128,6 +128,6 @@ fn read_service_port(document: &Document, port: NodeId) -> ServicePort {
         target_port,
         target_port_field,
         port_field,
-        range: document.raw_node(port).range,
+        range: document.raw_node(port).range(),
     }
 }

@@ -313,7 +313,7 @@ impl<'text> Builder<'text> {
             self.push_error("document has too many nodes".to_string(), range.start);
             return None;
         };
-        self.nodes.push(Node { kind, range });
+        self.nodes.push(Node::new(kind, range));
         Some(NodeId(index))
     }
 
@@ -381,7 +381,7 @@ impl<'text> Builder<'text> {
         let Frame { node, children, end, is_key } = frame;
         let end = closing_end.unwrap_or(end).max(end);
         if let Some(collection) = self.nodes.get_mut(node.0 as usize) {
-            collection.range.end = end.max(collection.range.start);
+            collection.end_at(end);
             // Children go to the pools whole, when their collection closes,
             // so that each collection's are contiguous there.
             match (&mut collection.kind, children) {
@@ -846,8 +846,8 @@ mod tests {
         let document = parse_document(text);
         let root = document.root.unwrap();
         let (key, value) = document.get_path(root, &["metadata", "name"]).unwrap();
-        assert_eq!(&text[document.node(key).range.as_range()], "name");
-        assert_eq!(&text[document.node(value).range.as_range()], "web");
+        assert_eq!(&text[document.node(key).range().as_range()], "name");
+        assert_eq!(&text[document.node(value).range().as_range()], "web");
         check(
             text,
             expect![[r#"
@@ -1038,7 +1038,7 @@ mod tests {
         let (_, z) = document.get(root, "z").unwrap();
         let first = document.sequence_items(z).unwrap()[0];
         // Following an alias gives the anchored sequence, not a copy.
-        assert_eq!(document.node(first).range, document.node(document.get(root, "y").unwrap().1).range);
+        assert_eq!(document.node(first).range(), document.node(document.get(root, "y").unwrap().1).range());
     }
 
     #[test]
@@ -1105,7 +1105,7 @@ mod tests {
                 && text.is_char_boundary(range.end)
         };
         for node in &document.nodes {
-            prop_assert!(in_text(node.range), "node {:?} in {:?}", node, text);
+            prop_assert!(in_text(node.range()), "node {:?} in {:?}", node, text);
         }
         for comment in &document.comments {
             prop_assert!(in_text(comment.range), "comment {:?} in {:?}", comment, text);

@@ -168,8 +168,8 @@ pub fn key_path_at(document: &Document, offset: usize) -> Option<KeyPath> {
         match document.node(node).kind {
             NodeKind::Mapping { .. } => {
                 for &(key, value) in document.mapping_entries(node).unwrap_or(&[]) {
-                    let key_range = document.node(key).range;
-                    let value_range = document.node(value).range;
+                    let key_range = document.node(key).range();
+                    let value_range = document.node(value).range();
                     let Some(name) = document.scalar(key) else { continue };
                     if key_range.contains_inclusive(offset) && offset < key_range.end.max(key_range.start + 1) {
                         path.steps.push(PathStep::Key(name.to_owned()));
@@ -186,7 +186,7 @@ pub fn key_path_at(document: &Document, offset: usize) -> Option<KeyPath> {
             }
             NodeKind::Sequence { .. } => {
                 for (index, &item) in document.sequence_items(node).unwrap_or(&[]).iter().enumerate() {
-                    if document.node(item).range.contains_inclusive(offset) {
+                    if document.node(item).range().contains_inclusive(offset) {
                         path.steps.push(PathStep::Index(index));
                         node = item;
                         continue 'down;
@@ -219,7 +219,7 @@ pub struct Found {
 /// document.
 pub fn find_path(document: &Document, text_len: usize, path: &KeyPath, names: &[Option<String>]) -> Option<Found> {
     let root = document.root?;
-    let root_range = document.node(root).range;
+    let root_range = document.node(root).range();
     let mut found = Found { depth: 0, range: root_range, region: TextRange::new(root_range.start, text_len) };
     let mut node = root;
     for (depth, step) in path.steps.iter().enumerate() {
@@ -231,10 +231,10 @@ pub fn find_path(document: &Document, text_len: usize, path: &KeyPath, names: &[
                     break;
                 };
                 let (key, value) = entries[position];
-                let key_range = document.node(key).range;
-                let value_range = document.node(value).range;
+                let key_range = document.node(key).range();
+                let value_range = document.node(value).range();
                 if let Some((next, _)) = entries.get(position + 1) {
-                    found.region.end = found.region.end.min(document.node(*next).range.start);
+                    found.region.end = found.region.end.min(document.node(*next).range().start);
                 }
                 found.region.start = key_range.start;
                 found.range = if last && path.on_key { key_range } else { value_range };
@@ -255,9 +255,9 @@ pub fn find_path(document: &Document, text_len: usize, path: &KeyPath, names: &[
                 let Some(position) = by_name.or((*index < items.len()).then_some(*index)) else { break };
                 let item = items[position];
                 if let Some(next) = items.get(position + 1) {
-                    found.region.end = found.region.end.min(document.node(*next).range.start);
+                    found.region.end = found.region.end.min(document.node(*next).range().start);
                 }
-                found.range = document.node(item).range;
+                found.range = document.node(item).range();
                 found.region.start = found.range.start;
                 found.depth = depth + 1;
                 node = item;
@@ -369,7 +369,7 @@ spec:
         assert!(document.errors.is_empty(), "{:?}", document.errors);
         let root = document.root.expect("a root");
         let (_, service_name) = document.get_path(root, &["spec", "serviceName"]).expect("spec.serviceName");
-        let at = document.node(service_name).range.start;
+        let at = document.node(service_name).range().start;
         assert_eq!(&STATEFUL_SET[at..at + 8], "{{ print");
         assert_eq!(masked.actions.len(), 14);
         assert!(is_control_action(STATEFUL_SET, masked.actions[0]));

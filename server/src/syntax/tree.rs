@@ -63,9 +63,33 @@ pub enum NodeKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Node {
     pub kind: NodeKind,
+    /// `range()`, in 32 bits: a file is at most `maxFileSize`, far below
+    /// 4 GiB, and a 20 MiB file has millions of nodes.
+    start: u32,
+    end: u32,
+}
+
+// Millions of nodes on a 20 MiB file: 32 bytes each with `usize` offsets.
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<Node>() <= 24);
+
+impl Node {
+    pub fn new(kind: NodeKind, range: TextRange) -> Node {
+        let offset = |at: usize| u32::try_from(at).unwrap_or(u32::MAX);
+        Node { kind, start: offset(range.start), end: offset(range.end) }
+    }
+
     /// The node's text: for a scalar its source token (with quotes), for a
     /// collection from its first to its last character.
-    pub range: TextRange,
+    pub fn range(&self) -> TextRange {
+        TextRange::new(self.start as usize, self.end as usize)
+    }
+
+    /// A collection ends where its last child or closing bracket does (never
+    /// before it starts).
+    pub(super) fn end_at(&mut self, end: usize) {
+        self.end = u32::try_from(end).unwrap_or(u32::MAX).max(self.start);
+    }
 }
 
 /// A comment, `#` included, line break excluded.
@@ -206,7 +230,7 @@ impl Document {
                 let _ = writeln!(out, "{:indent$}{role}<missing node {}>", "", id.0, indent = depth * 2);
                 continue;
             };
-            let range = node.range;
+            let range = node.range();
             let _ = write!(out, "{:indent$}{role}", "", indent = depth * 2);
             match node.kind {
                 NodeKind::Scalar { value, style } => {
@@ -232,7 +256,7 @@ impl Document {
                     let _ = write!(out, "Alias @{}..{}", range.start, range.end);
                     match target.and_then(|target| self.nodes.get(target.0 as usize)) {
                         Some(target) => {
-                            let _ = writeln!(out, " -> @{}..{}", target.range.start, target.range.end);
+                            let _ = writeln!(out, " -> @{}..{}", target.range().start, target.range().end);
                         }
                         None => out.push_str(" -> unresolved\n"),
                     }

@@ -123,7 +123,7 @@ pub fn read(id: FileId, file: &SourceFile) -> Option<Spec> {
     let setting = |key: &str| -> Option<Setting> {
         let (_, value) = document.get(root, key)?;
         let text = document.scalar(value)?;
-        (!text.is_empty()).then(|| Setting { text: text.to_owned(), origin: place(document.raw_node(value).range) })
+        (!text.is_empty()).then(|| Setting { text: text.to_owned(), origin: place(document.raw_node(value).range()) })
     };
     let entries = |key: &str| -> Vec<PathEntry> {
         let Some((_, list)) = document.get(root, key) else { return Vec::new() };
@@ -179,10 +179,10 @@ pub fn read(id: FileId, file: &SourceFile) -> Option<Spec> {
             .iter()
             .filter_map(|(key, value)| {
                 Some((
-                    Setting { text: document.scalar(*key)?.to_owned(), origin: place(document.raw_node(*key).range) },
+                    Setting { text: document.scalar(*key)?.to_owned(), origin: place(document.raw_node(*key).range()) },
                     Setting {
                         text: document.scalar(*value)?.to_owned(),
-                        origin: place(document.raw_node(*value).range),
+                        origin: place(document.raw_node(*value).range()),
                     },
                 ))
             })
@@ -227,7 +227,7 @@ pub fn read(id: FileId, file: &SourceFile) -> Option<Spec> {
 fn path_entry(document: &Document, item: NodeId, place: &dyn Fn(TextRange) -> Origin) -> Option<PathEntry> {
     let (text, _) = document.scalar_with_style(item)?;
     let text = text.trim();
-    (!text.is_empty()).then(|| PathEntry { path: text.to_owned(), origin: place(document.raw_node(item).range) })
+    (!text.is_empty()).then(|| PathEntry { path: text.to_owned(), origin: place(document.raw_node(item).range()) })
 }
 
 fn selector(document: &Document, target: NodeId) -> Selector {
@@ -250,7 +250,7 @@ fn inline_documents(
     text: &str,
     place: &dyn Fn(TextRange) -> Origin,
 ) -> Vec<Node> {
-    let raw = place(document.raw_node(scalar).range);
+    let raw = place(document.raw_node(scalar).range());
     let literal = matches!(document.scalar_with_style(scalar), Some((_, ScalarStyle::Literal)));
     let line_starts = if literal { block_line_starts(&file.text, raw.range, text) } else { None };
     let content_starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(at, _)| at + 1)).collect();

@@ -192,7 +192,7 @@ fn read_bounded(
     depth: usize,
     budget: &mut usize,
 ) -> Node {
-    let origin = place(document.raw_node(id).range);
+    let origin = place(document.raw_node(id).range());
     let node = document.node(id);
     if depth > MAX_DEPTH || *budget == 0 {
         return Node::scalar("", ScalarStyle::Plain, origin);
@@ -212,7 +212,7 @@ fn read_bounded(
                     let key_text = document.scalar(*key)?;
                     Some(Entry {
                         key: key_text.to_owned(),
-                        key_origin: place(document.raw_node(*key).range),
+                        key_origin: place(document.raw_node(*key).range()),
                         value: read_bounded(document, *value, place, depth + 1, budget),
                     })
                 })
