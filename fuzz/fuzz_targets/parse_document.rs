@@ -25,7 +25,7 @@ fuzz_target!(|bytes: &[u8]| {
         let document_text = &text[range.as_range()];
         let document = syntax::parse_document(document_text);
         for node in &document.nodes {
-            assert!(in_text(document_text, node.range), "node {node:?}");
+            assert!(in_text(document_text, node.range()), "node {node:?}");
         }
         for error in &document.errors {
             assert!(in_text(document_text, error.range), "error {error:?}");
