@@ -629,7 +629,7 @@ impl Diagnostics {
                     .flatten()
                     .filter_map(|key| {
                         let object = view(snapshot, *key)?;
-                        let template = object.object.pod_template.as_ref()?;
+                        let template = object.object.pod_template.as_deref()?;
                         (object.namespace() == service.namespace()).then_some((*key, template))
                     })
                     .collect();

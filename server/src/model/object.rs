@@ -28,7 +28,8 @@ pub struct Object {
     pub labels: Labels,
     pub annotations: Labels,
     /// The pods this object makes, for any workload (and a bare Pod).
-    pub pod_template: Option<PodTemplate>,
+    /// Boxed: most objects have none, and it is five fields and a map.
+    pub pod_template: Option<Box<PodTemplate>>,
     pub spec: Option<Field>,
     pub details: ObjectKind,
     /// The DNS names written inside its string values (candidates: the
@@ -191,7 +192,7 @@ fn read_object(document: &Document, text: &str, node: NodeId) -> Option<Object> 
         },
         _ => ObjectKind::Other,
     };
-    let pod_template = read_pod_template_of(document, node, &kind.text);
+    let pod_template = read_pod_template_of(document, node, &kind.text).map(Box::new);
     let this_pod_under = match details {
         ObjectKind::StatefulSet(_) => document.get_path(node, &["spec", "template"]).map(|(_, template)| template),
         _ => None,
