@@ -87,6 +87,9 @@ struct Stored {
 struct Peers {
     /// Reference units by each name their documents' peer addresses mention.
     by_mentioned_name: HashMap<String, HashSet<Unit>>,
+    /// The names each reference unit mentions: `by_mentioned_name` turned
+    /// round, to forget them when the document goes.
+    mentions: HashMap<Unit, Vec<String>>,
     /// The references each reference unit has through a broken tie.
     uses: HashMap<Unit, Vec<Use>>,
     /// The reference units with a use of each StatefulSet.
@@ -163,7 +166,7 @@ impl Diagnostics {
             for slot in &document_changes.removed {
                 gone.insert(Unit::Document(*file, slot.revision));
                 gone.insert(Unit::References(*file, slot.revision));
-                self.mention(Unit::References(*file, slot.revision), slot, false);
+                self.forget_mentions(Unit::References(*file, slot.revision));
                 for (number, object) in slot.objects.iter().enumerate() {
                     let key = ObjectKey { file: *file, revision: slot.revision, object: number as u32 };
                     gone.insert(Unit::Tie(key));
@@ -180,7 +183,7 @@ impl Diagnostics {
                 let Some((_, slot)) = source.document_by_revision(*revision) else { continue };
                 dirty.insert(Unit::Document(*file, *revision));
                 dirty.insert(Unit::References(*file, *revision));
-                self.mention(Unit::References(*file, *revision), slot, true);
+                self.mention(Unit::References(*file, *revision), slot, &source.text);
                 for (number, object) in slot.objects.iter().enumerate() {
                     let key = ObjectKey { file: *file, revision: *revision, object: number as u32 };
                     self.track(key, object);
@@ -363,7 +366,7 @@ impl Diagnostics {
             for slot in &source.documents {
                 units.push(Unit::Document(file, slot.revision));
                 units.push(Unit::References(file, slot.revision));
-                self.mention(Unit::References(file, slot.revision), slot, true);
+                self.mention(Unit::References(file, slot.revision), slot, &source.text);
                 for (number, object) in slot.objects.iter().enumerate() {
                     let key = ObjectKey { file, revision: slot.revision, object: number as u32 };
                     self.track(key, object);
@@ -428,15 +431,31 @@ impl Diagnostics {
         }
     }
 
-    /// Notes (or forgets) the names a document's peer addresses mention.
-    fn mention(&mut self, unit: Unit, slot: &DocumentSlot, add: bool) {
-        for name in slot.objects.iter().flat_map(|object| object.addresses.iter()).flat_map(|address| address.names()) {
-            if add {
-                self.peers.by_mentioned_name.entry(name.to_owned()).or_default().insert(unit);
-            } else if let Some(units) = self.peers.by_mentioned_name.get_mut(name) {
+    /// Notes the names a document's peer addresses mention (`file_text`: the
+    /// text of the file that holds it, where the labels are read).
+    fn mention(&mut self, unit: Unit, slot: &DocumentSlot, file_text: &str) {
+        let text = slot.text(file_text);
+        let mut names: Vec<String> = Vec::new();
+        for name in
+            slot.objects.iter().flat_map(|object| object.addresses.iter()).flat_map(|address| address.names(text))
+        {
+            if self.peers.by_mentioned_name.entry(name.to_owned()).or_default().insert(unit) {
+                names.push(name.to_owned());
+            }
+        }
+        if !names.is_empty() {
+            self.peers.mentions.entry(unit).or_default().extend(names);
+        }
+    }
+
+    /// Forgets the names a document mentioned. Its text may be gone (an edit
+    /// replaced the document), so they are the ones `mention` noted.
+    fn forget_mentions(&mut self, unit: Unit) {
+        for name in self.peers.mentions.remove(&unit).unwrap_or_default() {
+            if let Some(units) = self.peers.by_mentioned_name.get_mut(&name) {
                 units.remove(&unit);
                 if units.is_empty() {
-                    self.peers.by_mentioned_name.remove(name);
+                    self.peers.by_mentioned_name.remove(&name);
                 }
             }
         }
@@ -924,6 +943,19 @@ spec: {selector: {app: redis}}
             let changed = diagnostics.update(&snapshot, workspace.take_changes());
             let fresh = Diagnostics::of(&snapshot);
             assert_eq!(diagnostics.by_file(), fresh.by_file(), "after `{from}` → `{to}` in {path}");
+            // The index of mentioned names forgets what went, and only that.
+            let mentioned = |diagnostics: &Diagnostics| {
+                let mut names: Vec<(String, Vec<String>)> = diagnostics
+                    .peers
+                    .by_mentioned_name
+                    .iter()
+                    .map(|(name, units)| (name.clone(), units.iter().map(|unit| format!("{unit:?}")).collect()))
+                    .collect();
+                names.iter_mut().for_each(|(_, units)| units.sort());
+                names.sort();
+                names
+            };
+            assert_eq!(mentioned(&diagnostics), mentioned(&fresh), "after `{from}` → `{to}` in {path}");
             let mut expected: Vec<FileId> = before
                 .keys()
                 .chain(fresh.by_file().keys())

@@ -59,12 +59,12 @@ fn check(built: &Snapshot, build: &Build, findings: &mut Vec<Finding>) {
             if resolves(built, view, address) {
                 continue;
             }
-            let namespace = address.namespace.as_ref().map_or(original(referrer, default), |label| label.text.as_str());
+            let namespace = address.namespace.as_ref().map_or(original(referrer, default), |label| view.label(label));
             // The objects it names as written, in the build.
-            let Some(service) = named("Service", &address.service.text, namespace) else { continue };
+            let Some(service) = named("Service", view.label(&address.service), namespace) else { continue };
             let stateful_set = match &address.kind {
                 AddressKind::Pod { stateful_set, .. } => {
-                    let Some(set) = named("StatefulSet", &stateful_set.text, namespace) else { continue };
+                    let Some(set) = named("StatefulSet", view.label(stateful_set), namespace) else { continue };
                     Some((stateful_set, set))
                 }
                 AddressKind::ThisPod if referrer.kind() != "StatefulSet" => continue,

@@ -24,7 +24,7 @@ fn check(_: &Snapshot, reference: &Reference<'_>, resolution: &Resolution<'_>, f
     let (kind, name) = if *stateful_set {
         ("StatefulSet", reference.stateful_set_name().unwrap_or(""))
     } else {
-        ("Service", reference.address.service.text.as_str())
+        ("Service", reference.label(&reference.address.service))
     };
     let mut message = super::sentence_with_names(&[name], |names| {
         format!("no {kind} {} exists in the workspace: this DNS name resolves to nothing", names[0])
@@ -46,8 +46,8 @@ fn fixes(snapshot: &Snapshot, finding: &Finding) -> Vec<Fix> {
     };
     let written = references::written(snapshot, &reference);
     let title = super::edit::fitting_title([
-        format!("Replace '{}' with '{closest}' in '{written}'", label.text),
-        format!("Replace '{}' with '{closest}'", label.text),
+        format!("Replace '{}' with '{closest}' in '{written}'", reference.label(label)),
+        format!("Replace '{}' with '{closest}'", reference.label(label)),
         "Replace the name with the nearest known one".to_owned(),
     ]);
     vec![references::replace_label(&reference, label, closest, title)]

@@ -23,8 +23,8 @@ fn check(_: &Snapshot, reference: &Reference<'_>, resolution: &Resolution<'_>, f
     let Some(Problem::UnknownPort) = &resolution.problem else { return };
     let AddressKind::Srv(srv) = &reference.address.kind else { return };
     let port = &srv.port;
-    let service = reference.address.service.text.as_str();
-    let message = super::sentence_with_names(&[service, &port.text], |names| {
+    let service = reference.label(&reference.address.service);
+    let message = super::sentence_with_names(&[service, reference.label(port)], |names| {
         format!("Service {} has no port named {}: this SRV name resolves to nothing", names[0], names[1])
     });
     findings.push(references::finding(reference, resolution, Code::DnsNameUnknownPort, message));

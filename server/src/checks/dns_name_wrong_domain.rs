@@ -21,7 +21,7 @@ pub(super) const RULE: super::code::Rule = super::code::Rule {
 fn check(snapshot: &Snapshot, reference: &Reference<'_>, resolution: &Resolution<'_>, findings: &mut Vec<Finding>) {
     let Some(domain) = resolution.wrong_domain else { return };
     let configured = snapshot.config.cluster_domain.as_str();
-    let message = super::sentence_with_names(&[configured, &domain.text], |names| {
+    let message = super::sentence_with_names(&[configured, reference.label(domain)], |names| {
         format!("the cluster domain is {}, not {}: this DNS name does not resolve", names[0], names[1])
     });
     findings.push(references::finding(reference, resolution, Code::DnsNameWrongDomain, message));
@@ -32,7 +32,7 @@ fn fixes(snapshot: &Snapshot, finding: &Finding) -> Vec<Fix> {
     let Some(domain) = resolution.wrong_domain else { return Vec::new() };
     let configured = snapshot.config.cluster_domain.as_str();
     let title = super::edit::fitting_title([
-        format!("Replace '{}' with '{configured}'", domain.text),
+        format!("Replace '{}' with '{configured}'", reference.label(domain)),
         "Write the configured cluster domain".to_owned(),
     ]);
     vec![references::replace_label(&reference, domain, configured, title)]

@@ -23,7 +23,7 @@ pub(super) const RULE: super::code::Rule = super::code::Rule {
 fn check(_: &Snapshot, reference: &Reference<'_>, resolution: &Resolution<'_>, findings: &mut Vec<Finding>) {
     let Some(Problem::WrongNamespace { expected }) = &resolution.problem else { return };
     let kind = if reference.stateful_set_name().is_some() { "StatefulSet" } else { "Service" };
-    let name = reference.stateful_set_name().unwrap_or(&reference.address.service.text);
+    let name = reference.stateful_set_name().unwrap_or(reference.label(&reference.address.service));
     let message = super::sentence_with_names(&[name, expected, &resolution.namespace], |names| {
         format!("{kind} {} is in namespace {}, not {}: this DNS name resolves to nothing", names[0], names[1], names[2])
     });

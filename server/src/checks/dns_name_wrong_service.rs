@@ -22,7 +22,7 @@ pub(super) const RULE: super::code::Rule = super::code::Rule {
 fn check(_: &Snapshot, reference: &Reference<'_>, resolution: &Resolution<'_>, findings: &mut Vec<Finding>) {
     let Some(Problem::WrongService { expected }) = &resolution.problem else { return };
     let set = reference.stateful_set_name().unwrap_or("");
-    let service = reference.address.service.text.as_str();
+    let service = reference.label(&reference.address.service);
     let message = match expected {
         Some(expected) => super::sentence_with_names(&[set, expected, service], |names| {
             format!("pods of StatefulSet {} get DNS names under Service {} only, not {}", names[0], names[1], names[2])
@@ -40,8 +40,8 @@ fn fixes(snapshot: &Snapshot, finding: &Finding) -> Vec<Fix> {
     let written = references::written(snapshot, &reference);
     let label = &reference.address.service;
     let title = super::edit::fitting_title([
-        format!("Replace Service '{}' with '{expected}' in '{written}'", label.text),
-        format!("Replace Service '{}' with '{expected}'", label.text),
+        format!("Replace Service '{}' with '{expected}' in '{written}'", reference.label(label)),
+        format!("Replace Service '{}' with '{expected}'", reference.label(label)),
         "Name the governing Service".to_owned(),
     ]);
     vec![references::replace_label(&reference, label, expected, title)]

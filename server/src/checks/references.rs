@@ -79,7 +79,7 @@ impl<'a> Reference<'a> {
     /// workspace, or (b) the pod's StatefulSet exists and the Service label
     /// is its `serviceName` or near it.
     fn is_reference(&self, snapshot: &Snapshot) -> bool {
-        let service = self.address.service.text.as_str();
+        let service = self.label(&self.address.service);
         if snapshot.index.services_named(service).next().is_some() {
             return true;
         }
@@ -89,12 +89,17 @@ impl<'a> Reference<'a> {
         match &self.address.kind {
             AddressKind::Pod { stateful_set, .. } => snapshot
                 .index
-                .stateful_sets_named(&stateful_set.text)
+                .stateful_sets_named(self.label(stateful_set))
                 .filter_map(|indexed| snapshot.view(indexed))
                 .any(|set| near_service_name(&set)),
             AddressKind::ThisPod => near_service_name(&self.object),
             AddressKind::Service | AddressKind::Srv(_) => false,
         }
+    }
+
+    /// A label of the address, as written.
+    pub(crate) fn label(&self, label: &Label) -> &'a str {
+        self.object.label(label)
     }
 
     /// The range of the name in the file.
@@ -105,7 +110,7 @@ impl<'a> Reference<'a> {
     /// The StatefulSet name it spells (for "this pod", the object's own).
     pub(crate) fn stateful_set_name(&self) -> Option<&'a str> {
         match &self.address.kind {
-            AddressKind::Pod { stateful_set, .. } => Some(&stateful_set.text),
+            AddressKind::Pod { stateful_set, .. } => Some(self.label(stateful_set)),
             AddressKind::ThisPod => Some(self.object.name()),
             _ => None,
         }
@@ -113,43 +118,43 @@ impl<'a> Reference<'a> {
 
     /// The full name as a pod or Service has it, for hover.
     pub(crate) fn full_name(&self, snapshot: &Snapshot, resolution: &Resolution<'_>) -> String {
-        let domain = self.address.domain.as_ref().map_or(snapshot.config.cluster_domain.as_str(), |d| d.text.as_str());
-        let service = &self.address.service.text;
+        let domain = self.address.domain.as_ref().map_or(snapshot.config.cluster_domain.as_str(), |d| self.label(d));
+        let service = self.label(&self.address.service);
         let namespace = &resolution.namespace;
         match &self.address.kind {
             AddressKind::Pod { stateful_set, ordinal } => {
-                format!("{}-{ordinal}.{service}.{namespace}.svc.{domain}", stateful_set.text)
+                format!("{}-{ordinal}.{service}.{namespace}.svc.{domain}", self.label(stateful_set))
             }
             AddressKind::ThisPod => format!("<pod>.{service}.{namespace}.svc.{domain}"),
             AddressKind::Service => format!("{service}.{namespace}.svc.{domain}"),
             AddressKind::Srv(srv) => {
-                format!("_{}._{}.{service}.{namespace}.svc.{domain}", srv.port.text, srv.protocol.text)
+                format!("_{}._{}.{service}.{namespace}.svc.{domain}", self.label(&srv.port), self.label(&srv.protocol))
             }
         }
     }
 
     pub(crate) fn resolve(&self, snapshot: &'a Snapshot) -> Resolution<'a> {
         let address = self.address;
-        let namespace = address.namespace.as_ref().map_or(self.object.namespace(), |label| label.text.as_str());
+        let namespace = address.namespace.as_ref().map_or(self.object.namespace(), |label| self.label(label));
         let mut resolution = Resolution {
             namespace: namespace.to_owned(),
             stateful_set: None,
-            service: snapshot.index.services(namespace, &address.service.text).find_map(|s| snapshot.view(s)),
+            service: snapshot.index.services(namespace, self.label(&address.service)).find_map(|s| snapshot.view(s)),
             problem: None,
             broken_tie: false,
-            wrong_domain: address.domain.as_ref().filter(|domain| domain.text != snapshot.config.cluster_domain),
+            wrong_domain: address.domain.as_ref().filter(|domain| self.label(domain) != snapshot.config.cluster_domain),
         };
-        let service_name = address.service.text.as_str();
+        let service_name = self.label(&address.service);
         let service_anywhere = snapshot.index.services_named(service_name).next().is_some();
         let stateful_set = match &address.kind {
             AddressKind::Pod { stateful_set, .. } => {
                 let named: Vec<ObjectView<'a>> = snapshot
                     .index
-                    .stateful_sets_named(&stateful_set.text)
+                    .stateful_sets_named(self.label(stateful_set))
                     .filter_map(|indexed| snapshot.view(indexed))
                     .collect();
                 if named.is_empty() {
-                    let closest = closest(snapshot.index.stateful_set_names(), &stateful_set.text);
+                    let closest = closest(snapshot.index.stateful_set_names(), self.label(stateful_set));
                     resolution.problem = Some(Problem::Unknown { stateful_set: true, closest });
                     return resolution;
                 }
@@ -193,7 +198,7 @@ impl<'a> Reference<'a> {
                 };
                 if let AddressKind::Srv(srv) = &address.kind {
                     let ports = service.service().map(|spec| spec.ports.as_slice()).unwrap_or_default();
-                    if !ports.iter().any(|p| p.name.as_deref() == Some(srv.port.text.as_str())) {
+                    if !ports.iter().any(|p| p.name.as_deref() == Some(self.label(&srv.port))) {
                         resolution.problem = Some(Problem::UnknownPort);
                     }
                 }

@@ -28,12 +28,14 @@ pub(crate) fn reference_at(
 /// Markdown on what a reference names and whether it resolves.
 pub(crate) fn hover_card(snapshot: &Snapshot, reference: &Reference<'_>, resolution: &Resolution<'_>) -> String {
     let mut out = String::new();
-    let service = &reference.address.service.text;
+    let service = reference.label(&reference.address.service);
     let _ = match &reference.address.kind {
         AddressKind::Pod { stateful_set, ordinal } => writeln!(
             out,
             "**pod** `{}-{ordinal}` of StatefulSet `{}`, through Service `{service}`, namespace `{}`\n",
-            stateful_set.text, stateful_set.text, resolution.namespace
+            reference.label(stateful_set),
+            reference.label(stateful_set),
+            resolution.namespace
         ),
         AddressKind::ThisPod => writeln!(
             out,
@@ -45,7 +47,9 @@ pub(crate) fn hover_card(snapshot: &Snapshot, reference: &Reference<'_>, resolut
         AddressKind::Srv(srv) => writeln!(
             out,
             "**SRV name** of port `{}` ({}) of Service `{service}`, namespace `{}`\n",
-            srv.port.text, srv.protocol.text, resolution.namespace
+            reference.label(&srv.port),
+            reference.label(&srv.protocol),
+            resolution.namespace
         ),
     };
     let _ = writeln!(out, "`{}`\n", reference.full_name(snapshot, resolution));
@@ -89,10 +93,13 @@ pub(crate) fn definition<'a>(
     let on = |range: TextRange| reference.object.absolute(range).contains_inclusive(offset);
     match &reference.address.kind {
         AddressKind::Pod { stateful_set, .. } if on(stateful_set.range()) => resolution.stateful_set.or_else(|| {
-            snapshot.index.stateful_sets_named(&stateful_set.text).find_map(|indexed| snapshot.view(indexed))
+            snapshot.index.stateful_sets_named(reference.label(stateful_set)).find_map(|indexed| snapshot.view(indexed))
         }),
         _ if on(reference.address.service.range()) => resolution.service.or_else(|| {
-            snapshot.index.services_named(&reference.address.service.text).find_map(|indexed| snapshot.view(indexed))
+            snapshot
+                .index
+                .services_named(reference.label(&reference.address.service))
+                .find_map(|indexed| snapshot.view(indexed))
         }),
         _ => None,
     }
@@ -146,7 +153,7 @@ fn naming<'a>(
             (_, true) => continue,
             (_, false) => &address.service,
         };
-        if label.text != name {
+        if holder.label(label) != name {
             continue;
         }
         let Some(reference) = Reference::checked(snapshot, holder, address) else { continue };

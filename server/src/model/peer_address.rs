@@ -7,30 +7,35 @@
 //! in the workspace, so what it finds are candidates; `checks` keeps the
 //! ones whose names the workspace holds (SPEC's false-match guards).
 
-use smol_str::SmolStr;
-
 use super::scalar::Scalar;
 use crate::syntax::{Document, NodeId, NodeKind, ScalarStyle, TextRange};
 
-/// One dot-separated label of an address, with its range in the document.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One dot-separated label of an address: its range in the document, whose
+/// text spells it as it is (the scan takes only runs of `a-z`, `0-9`, `-`,
+/// `.` and `_` that match the source byte for byte), so `text` reads it
+/// there. A workspace holds hundreds of thousands of labels: a string of
+/// their own for each was most of the memory the addresses took.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Label {
-    /// Inline (no allocation) up to 23 bytes, which is almost every label:
-    /// a workspace holds hundreds of thousands of them.
-    pub text: SmolStr,
     /// `range()`, in 32 bits: a file is at most `maxFileSize`, far below 4 GiB.
     start: u32,
     end: u32,
 }
 
 impl Label {
-    pub fn new(text: SmolStr, range: TextRange) -> Label {
+    pub fn new(range: TextRange) -> Label {
         let offset = |at: usize| u32::try_from(at).unwrap_or(u32::MAX);
-        Label { text, start: offset(range.start), end: offset(range.end) }
+        Label { start: offset(range.start), end: offset(range.end) }
     }
 
     pub fn range(&self) -> TextRange {
         TextRange::new(self.start as usize, self.end as usize)
+    }
+
+    /// Its text, read in `document`: the text of the document that holds it
+    /// (`ObjectView::label`).
+    pub fn text<'t>(&self, document: &'t str) -> &'t str {
+        document.get(self.range().as_range()).unwrap_or_default()
     }
 }
 
@@ -72,18 +77,19 @@ pub struct PeerAddress {
 
 // Every candidate address of every string is kept for as long as its
 // document lives. At 224 bytes each, with a heap string per label, they
-// cost the benchmark's 20 MiB file 26 MiB more resident memory than now.
+// cost the benchmark's 20 MiB file 41 MiB more resident memory than now.
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<PeerAddress>() <= 160);
+const _: () = assert!(std::mem::size_of::<PeerAddress>() <= 80);
 
 impl PeerAddress {
-    /// The labels that name objects, for the index of names references mention.
-    pub fn names(&self) -> impl Iterator<Item = &str> {
+    /// The labels that name objects, for the index of names references
+    /// mention, read in `document` (the text of the document that holds it).
+    pub fn names<'t>(&self, document: &'t str) -> impl Iterator<Item = &'t str> {
         let stateful_set = match &self.kind {
-            AddressKind::Pod { stateful_set, .. } => Some(stateful_set.text.as_str()),
+            AddressKind::Pod { stateful_set, .. } => Some(stateful_set.text(document)),
             _ => None,
         };
-        stateful_set.into_iter().chain(std::iter::once(self.service.text.as_str()))
+        stateful_set.into_iter().chain(std::iter::once(self.service.text(document)))
     }
 }
 
@@ -306,10 +312,10 @@ fn read_run(bytes: &[u8], start: usize, base: usize, this_pod: Option<usize>) ->
         name_end -= 1;
     }
     let text = std::str::from_utf8(&bytes[start..name_end]).ok()?;
-    let mut labels: Vec<Label> = Vec::new();
+    let mut labels: Vec<Part<'_>> = Vec::new();
     let mut offset = start;
     for part in text.split('.') {
-        labels.push(Label::new(SmolStr::new(part), TextRange::new(base + offset, base + offset + part.len())));
+        labels.push(Part { text: part, label: Label::new(TextRange::new(base + offset, base + offset + part.len())) });
         offset += part.len() + 1;
     }
     let address = classify(labels, this_pod.map(|prefix| base + prefix))?;
@@ -339,31 +345,38 @@ pub fn split_pod(label: &str) -> Option<(&str, i64)> {
     Some((stateful_set, ordinal.parse().ok()?))
 }
 
-/// `svc` then the domain labels, if any, joined into one label.
-fn domain_after(labels: &[Label]) -> Option<Label> {
+/// A label being read, with its text.
+#[derive(Clone, Copy)]
+struct Part<'t> {
+    text: &'t str,
+    label: Label,
+}
+
+/// `svc` then the domain labels, if any, joined into one label (the dots
+/// between them are the source's).
+fn domain_after(labels: &[Part<'_>]) -> Option<Label> {
     let first = labels.first()?;
     let last = labels.last()?;
-    let text = labels.iter().map(|label| label.text.as_str()).collect::<Vec<_>>().join(".");
-    Some(Label::new(SmolStr::from(text), TextRange::new(first.range().start, last.range().end)))
+    Some(Label::new(TextRange::new(first.label.range().start, last.label.range().end)))
 }
 
 /// Reads the labels as one of SPEC's forms.
-fn classify(mut labels: Vec<Label>, this_pod: Option<usize>) -> Option<PeerAddress> {
+fn classify(mut labels: Vec<Part<'_>>, this_pod: Option<usize>) -> Option<PeerAddress> {
     let srv = labels.len() >= 2 && labels[0].text.starts_with('_') && labels[1].text.starts_with('_');
     let skip = if srv { 2 } else { 0 };
-    if labels.iter().skip(skip).any(|label| !is_label(&label.text)) {
+    if labels.iter().skip(skip).any(|label| !is_label(label.text)) {
         return None;
     }
     if srv && !labels.iter().take(2).all(|label| label.text.len() > 1 && is_label(&label.text[1..])) {
         return None;
     }
-    let start = this_pod.unwrap_or(labels.first()?.range().start);
-    let end = labels.last()?.range().end;
+    let start = this_pod.unwrap_or(labels.first()?.label.range().start);
+    let end = labels.last()?.label.range().end;
     let range = TextRange::new(start, end);
     // The labels from the Service on: `<svc>[.<ns>[.svc[.<domain>]]]`.
-    let tail = |labels: &[Label], needs_svc: bool| -> Option<(Label, Option<Label>, bool, Option<Label>)> {
-        let service = labels.first()?.clone();
-        let namespace = labels.get(1).cloned();
+    let tail = |labels: &[Part<'_>], needs_svc: bool| -> Option<(Label, Option<Label>, bool, Option<Label>)> {
+        let service = labels.first()?.label;
+        let namespace = labels.get(1).map(|part| part.label);
         match labels.get(2) {
             None if !needs_svc => Some((service, namespace, false, None)),
             Some(svc) if svc.text == "svc" => Some((service, namespace, true, domain_after(&labels[3..]))),
@@ -375,9 +388,9 @@ fn classify(mut labels: Vec<Label>, this_pod: Option<usize>) -> Option<PeerAddre
         let port = labels.remove(0);
         let (service, namespace, has_svc, domain) = tail(&labels, true)?;
         namespace.as_ref()?;
-        let strip = |label: Label| {
-            let range = label.range();
-            Label::new(SmolStr::new(&label.text[1..]), TextRange::new(range.start + 1, range.end))
+        let strip = |part: Part<'_>| {
+            let range = part.label.range();
+            Label::new(TextRange::new(range.start + 1, range.end))
         };
         let kind = AddressKind::Srv(Box::new(SrvLabels { port: strip(port), protocol: strip(protocol) }));
         return Some(PeerAddress { range, kind, service, namespace, domain, has_svc });
@@ -391,9 +404,9 @@ fn classify(mut labels: Vec<Label>, this_pod: Option<usize>) -> Option<PeerAddre
         return Some(PeerAddress { range, kind: AddressKind::Service, service, namespace, domain, has_svc });
     }
     let first = labels.first()?;
-    let (stateful_set, ordinal) = split_pod(&first.text)?;
-    let start = first.range().start;
-    let stateful_set = Label::new(SmolStr::new(stateful_set), TextRange::new(start, start + stateful_set.len()));
+    let (stateful_set, ordinal) = split_pod(first.text)?;
+    let start = first.label.range().start;
+    let stateful_set = Label::new(TextRange::new(start, start + stateful_set.len()));
     let (service, namespace, has_svc, domain) = tail(labels.get(1..)?, false)?;
     Some(PeerAddress { range, kind: AddressKind::Pod { stateful_set, ordinal }, service, namespace, domain, has_svc })
 }

@@ -84,6 +84,11 @@ impl DocumentSlot {
         range.shifted(self.start)
     }
 
+    /// The document's text, out of its file's (`SourceFile::text`).
+    pub fn text<'t>(&self, file_text: &'t str) -> &'t str {
+        file_text.get(self.range().as_range()).unwrap_or_default()
+    }
+
     /// An absolute offset made relative to this document, if inside it.
     pub fn relative(&self, offset: usize) -> Option<usize> {
         (self.start..=self.start + self.len).contains(&offset).then(|| offset - self.start)

@@ -337,6 +337,16 @@ impl<'a> ObjectView<'a> {
         &self.indexed.name
     }
 
+    /// The text of the document that holds the object.
+    pub fn document_text(&self) -> &'a str {
+        self.document.text(&self.file.text)
+    }
+
+    /// A label of one of the object's peer addresses, as written.
+    pub fn label(&self, label: &crate::model::Label) -> &'a str {
+        label.text(self.document_text())
+    }
+
     pub fn namespace(&self) -> &'a str {
         &self.indexed.namespace
     }
