@@ -64,7 +64,7 @@ const STORM_INTERVAL: Duration = Duration::from_millis(30);
 const HOVER_EVERY: usize = 3;
 /// How many code lens lists are timed right after a keystroke (an even
 /// number: the text ends as it began).
-const COLD_LISTS: usize = 40;
+const COLD_LISTS: usize = 200;
 
 /// One screen of an editor, for the inlay hints and code lenses asked for it.
 const SCREEN_LINES: usize = 60;
