@@ -23,7 +23,7 @@ pub use kustomization::{kustomization_of_document, Kustomization};
 pub use object::{objects_of_document, Object, ObjectKind};
 pub use peer_address::{AddressKind, Label, PeerAddress};
 pub use pod_template::PodTemplate;
-pub use scalar::parse_int;
+pub use scalar::{is_null, parse_int};
 pub use selector::Labels;
 pub use service::{Service, TargetPort};
 pub use stateful_set::StatefulSet;

@@ -67,9 +67,9 @@ impl Node {
         }
     }
 
+    /// YAML's null, as the model reads it (`model::is_null`).
     pub fn is_null(&self) -> bool {
-        matches!(&self.value, Value::Scalar { text, style: ScalarStyle::Plain }
-            if matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL"))
+        matches!(&self.value, Value::Scalar { text, style } if crate::model::is_null(text, *style))
     }
 
     pub fn entries(&self) -> Option<&[Entry]> {
