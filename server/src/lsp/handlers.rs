@@ -212,9 +212,6 @@ pub(crate) fn handle(cx: &Context<'_>, request: Request, test_requests: bool) ->
         CodeActionRequest::METHOD => answer::<CodeActionRequest>(request, |params| code_action(cx, params)),
         GotoDefinition::METHOD => answer::<GotoDefinition>(request, |params| definition(cx, params)),
         References::METHOD => answer::<References>(request, |params| references(cx, params)),
-        DocumentSymbolRequest::METHOD => {
-            answer::<DocumentSymbolRequest>(request, |params| document_symbols(cx, params))
-        }
         WorkspaceSymbolRequest::METHOD => {
             answer::<WorkspaceSymbolRequest>(request, |params| workspace_symbols(cx, params))
         }
@@ -262,6 +259,17 @@ pub(crate) fn handle_serialised(cx: &Context<'_>, request: Request) -> Result<An
     match request.method.as_str() {
         CodeLensRequest::METHOD => {
             Ok(answer_serialised::<CodeLensRequest>(request, |params| code_lens_list(cx, params)))
+        }
+        // A symbol per object: thousands in a large file, asked for after
+        // edits (the outline, breadcrumbs). As a `Value` tree, serialised
+        // again on the stdout thread, they cost several times the answer.
+        DocumentSymbolRequest::METHOD => {
+            Ok(answer_serialised::<DocumentSymbolRequest>(request, |params| match document_symbols(cx, params)? {
+                None => Ok(None),
+                Some(symbols) => serde_json::to_string(&symbols)
+                    .map(|json| Some(Rc::from(json)))
+                    .map_err(|error| HandlerError::failed(format!("cannot write the symbols: {error}"))),
+            }))
         }
         _ => Err(request),
     }
