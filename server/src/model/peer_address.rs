@@ -9,6 +9,7 @@
 
 use super::scalar::Scalar;
 use crate::syntax::{Document, NodeId, NodeKind, ScalarStyle, TextRange};
+use crate::text::CompactRange;
 
 /// One dot-separated label of an address: its range in the document, whose
 /// text spells it as it is (the scan takes only runs of `a-z`, `0-9`, `-`,
@@ -17,19 +18,16 @@ use crate::syntax::{Document, NodeId, NodeKind, ScalarStyle, TextRange};
 /// their own for each was most of the memory the addresses took.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Label {
-    /// `range()`, in 32 bits: a file is at most `maxFileSize`, far below 4 GiB.
-    start: u32,
-    end: u32,
+    range: CompactRange,
 }
 
 impl Label {
     pub fn new(range: TextRange) -> Label {
-        let offset = |at: usize| u32::try_from(at).unwrap_or(u32::MAX);
-        Label { start: offset(range.start), end: offset(range.end) }
+        Label { range: CompactRange::new(range) }
     }
 
     pub fn range(&self) -> TextRange {
-        TextRange::new(self.start as usize, self.end as usize)
+        self.range.get()
     }
 
     /// Its text, read in `document`: the text of the document that holds it

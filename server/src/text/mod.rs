@@ -8,5 +8,5 @@ mod source_text;
 
 pub use edit::{apply_edits, replace_range, TextEdit};
 pub use line_index::{line_col_chars, LineCol, LineIndex, PositionEncoding};
-pub use range::TextRange;
+pub use range::{CompactRange, TextRange};
 pub use source_text::{decode, detect_line_ending, strip_bom};
