@@ -121,6 +121,7 @@ impl<W: Write> Write for Frames<W> {
         }
         let mut slices = [io::IoSlice::new(&self.waiting), io::IoSlice::new(bytes)];
         let mut slices = &mut slices[..];
+        // Drops the first slice when nothing waits: no empty slice is written.
         io::IoSlice::advance_slices(&mut slices, 0);
         while !slices.is_empty() {
             match self.output.write_vectored(slices) {
