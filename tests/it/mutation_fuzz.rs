@@ -397,7 +397,7 @@ proptest! {
             for object in model::objects_of_document(&document, document_text) {
                 prop_assert!(in_text(document_text, object.range), "{object:?}");
                 for address in &object.addresses {
-                    prop_assert!(in_text(document_text, address.range), "{address:?}");
+                    prop_assert!(in_text(document_text, address.range()), "{address:?}");
                 }
                 for field in [Some(&object.kind), object.name.as_ref(), object.namespace.as_ref(), object.spec.as_ref()].into_iter().flatten() {
                     prop_assert!(in_text(document_text, field.key) && in_text(document_text, field.value), "{field:?}");

@@ -93,7 +93,12 @@ fn check(built: &Snapshot, build: &Build, findings: &mut Vec<Finding>) {
                 "{message}; kustomize does not rewrite strings: it needs '{}'",
                 super::shortened(&needed, super::FIRST_SENTENCE_LIMIT)
             );
-            findings.push(Finding::new(view.id.file, view.absolute(address.range), Code::DnsNameNotRewritten, message));
+            findings.push(Finding::new(
+                view.id.file,
+                view.absolute(address.range()),
+                Code::DnsNameNotRewritten,
+                message,
+            ));
         }
     }
 }
@@ -118,12 +123,13 @@ fn rewritten(
     address: &PeerAddress,
     mut replaced: Vec<(TextRange, String)>,
 ) -> Option<(String, String)> {
-    let whole = view.absolute(address.range);
+    let whole = view.absolute(address.range());
     let written = view.file.text.get(whole.as_range())?.to_owned();
     replaced.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
     let mut needed = written.clone();
     for (range, with) in replaced {
-        let (start, end) = (range.start.checked_sub(address.range.start)?, range.end.checked_sub(address.range.start)?);
+        let (start, end) =
+            (range.start.checked_sub(address.range().start)?, range.end.checked_sub(address.range().start)?);
         if end > needed.len() || !needed.is_char_boundary(start) || !needed.is_char_boundary(end) {
             return None;
         }

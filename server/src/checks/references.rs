@@ -104,7 +104,7 @@ impl<'a> Reference<'a> {
 
     /// The range of the name in the file.
     pub(crate) fn range(&self) -> crate::syntax::TextRange {
-        self.object.absolute(self.address.range)
+        self.object.absolute(self.address.range())
     }
 
     /// The StatefulSet name it spells (for "this pod", the object's own).

@@ -62,8 +62,8 @@ pub struct SrvLabels {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PeerAddress {
     /// The name from its first label (or `$(VAR)`) to its last, without a
-    /// trailing dot or `:port`.
-    pub range: TextRange,
+    /// trailing dot or `:port` (`range`).
+    range: CompactRange,
     pub kind: AddressKind,
     pub service: Label,
     pub namespace: Option<Label>,
@@ -77,9 +77,15 @@ pub struct PeerAddress {
 // document lives. At 224 bytes each, with a heap string per label, they
 // cost the benchmark's 20 MiB file 41 MiB more resident memory than now.
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<PeerAddress>() <= 80);
+const _: () = assert!(std::mem::size_of::<PeerAddress>() <= 72);
 
 impl PeerAddress {
+    /// The name from its first label (or `$(VAR)`) to its last, without a
+    /// trailing dot or `:port`.
+    pub fn range(&self) -> TextRange {
+        self.range.get()
+    }
+
     /// The labels that name objects, for the index of names references
     /// mention, read in `document` (the text of the document that holds it).
     pub fn names<'t>(&self, document: &'t str) -> impl Iterator<Item = &'t str> {
@@ -152,7 +158,7 @@ pub fn addresses_of_object(
             NodeKind::Alias { .. } => {}
         }
     }
-    found.sort_by_key(|address| address.range.start);
+    found.sort_by_key(|address| address.range().start);
     // Every object keeps its addresses for as long as its document lives:
     // without the slack doubling growth leaves (9 MiB of 184 on the 20 MiB
     // file, by massif and `kube-lsp check`).
@@ -391,22 +397,43 @@ fn classify(mut labels: Vec<Part<'_>>, this_pod: Option<usize>) -> Option<PeerAd
             Label::new(TextRange::new(range.start + 1, range.end))
         };
         let kind = AddressKind::Srv(Box::new(SrvLabels { port: strip(port), protocol: strip(protocol) }));
-        return Some(PeerAddress { range, kind, service, namespace, domain, has_svc });
+        return Some(PeerAddress { range: CompactRange::new(range), kind, service, namespace, domain, has_svc });
     }
     if this_pod.is_some() {
         let (service, namespace, has_svc, domain) = tail(&labels, false)?;
-        return Some(PeerAddress { range, kind: AddressKind::ThisPod, service, namespace, domain, has_svc });
+        return Some(PeerAddress {
+            range: CompactRange::new(range),
+            kind: AddressKind::ThisPod,
+            service,
+            namespace,
+            domain,
+            has_svc,
+        });
     }
     if labels.len() >= 3 && labels[2].text == "svc" {
         let (service, namespace, has_svc, domain) = tail(&labels, true)?;
-        return Some(PeerAddress { range, kind: AddressKind::Service, service, namespace, domain, has_svc });
+        return Some(PeerAddress {
+            range: CompactRange::new(range),
+            kind: AddressKind::Service,
+            service,
+            namespace,
+            domain,
+            has_svc,
+        });
     }
     let first = labels.first()?;
     let (stateful_set, ordinal) = split_pod(first.text)?;
     let start = first.label.range().start;
     let stateful_set = Label::new(TextRange::new(start, start + stateful_set.len()));
     let (service, namespace, has_svc, domain) = tail(labels.get(1..)?, false)?;
-    Some(PeerAddress { range, kind: AddressKind::Pod { stateful_set, ordinal }, service, namespace, domain, has_svc })
+    Some(PeerAddress {
+        range: CompactRange::new(range),
+        kind: AddressKind::Pod { stateful_set, ordinal },
+        service,
+        namespace,
+        domain,
+        has_svc,
+    })
 }
 
 #[cfg(test)]
@@ -430,7 +457,7 @@ mod tests {
                 };
                 format!(
                     "{} = {kind} via {} ns {} domain {}",
-                    &value[address.range.as_range()],
+                    &value[address.range().as_range()],
                     text(&address.service),
                     address.namespace.as_ref().map_or("-", text),
                     address.domain.as_ref().map_or("-", text),
