@@ -123,13 +123,13 @@ fn rewritten(
     address: &PeerAddress,
     mut replaced: Vec<(TextRange, String)>,
 ) -> Option<(String, String)> {
-    let whole = view.absolute(address.range());
+    let written_at = address.range();
+    let whole = view.absolute(written_at);
     let written = view.file.text.get(whole.as_range())?.to_owned();
     replaced.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
     let mut needed = written.clone();
     for (range, with) in replaced {
-        let (start, end) =
-            (range.start.checked_sub(address.range().start)?, range.end.checked_sub(address.range().start)?);
+        let (start, end) = (range.start.checked_sub(written_at.start)?, range.end.checked_sub(written_at.start)?);
         if end > needed.len() || !needed.is_char_boundary(start) || !needed.is_char_boundary(end) {
             return None;
         }

@@ -62,7 +62,7 @@ pub struct SrvLabels {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PeerAddress {
     /// The name from its first label (or `$(VAR)`) to its last, without a
-    /// trailing dot or `:port` (`range`).
+    /// trailing dot or `:port`: 32 bits, like its labels' (`range()`).
     range: CompactRange,
     pub kind: AddressKind,
     pub service: Label,
@@ -376,7 +376,7 @@ fn classify(mut labels: Vec<Part<'_>>, this_pod: Option<usize>) -> Option<PeerAd
     }
     let start = this_pod.unwrap_or(labels.first()?.label.range().start);
     let end = labels.last()?.label.range().end;
-    let range = TextRange::new(start, end);
+    let range = CompactRange::new(TextRange::new(start, end));
     // The labels from the Service on: `<svc>[.<ns>[.svc[.<domain>]]]`.
     let tail = |labels: &[Part<'_>], needs_svc: bool| -> Option<(Label, Option<Label>, bool, Option<Label>)> {
         let service = labels.first()?.label;
@@ -397,43 +397,22 @@ fn classify(mut labels: Vec<Part<'_>>, this_pod: Option<usize>) -> Option<PeerAd
             Label::new(TextRange::new(range.start + 1, range.end))
         };
         let kind = AddressKind::Srv(Box::new(SrvLabels { port: strip(port), protocol: strip(protocol) }));
-        return Some(PeerAddress { range: CompactRange::new(range), kind, service, namespace, domain, has_svc });
+        return Some(PeerAddress { range, kind, service, namespace, domain, has_svc });
     }
     if this_pod.is_some() {
         let (service, namespace, has_svc, domain) = tail(&labels, false)?;
-        return Some(PeerAddress {
-            range: CompactRange::new(range),
-            kind: AddressKind::ThisPod,
-            service,
-            namespace,
-            domain,
-            has_svc,
-        });
+        return Some(PeerAddress { range, kind: AddressKind::ThisPod, service, namespace, domain, has_svc });
     }
     if labels.len() >= 3 && labels[2].text == "svc" {
         let (service, namespace, has_svc, domain) = tail(&labels, true)?;
-        return Some(PeerAddress {
-            range: CompactRange::new(range),
-            kind: AddressKind::Service,
-            service,
-            namespace,
-            domain,
-            has_svc,
-        });
+        return Some(PeerAddress { range, kind: AddressKind::Service, service, namespace, domain, has_svc });
     }
     let first = labels.first()?;
     let (stateful_set, ordinal) = split_pod(first.text)?;
     let start = first.label.range().start;
     let stateful_set = Label::new(TextRange::new(start, start + stateful_set.len()));
     let (service, namespace, has_svc, domain) = tail(labels.get(1..)?, false)?;
-    Some(PeerAddress {
-        range: CompactRange::new(range),
-        kind: AddressKind::Pod { stateful_set, ordinal },
-        service,
-        namespace,
-        domain,
-        has_svc,
-    })
+    Some(PeerAddress { range, kind: AddressKind::Pod { stateful_set, ordinal }, service, namespace, domain, has_svc })
 }
 
 #[cfg(test)]
