@@ -32,10 +32,9 @@ pub(crate) fn hover_card(snapshot: &Snapshot, reference: &Reference<'_>, resolut
     let _ = match &reference.address.kind {
         AddressKind::Pod { stateful_set, ordinal } => writeln!(
             out,
-            "**pod** `{}-{ordinal}` of StatefulSet `{}`, through Service `{service}`, namespace `{}`\n",
-            reference.label(stateful_set),
-            reference.label(stateful_set),
-            resolution.namespace
+            "**pod** `{set}-{ordinal}` of StatefulSet `{set}`, through Service `{service}`, namespace `{}`\n",
+            resolution.namespace,
+            set = reference.label(stateful_set),
         ),
         AddressKind::ThisPod => writeln!(
             out,
