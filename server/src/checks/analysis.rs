@@ -215,11 +215,10 @@ impl Diagnostics {
         if came_or_went.len().saturating_mul(self.peers.by_mentioned_name.len()) > NEAR_NAME_PAIRS {
             dirty.extend(self.peers.by_mentioned_name.values().flatten().copied());
         } else if !came_or_went.is_empty() {
+            let came_or_went: Vec<super::references::Near> =
+                came_or_went.iter().map(|name| super::references::Near::new(name)).collect();
             for (mentioned, units) in &self.peers.by_mentioned_name {
-                if came_or_went
-                    .iter()
-                    .any(|name| super::references::distance(name, mentioned) <= super::references::NEAR)
-                {
+                if came_or_went.iter().any(|name| name.distance(mentioned).is_some()) {
                     dirty.extend(units.iter().copied());
                 }
             }

@@ -84,7 +84,7 @@ impl<'a> Reference<'a> {
             return true;
         }
         let near_service_name = |set: &ObjectView<'_>| {
-            set.stateful_set().and_then(|spec| spec.service_name()).is_some_and(|name| distance(name, service) <= NEAR)
+            set.stateful_set().and_then(|spec| spec.service_name()).is_some_and(|name| near(name, service))
         };
         match &self.address.kind {
             AddressKind::Pod { stateful_set, .. } => snapshot
@@ -256,21 +256,53 @@ pub(crate) fn tie_is_broken(snapshot: &Snapshot, stateful_set: ObjectView<'_>) -
 /// The tie findings that speak for the references through them.
 pub(crate) const BROKEN_TIE_CODES: &[Code] = &[Code::ServiceNotFound, Code::ServiceNotHeadless, Code::SelectorMismatch];
 
-/// Levenshtein distance.
-pub(crate) fn distance(a: &str, b: &str) -> usize {
-    if a.len().abs_diff(b.len()) > NEAR {
-        return NEAR + 1;
+/// Names within `NEAR` edits (Levenshtein, over characters) of one name: the
+/// name's pattern is built once and each candidate costs a pass of
+/// bit-parallel arithmetic that stops at the bound, where a full distance
+/// table would be a cell per pair of characters. A fresh analysis asks it of
+/// every name of the workspace for every misspelt reference.
+pub(crate) struct Near {
+    name: rapidfuzz::distance::levenshtein::BatchComparator<char>,
+    /// Characters, for the length test that answers most candidates.
+    length: usize,
+}
+
+impl Near {
+    pub(crate) fn new(name: &str) -> Near {
+        let name_chars = name.chars();
+        Near {
+            length: name_chars.clone().count(),
+            name: rapidfuzz::distance::levenshtein::BatchComparator::new(name_chars),
+        }
     }
-    strsim::levenshtein(a, b)
+
+    /// The distance from the name to `candidate`, if it is at most `NEAR`.
+    pub(crate) fn distance(&self, candidate: &str) -> Option<usize> {
+        // Characters are at least a byte and at most four, so a byte length
+        // too far from the name's settles it without counting.
+        if candidate.len() + NEAR < self.length || candidate.len() > 4 * (self.length + NEAR) {
+            return None;
+        }
+        if candidate.chars().count().abs_diff(self.length) > NEAR {
+            return None;
+        }
+        let args = rapidfuzz::distance::levenshtein::Args::default().score_cutoff(NEAR);
+        self.name.distance_with_args(candidate.chars(), &args)
+    }
+}
+
+/// Whether two names are within `NEAR` edits.
+pub(crate) fn near(a: &str, b: &str) -> bool {
+    Near::new(a).distance(b).is_some()
 }
 
 /// The name nearest to `name` within `NEAR`, not `name` itself; ties go to
 /// the first in sorted order.
 pub(crate) fn closest<'n>(names: impl Iterator<Item = &'n str>, name: &str) -> Option<String> {
+    let near = Near::new(name);
     names
         .filter(|candidate| *candidate != name)
-        .map(|candidate| (distance(candidate, name), candidate))
-        .filter(|(distance, _)| *distance <= NEAR)
+        .filter_map(|candidate| Some((near.distance(candidate)?, candidate)))
         .min()
         .map(|(_, candidate)| candidate.to_owned())
 }
@@ -315,8 +347,14 @@ mod tests {
 
     #[test]
     fn near_names_within_two_edits() {
-        assert_eq!(distance("redis", "redsi"), 2);
-        assert_eq!(distance("redis", "redis-headless"), 3);
+        let redis = Near::new("redis");
+        assert_eq!(redis.distance("redsi"), Some(2));
+        assert_eq!(redis.distance("redis"), Some(0));
+        assert_eq!(redis.distance("redis-headless"), None, "9 edits");
+        assert_eq!(redis.distance("rdis-0"), None, "3 edits, one letter longer");
+        assert_eq!(redis.distance("ré"), None, "4 edits, shorter in characters than in bytes");
+        assert!(near("ünïcode", "unicode"), "two edits of two-byte characters");
+        assert!(!near("ünïcödé", "unicode"));
         assert_eq!(closest(["redis", "etcd", "redsi"].into_iter(), "rediss"), Some("redis".to_owned()));
         assert_eq!(closest(["etcd"].into_iter(), "redis"), None);
     }
