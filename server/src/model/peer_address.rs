@@ -10,6 +10,7 @@
 use super::scalar::Scalar;
 use crate::syntax::{Document, NodeId, NodeKind, ScalarStyle, TextRange};
 use crate::text::CompactRange;
+use std::borrow::Cow;
 
 /// One dot-separated label of an address: its range in the document, whose
 /// text spells it as it is (the scan takes only runs of `a-z`, `0-9`, `-`,
@@ -181,16 +182,19 @@ fn is_word_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || byte == b'_' || byte == POISON
 }
 
-/// The source with everything that is not the value's own text blanked out:
-/// a block scalar's header line, and a double-quoted scalar's escapes.
-fn masked(source: &str, style: ScalarStyle) -> Vec<u8> {
-    let mut bytes = source.as_bytes().to_vec();
+/// The value's own text, and where it starts: a block scalar's starts after
+/// its header line; a double-quoted scalar's escapes are blanked out in a
+/// copy. Every other source is scanned as it is, without a copy.
+fn masked(source: &str, style: ScalarStyle) -> (Cow<'_, [u8]>, usize) {
+    let bytes = source.as_bytes();
     match style {
         ScalarStyle::Literal | ScalarStyle::Folded => {
+            // The header's line break is a boundary, as the start is.
             let header = bytes.iter().position(|byte| *byte == b'\n').map_or(bytes.len(), |end| end + 1);
-            bytes[..header].fill(b' ');
+            (Cow::Borrowed(bytes), header)
         }
-        ScalarStyle::DoubleQuoted => {
+        ScalarStyle::DoubleQuoted if bytes.contains(&b'\\') => {
+            let mut bytes = bytes.to_vec();
             let mut at = 0;
             while at < bytes.len() {
                 if bytes[at] != b'\\' {
@@ -216,10 +220,10 @@ fn masked(source: &str, style: ScalarStyle) -> Vec<u8> {
                 bytes[at..end].fill(fill);
                 at = end;
             }
+            (Cow::Owned(bytes), 0)
         }
-        ScalarStyle::Plain | ScalarStyle::SingleQuoted => {}
+        ScalarStyle::DoubleQuoted | ScalarStyle::Plain | ScalarStyle::SingleQuoted => (Cow::Borrowed(bytes), 0),
     }
-    bytes
 }
 
 fn decode_hex(source: &str, start: usize, digits: usize) -> Option<char> {
@@ -234,15 +238,16 @@ pub fn scan(source: &str, style: ScalarStyle, base: usize, this_pod: bool, found
     if !source.as_bytes().contains(&b'.') {
         return;
     }
-    let bytes = masked(source, style);
-    let mut at = 0;
+    let (bytes, start) = masked(source, style);
+    let bytes = &*bytes;
+    let mut at = start;
     while at < bytes.len() {
         let byte = bytes[at];
         // A name starts after a byte that is part of no word or name.
-        let after_boundary = at == 0 || !(is_word_byte(bytes[at - 1]) || is_token_byte(bytes[at - 1]));
+        let after_boundary = at == start || !(is_word_byte(bytes[at - 1]) || is_token_byte(bytes[at - 1]));
         if this_pod && (byte == b'$' || byte == b'`') {
-            if let Some(prefix_end) = this_pod_prefix(&bytes, at) {
-                if let Some((address, end)) = read_run(&bytes, prefix_end + 1, base, Some(at)) {
+            if let Some(prefix_end) = this_pod_prefix(bytes, at) {
+                if let Some((address, end)) = read_run(bytes, prefix_end + 1, base, Some(at)) {
                     found.push(address);
                     at = end;
                     continue;
@@ -255,7 +260,7 @@ pub fn scan(source: &str, style: ScalarStyle, base: usize, this_pod: bool, found
             at += 1;
             continue;
         }
-        match read_run(&bytes, at, base, None) {
+        match read_run(bytes, at, base, None) {
             Some((address, end)) => {
                 found.push(address);
                 at = end;
@@ -299,10 +304,14 @@ fn this_pod_prefix(bytes: &[u8], at: usize) -> Option<usize> {
 /// and where the run ends, or `None` when it is no address.
 fn read_run(bytes: &[u8], start: usize, base: usize, this_pod: Option<usize>) -> Option<(PeerAddress, usize)> {
     let mut end = start;
+    let mut first_dot = None;
     while end < bytes.len() {
         let byte = bytes[end];
         let label_start = end == start || bytes[end - 1] == b'.';
         if is_token_byte(byte) || (byte == b'_' && label_start) {
+            if byte == b'.' && first_dot.is_none() {
+                first_dot = Some(end);
+            }
             end += 1;
         } else {
             break;
@@ -314,6 +323,11 @@ fn read_run(bytes: &[u8], start: usize, base: usize, this_pod: Option<usize>) ->
     let mut name_end = end;
     if name_end > start && bytes[name_end - 1] == b'.' {
         name_end -= 1;
+    }
+    // Only "this pod" is followed by one label (`$(hostname).redis`); every
+    // other form has two at least. Most runs are words of prose or commands.
+    if this_pod.is_none() && first_dot.is_none_or(|dot| dot >= name_end) {
+        return None;
     }
     let text = std::str::from_utf8(&bytes[start..name_end]).ok()?;
     let mut labels: Vec<Part<'_>> = Vec::new();
