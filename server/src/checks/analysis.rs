@@ -28,7 +28,8 @@
 //!
 //! It knows nothing of LSP, JSON or the terminal.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::BTreeMap;
 
 use super::code::{Check, RULES};
 use super::references::{Reference, BROKEN_TIE_CODES};
@@ -86,28 +87,28 @@ struct Stored {
 #[derive(Debug, Default)]
 struct Peers {
     /// Reference units by each name their documents' peer addresses mention.
-    by_mentioned_name: HashMap<String, HashSet<Unit>>,
+    by_mentioned_name: FxHashMap<String, FxHashSet<Unit>>,
     /// The names each reference unit mentions: `by_mentioned_name` turned
     /// round, to forget them when the document goes.
-    mentions: HashMap<Unit, Vec<String>>,
+    mentions: FxHashMap<Unit, Vec<String>>,
     /// The references each reference unit has through a broken tie.
-    uses: HashMap<Unit, Vec<Use>>,
+    uses: FxHashMap<Unit, Vec<Use>>,
     /// The reference units with a use of each StatefulSet.
-    used_by: HashMap<ObjectKey, HashSet<Unit>>,
+    used_by: FxHashMap<ObjectKey, FxHashSet<Unit>>,
 }
 
 /// The workspace's findings, and what is needed to bring them up to date.
 #[derive(Debug, Default)]
 pub struct Diagnostics {
-    units: HashMap<Unit, Vec<Stored>>,
+    units: FxHashMap<Unit, Vec<Stored>>,
     /// The units with a finding or a related place in each file.
-    touching: HashMap<FileId, HashSet<Unit>>,
+    touching: FxHashMap<FileId, FxHashSet<Unit>>,
     /// StatefulSets by the name in their `serviceName`.
-    by_service_name: HashMap<String, HashSet<ObjectKey>>,
+    by_service_name: FxHashMap<String, FxHashSet<ObjectKey>>,
     /// Services by their selector's first label.
-    by_first_selector_label: HashMap<(String, String), HashSet<ObjectKey>>,
+    by_first_selector_label: FxHashMap<(String, String), FxHashSet<ObjectKey>>,
     /// Objects with a pod template, by each of its labels.
-    templates_by_label: HashMap<(String, String), HashSet<ObjectKey>>,
+    templates_by_label: FxHashMap<(String, String), FxHashSet<ObjectKey>>,
     /// What the peer-address units need (boxed: the diagnostics travel
     /// between threads by value).
     peers: Box<Peers>,
@@ -122,7 +123,7 @@ pub struct Diagnostics {
     partial: bool,
     /// Each top build's rendered objects and their findings, kept so that
     /// checking a build again re-checks only what changed in it.
-    builds: Box<std::sync::Mutex<HashMap<FileId, super::builds::BuildState>>>,
+    builds: Box<std::sync::Mutex<FxHashMap<FileId, super::builds::BuildState>>>,
 }
 
 impl Diagnostics {
@@ -147,15 +148,15 @@ impl Diagnostics {
             return self.rebuild(snapshot, graph);
         }
         self.graph = std::sync::Arc::new(graph);
-        let mut dirty: HashSet<Unit> = HashSet::new();
-        let mut gone: HashSet<Unit> = HashSet::new();
-        let mut to_assemble: HashSet<FileId> = HashSet::new();
-        let mut names: HashSet<String> = HashSet::new();
-        let mut labels: HashSet<(String, String)> = HashSet::new();
+        let mut dirty: FxHashSet<Unit> = FxHashSet::default();
+        let mut gone: FxHashSet<Unit> = FxHashSet::default();
+        let mut to_assemble: FxHashSet<FileId> = FxHashSet::default();
+        let mut names: FxHashSet<String> = FxHashSet::default();
+        let mut labels: FxHashSet<(String, String)> = FxHashSet::default();
         // How many objects of each name came, less those that went: only a
         // name that comes or goes for good changes which names are near
         // ("did you mean"); an object parsed again keeps its name.
-        let mut name_balance: HashMap<String, i64> = HashMap::new();
+        let mut name_balance: FxHashMap<String, i64> = FxHashMap::default();
         for (file, document_changes) in &changes.files {
             to_assemble.insert(*file);
             dirty.extend(self.graph.builds_of(*file).map(Unit::Build));
@@ -232,7 +233,7 @@ impl Diagnostics {
         let dirty: Vec<Unit> =
             dirty.into_iter().filter(|unit| !gone.contains(unit) && !self.checked_in_builds(unit)).collect();
         let (ties, others): (Vec<Unit>, Vec<Unit>) = dirty.into_iter().partition(|unit| matches!(unit, Unit::Tie(_)));
-        let mut ties: HashSet<Unit> = ties.into_iter().collect();
+        let mut ties: FxHashSet<Unit> = ties.into_iter().collect();
         let this = &*self;
         let computed: Vec<(Unit, Computed)> = par_map(&others, |&unit| (unit, this.compute(snapshot, unit)));
         self.last_checked = computed.len();
@@ -294,7 +295,7 @@ impl Diagnostics {
                 }
             }
         }
-        let mut to_assemble = HashSet::new();
+        let mut to_assemble = FxHashSet::default();
         // Ties last: they list the references through them.
         units.sort_by_key(|unit| matches!(unit, Unit::Tie(_)));
         for unit in units {
@@ -380,7 +381,7 @@ impl Diagnostics {
         }
         // Ties last: they list the references through them.
         let (ties, others): (Vec<Unit>, Vec<Unit>) = units.into_iter().partition(|unit| matches!(unit, Unit::Tie(_)));
-        let mut to_assemble = HashSet::new();
+        let mut to_assemble = FxHashSet::default();
         self.last_checked = 0;
         for units in [others, ties] {
             let this = &*self;
@@ -411,7 +412,7 @@ impl Diagnostics {
     }
 
     fn untrack(&mut self, key: ObjectKey, object: &Object) {
-        fn remove<K: std::hash::Hash + Eq>(map: &mut HashMap<K, HashSet<ObjectKey>>, at: K, key: ObjectKey) {
+        fn remove<K: std::hash::Hash + Eq>(map: &mut FxHashMap<K, FxHashSet<ObjectKey>>, at: K, key: ObjectKey) {
             if let Some(keys) = map.get_mut(&at) {
                 keys.remove(&key);
                 if keys.is_empty() {
@@ -462,13 +463,13 @@ impl Diagnostics {
 
     /// Stores a reference unit's uses of ties; returns the StatefulSets
     /// whose uses changed (their ties list them).
-    fn set_uses(&mut self, unit: Unit, uses: Vec<Use>) -> HashSet<ObjectKey> {
+    fn set_uses(&mut self, unit: Unit, uses: Vec<Use>) -> FxHashSet<ObjectKey> {
         let old = if uses.is_empty() { self.peers.uses.remove(&unit) } else { self.peers.uses.insert(unit, uses) };
         let new = self.peers.uses.get(&unit);
         if old.as_ref() == new {
-            return HashSet::new();
+            return FxHashSet::default();
         }
-        let mut changed = HashSet::new();
+        let mut changed = FxHashSet::default();
         for (key, _) in old.iter().flatten() {
             changed.insert(*key);
             if let Some(units) = self.peers.used_by.get_mut(key) {
@@ -486,7 +487,7 @@ impl Diagnostics {
     }
 
     /// Stores a unit's findings, noting the files whose findings may change.
-    fn replace(&mut self, unit: Unit, stored: Vec<Stored>, to_assemble: &mut HashSet<FileId>) {
+    fn replace(&mut self, unit: Unit, stored: Vec<Stored>, to_assemble: &mut FxHashSet<FileId>) {
         let old = if stored.is_empty() { self.units.remove(&unit) } else { self.units.insert(unit, stored) };
         for stored in old.iter().flatten() {
             to_assemble.insert(stored.at.file);
@@ -734,7 +735,7 @@ fn template_labels(object: &Object) -> Vec<(String, String)> {
 /// The names and labels an object that went or came can matter to: its name
 /// (to the StatefulSets whose `serviceName` it is) and its template labels
 /// (to the Services whose selector starts with one of them).
-fn touched(object: &Object, names: &mut HashSet<String>, labels: &mut HashSet<(String, String)>) {
+fn touched(object: &Object, names: &mut FxHashSet<String>, labels: &mut FxHashSet<(String, String)>) {
     if let Some(name) = object.name() {
         names.insert(name.to_owned());
     }
