@@ -436,8 +436,12 @@ impl Diagnostics {
     fn mention(&mut self, unit: Unit, slot: &DocumentSlot, file_text: &str) {
         let text = slot.text(file_text);
         let mut names: Vec<String> = Vec::new();
-        for name in
-            slot.objects.iter().flat_map(|object| object.addresses.iter()).flat_map(|address| address.names(text))
+        for name in slot
+            .objects
+            .iter()
+            .flat_map(|object| object.addresses.iter())
+            .filter_map(|candidate| candidate.read(text))
+            .flat_map(|address| address.names(text))
         {
             if self.peers.by_mentioned_name.entry(name.to_owned()).or_default().insert(unit) {
                 names.push(name.to_owned());

@@ -55,7 +55,7 @@ fn check(built: &Snapshot, build: &Build, findings: &mut Vec<Finding>) {
     };
     for view in built.objects() {
         let Some(referrer) = build.objects.get(view.id.document as usize) else { continue };
-        for address in &view.object.addresses {
+        for address in view.addresses() {
             if resolves(built, view, address) {
                 continue;
             }
@@ -84,7 +84,7 @@ fn check(built: &Snapshot, build: &Build, findings: &mut Vec<Finding>) {
                 }
                 None => {}
             }
-            let Some((written, needed)) = rewritten(view, address, replaced) else { continue };
+            let Some((written, needed)) = rewritten(view, &address, replaced) else { continue };
             if written == needed {
                 continue;
             }
@@ -112,7 +112,7 @@ fn original<'a>(object: &'a BuildObject, default: &'a str) -> &'a str {
 
 /// Whether the address resolves in the build: a reference there with no
 /// problem of its own (a broken tie speaks for itself).
-fn resolves(built: &Snapshot, view: ObjectView<'_>, address: &PeerAddress) -> bool {
+fn resolves(built: &Snapshot, view: ObjectView<'_>, address: PeerAddress) -> bool {
     Reference::checked(built, view, address).is_some_and(|reference| reference.resolve(built).problem.is_none())
 }
 

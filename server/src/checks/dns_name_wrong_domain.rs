@@ -19,7 +19,7 @@ pub(super) const RULE: super::code::Rule = super::code::Rule {
 };
 
 fn check(snapshot: &Snapshot, reference: &Reference<'_>, resolution: &Resolution<'_>, findings: &mut Vec<Finding>) {
-    let Some(domain) = resolution.wrong_domain else { return };
+    let Some(domain) = &resolution.wrong_domain else { return };
     let configured = snapshot.config.cluster_domain.as_str();
     let message = super::sentence_with_names(&[configured, reference.label(domain)], |names| {
         format!("the cluster domain is {}, not {}: this DNS name does not resolve", names[0], names[1])
@@ -29,7 +29,7 @@ fn check(snapshot: &Snapshot, reference: &Reference<'_>, resolution: &Resolution
 
 fn fixes(snapshot: &Snapshot, finding: &Finding) -> Vec<Fix> {
     let Some((reference, resolution)) = references::at_finding(snapshot, finding) else { return Vec::new() };
-    let Some(domain) = resolution.wrong_domain else { return Vec::new() };
+    let Some(domain) = &resolution.wrong_domain else { return Vec::new() };
     let configured = snapshot.config.cluster_domain.as_str();
     let title = super::edit::fitting_title([
         format!("Replace '{}' with '{configured}'", reference.label(domain)),

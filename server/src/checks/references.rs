@@ -36,7 +36,7 @@ pub(crate) enum Problem {
 pub(crate) struct Reference<'a> {
     /// The object whose string holds it.
     pub object: ObjectView<'a>,
-    pub address: &'a PeerAddress,
+    pub address: PeerAddress,
 }
 
 #[derive(Debug)]
@@ -54,12 +54,12 @@ pub(crate) struct Resolution<'a> {
     /// tie's finding speaks for it ("used here").
     pub broken_tie: bool,
     /// The domain it spells when that is not the configured `clusterDomain`.
-    pub wrong_domain: Option<&'a Label>,
+    pub wrong_domain: Option<Label>,
 }
 
 impl<'a> Reference<'a> {
     /// One address of an object, if it is a reference.
-    pub(crate) fn checked(snapshot: &Snapshot, object: ObjectView<'a>, address: &'a PeerAddress) -> Option<Self> {
+    pub(crate) fn checked(snapshot: &Snapshot, object: ObjectView<'a>, address: PeerAddress) -> Option<Self> {
         let reference = Reference { object, address };
         reference.is_reference(snapshot).then_some(reference)
     }
@@ -67,9 +67,7 @@ impl<'a> Reference<'a> {
     /// The addresses of an object that are references.
     pub(crate) fn of_object(snapshot: &Snapshot, object: ObjectView<'a>) -> Vec<Reference<'a>> {
         object
-            .object
-            .addresses
-            .iter()
+            .addresses()
             .map(|address| Reference { object, address })
             .filter(|reference| reference.is_reference(snapshot))
             .collect()
@@ -134,7 +132,7 @@ impl<'a> Reference<'a> {
     }
 
     pub(crate) fn resolve(&self, snapshot: &'a Snapshot) -> Resolution<'a> {
-        let address = self.address;
+        let address = &self.address;
         let namespace = address.namespace.as_ref().map_or(self.object.namespace(), |label| self.label(label));
         let mut resolution = Resolution {
             namespace: namespace.to_owned(),
@@ -142,7 +140,7 @@ impl<'a> Reference<'a> {
             service: snapshot.index.services(namespace, self.label(&address.service)).find_map(|s| snapshot.view(s)),
             problem: None,
             broken_tie: false,
-            wrong_domain: address.domain.as_ref().filter(|domain| self.label(domain) != snapshot.config.cluster_domain),
+            wrong_domain: address.domain.filter(|domain| self.label(domain) != snapshot.config.cluster_domain),
         };
         let service_name = self.label(&address.service);
         let service_anywhere = snapshot.index.services_named(service_name).next().is_some();

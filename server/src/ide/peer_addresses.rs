@@ -146,13 +146,13 @@ fn naming<'a>(
 ) {
     let is_set = object.stateful_set().is_some();
     let name = object.name();
-    for address in holder.object.addresses.iter() {
-        let label = match (&address.kind, is_set) {
+    for address in holder.addresses() {
+        let label = match (address.kind, is_set) {
             (AddressKind::Pod { stateful_set, .. }, true) => stateful_set,
             (_, true) => continue,
-            (_, false) => &address.service,
+            (_, false) => address.service,
         };
-        if holder.label(label) != name {
+        if holder.label(&label) != name {
             continue;
         }
         let Some(reference) = Reference::checked(snapshot, holder, address) else { continue };

@@ -6,7 +6,7 @@
 //! an error. Judging shapes is for `checks`.
 
 use super::field::Field;
-use super::peer_address::{addresses_of_object, PeerAddress};
+use super::peer_address::{addresses_of_object, Candidate};
 use super::pod_template::{read_pod_template_of, PodTemplate};
 use super::scalar::Scalar;
 use super::selector::Labels;
@@ -34,7 +34,7 @@ pub struct Object {
     pub details: ObjectKind,
     /// The DNS names written inside its string values (candidates: the
     /// names they mention may not exist), in source order.
-    pub addresses: Vec<PeerAddress>,
+    pub addresses: Vec<Candidate>,
 }
 
 impl Object {

@@ -39,7 +39,7 @@ impl Label {
 }
 
 /// What the first labels of an address name.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AddressKind {
     /// `<sts>-<n>.<svc>…`: pod `ordinal` of StatefulSet `stateful_set`.
     Pod { stateful_set: Label, ordinal: i64 },
@@ -47,20 +47,20 @@ pub enum AddressKind {
     ThisPod,
     /// `<svc>.<ns>.svc[.<domain>]`.
     Service,
-    /// `_<port>._<proto>.<svc>.<ns>.svc[.<domain>]`. Boxed: SRV names are
-    /// rare, and two labels inline would make every address larger.
-    Srv(Box<SrvLabels>),
+    /// `_<port>._<proto>.<svc>.<ns>.svc[.<domain>]`.
+    Srv(SrvLabels),
 }
 
 /// The port and protocol of an SRV name, without their `_`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SrvLabels {
     pub port: Label,
     pub protocol: Label,
 }
 
-/// A DNS name inside a string, as written.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A DNS name inside a string, as written: its labels read from the text
+/// (`Candidate::read`), not kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PeerAddress {
     /// The name from its first label (or `$(VAR)`) to its last, without a
     /// trailing dot or `:port`: 32 bits, like its labels' (`range()`).
@@ -74,11 +74,52 @@ pub struct PeerAddress {
     pub has_svc: bool,
 }
 
-// Every candidate address of every string is kept for as long as its
-// document lives. At 224 bytes each, with a heap string per label, they
-// cost the benchmark's 20 MiB file 41 MiB more resident memory than now.
+/// Where a candidate address is, as an object keeps it: its labels are read
+/// again from the document's text when they are asked for. Every candidate
+/// of every string is kept for as long as its document lives, 197,000 of
+/// them on the benchmark's 20 MiB file: kept as read they were 72 bytes
+/// each (224 with a heap string per label), 14 MB of the server's memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Candidate {
+    /// From the first label, or the this-pod prefix (`$(VAR)`), to the last
+    /// label, in the document.
+    range: CompactRange,
+    /// The this-pod prefix's length with its `.`, 0 for none: where the
+    /// labels start. The prefix is recognised once, in the masked value.
+    prefix: u32,
+}
+
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<PeerAddress>() <= 72);
+const _: () = assert!(std::mem::size_of::<Candidate>() <= 12);
+
+impl Candidate {
+    fn of(address: &PeerAddress, labels_start: usize) -> Candidate {
+        let range = address.range();
+        let prefix = u32::try_from(labels_start.saturating_sub(range.start)).unwrap_or(0);
+        Candidate { range: address.range, prefix }
+    }
+
+    /// Where it is in the document.
+    pub fn range(&self) -> TextRange {
+        self.range.get()
+    }
+
+    /// The address, read in `document` (the text of the document that holds
+    /// it). The bytes of a name are the value's own (masking only ever
+    /// touches bytes that end a name), so this reads what the scan read.
+    pub fn read(&self, document: &str) -> Option<PeerAddress> {
+        self.read_in(document, 0)
+    }
+
+    /// The address, read in `text`, which starts at `base` of the document.
+    fn read_in(&self, text: &str, base: usize) -> Option<PeerAddress> {
+        let range = self.range();
+        let bytes = text.as_bytes().get(range.start.checked_sub(base)?..range.end.checked_sub(base)?)?;
+        let this_pod = (self.prefix > 0).then_some(0);
+        let (address, _) = read_run(bytes, self.prefix as usize, range.start, this_pod)?;
+        Some(address)
+    }
+}
 
 impl PeerAddress {
     /// The name from its first label (or `$(VAR)`) to its last, without a
@@ -109,7 +150,7 @@ pub fn addresses_of_object(
     object: NodeId,
     kind: &str,
     this_pod_under: Option<NodeId>,
-) -> Vec<PeerAddress> {
+) -> Vec<Candidate> {
     let mut found = Vec::new();
     // An explicit stack: (node, depth below the object, its first two keys, inside the pod template).
     type Entry<'d> = (NodeId, u8, Option<&'d str>, Option<&'d str>, bool);
@@ -233,11 +274,16 @@ fn decode_hex(source: &str, start: usize, digits: usize) -> Option<char> {
 
 /// Scans one scalar's source (`base` is its offset in the document) for
 /// candidate addresses.
-pub fn scan(source: &str, style: ScalarStyle, base: usize, this_pod: bool, found: &mut Vec<PeerAddress>) {
+pub fn scan(source: &str, style: ScalarStyle, base: usize, this_pod: bool, found: &mut Vec<Candidate>) {
     // Most values hold no dot at all: nothing to do.
     if !source.as_bytes().contains(&b'.') {
         return;
     }
+    let mut keep = |address: PeerAddress, labels_start: usize| {
+        let candidate = Candidate::of(&address, base + labels_start);
+        debug_assert_eq!(candidate.read_in(source, base), Some(address), "read again from the source");
+        found.push(candidate);
+    };
     let (bytes, start) = masked(source, style);
     let bytes = &*bytes;
     let mut at = start;
@@ -248,7 +294,7 @@ pub fn scan(source: &str, style: ScalarStyle, base: usize, this_pod: bool, found
         if this_pod && (byte == b'$' || byte == b'`') {
             if let Some(prefix_end) = this_pod_prefix(bytes, at) {
                 if let Some((address, end)) = read_run(bytes, prefix_end + 1, base, Some(at)) {
-                    found.push(address);
+                    keep(address, prefix_end + 1);
                     at = end;
                     continue;
                 }
@@ -262,7 +308,7 @@ pub fn scan(source: &str, style: ScalarStyle, base: usize, this_pod: bool, found
         }
         match read_run(bytes, at, base, None) {
             Some((address, end)) => {
-                found.push(address);
+                keep(address, at);
                 at = end;
             }
             None => {
@@ -410,7 +456,7 @@ fn classify(mut labels: Vec<Part<'_>>, this_pod: Option<usize>) -> Option<PeerAd
             let range = part.label.range();
             Label::new(TextRange::new(range.start + 1, range.end))
         };
-        let kind = AddressKind::Srv(Box::new(SrvLabels { port: strip(port), protocol: strip(protocol) }));
+        let kind = AddressKind::Srv(SrvLabels { port: strip(port), protocol: strip(protocol) });
         return Some(PeerAddress { range, kind, service, namespace, domain, has_svc });
     }
     if this_pod.is_some() {
@@ -440,7 +486,8 @@ mod tests {
         scan(value, style, 0, this_pod, &mut addresses);
         addresses
             .iter()
-            .map(|address| {
+            .map(|candidate| {
+                let address = candidate.read(value).expect("a candidate reads back");
                 let text = |label: &Label| &value[label.range().as_range()];
                 let kind = match &address.kind {
                     AddressKind::Pod { stateful_set, ordinal } => format!("pod {}/{ordinal}", text(stateful_set)),
@@ -476,6 +523,26 @@ mod tests {
             ["_peer._tcp.etcd.db.svc.cluster.local = srv peer/tcp via etcd ns db domain cluster.local"]
         );
         assert_eq!(plain("web-2-1.nginx"), ["web-2-1.nginx = pod web-2/1 via nginx ns - domain -"]);
+    }
+
+    #[test]
+    fn a_candidate_reads_its_labels_again_from_the_document() {
+        // Offset in its document, after an escape, with a this-pod prefix.
+        let value = r#""\tpeer $(hostname).redis-hs:6379, zk-1.zk.""#;
+        let document = format!("{}{value}", "#".repeat(100));
+        let mut found = Vec::new();
+        scan(value, ScalarStyle::DoubleQuoted, 100, true, &mut found);
+        let read: Vec<PeerAddress> = found.iter().map(|candidate| candidate.read(&document).expect("reads")).collect();
+        assert_eq!(read.len(), 2);
+        assert_eq!(read[0].kind, AddressKind::ThisPod);
+        assert_eq!(&document[read[0].range().as_range()], "$(hostname).redis-hs");
+        assert_eq!(read[0].service.text(&document), "redis-hs");
+        assert!(matches!(read[1].kind, AddressKind::Pod { ordinal: 1, .. }));
+        assert_eq!(&document[read[1].range().as_range()], "zk-1.zk");
+        // Text that changed under a candidate reads as no address, not a wrong one.
+        let edited = document.replace("redis-hs", "REDIS-HS");
+        assert_eq!(found[0].read(&edited), None);
+        assert_eq!(found[0].read("short"), None);
     }
 
     #[test]

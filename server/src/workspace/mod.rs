@@ -347,6 +347,12 @@ impl<'a> ObjectView<'a> {
         label.text(self.document_text())
     }
 
+    /// The candidate peer addresses in its strings, read from its document.
+    pub fn addresses(&self) -> impl Iterator<Item = crate::model::PeerAddress> + 'a {
+        let text = self.document_text();
+        self.object.addresses.iter().filter_map(move |candidate| candidate.read(text))
+    }
+
     pub fn namespace(&self) -> &'a str {
         &self.indexed.namespace
     }
