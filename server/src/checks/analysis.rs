@@ -443,7 +443,12 @@ impl Diagnostics {
             .filter_map(|candidate| candidate.read(text))
             .flat_map(|address| address.names(text))
         {
-            if self.peers.by_mentioned_name.entry(name.to_owned()).or_default().insert(unit) {
+            // Most names are mentioned again: no key is allocated for those.
+            let noted = match self.peers.by_mentioned_name.get_mut(name) {
+                Some(units) => units.insert(unit),
+                None => self.peers.by_mentioned_name.entry(name.to_owned()).or_default().insert(unit),
+            };
+            if noted {
                 names.push(name.to_owned());
             }
         }

@@ -111,13 +111,13 @@ impl Candidate {
         self.read_in(document, 0)
     }
 
-    /// The address, read in `text`, which starts at `base` of the document.
+    /// The address, read in `text`, which starts at `base` of the document:
+    /// its labels only, since the scan found where the name ends.
     fn read_in(&self, text: &str, base: usize) -> Option<PeerAddress> {
         let range = self.range();
-        let bytes = text.as_bytes().get(range.start.checked_sub(base)?..range.end.checked_sub(base)?)?;
-        let this_pod = (self.prefix > 0).then_some(0);
-        let (address, _) = read_run(bytes, self.prefix as usize, range.start, this_pod)?;
-        Some(address)
+        let name = text.as_bytes().get(range.start.checked_sub(base)?..range.end.checked_sub(base)?)?;
+        let prefix = self.prefix as usize;
+        read_labels(name.get(prefix..)?, range.start + prefix, (prefix > 0).then_some(range.start))
     }
 }
 
@@ -375,30 +375,22 @@ fn read_run(bytes: &[u8], start: usize, base: usize, this_pod: Option<usize>) ->
     if this_pod.is_none() && first_dot.is_none_or(|dot| dot >= name_end) {
         return None;
     }
-    let text = std::str::from_utf8(&bytes[start..name_end]).ok()?;
-    let mut labels: Vec<Part<'_>> = Vec::new();
-    let mut offset = start;
-    for part in text.split('.') {
-        labels.push(Part { text: part, label: Label::new(TextRange::new(base + offset, base + offset + part.len())) });
-        offset += part.len() + 1;
-    }
-    let address = classify(labels, this_pod.map(|prefix| base + prefix))?;
+    let address = read_labels(bytes.get(start..name_end)?, base + start, this_pod.map(|prefix| base + prefix))?;
     Some((address, end))
 }
 
-fn is_label(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    !bytes.is_empty()
-        && bytes.len() <= 63
-        && bytes[0].is_ascii_alphanumeric()
-        && bytes[bytes.len() - 1].is_ascii_alphanumeric()
-        && bytes.iter().all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || *byte == b'-')
+/// The address that `name` (its labels, from `at` in the document) spells;
+/// `this_pod` is where its this-pod prefix starts, if it has one.
+fn read_labels(name: &[u8], at: usize, this_pod: Option<usize>) -> Option<PeerAddress> {
+    let labels = Labels::split(std::str::from_utf8(name).ok()?, at)?;
+    classify(&labels, this_pod)
 }
 
 /// `web-2-1` → (`web-2`, 1): the last `-` followed by digits only, without a
 /// leading zero.
 pub fn split_pod(label: &str) -> Option<(&str, i64)> {
-    let (stateful_set, ordinal) = label.rsplit_once('-')?;
+    let dash = label.as_bytes().iter().rposition(|byte| *byte == b'-')?;
+    let (stateful_set, ordinal) = (label.get(..dash)?, label.get(dash + 1..)?);
     if stateful_set.is_empty()
         || ordinal.is_empty()
         || !ordinal.bytes().all(|byte| byte.is_ascii_digit())
@@ -416,62 +408,127 @@ struct Part<'t> {
     label: Label,
 }
 
-/// `svc` then the domain labels, if any, joined into one label (the dots
-/// between them are the source's).
-fn domain_after(labels: &[Part<'_>]) -> Option<Label> {
-    let first = labels.first()?;
-    let last = labels.last()?;
-    Some(Label::new(TextRange::new(first.label.range().start, last.label.range().end)))
+/// The labels of a name, valid ones only, without an allocation (every
+/// candidate is read again each time its labels are asked for). SPEC's
+/// forms tell apart at most the first five labels: two of SRV, the
+/// Service, the namespace, `svc`; the rest is the domain, from its first
+/// label to the last one.
+struct Labels<'t> {
+    first: [Part<'t>; TOLD_APART],
+    count: usize,
+    last: Part<'t>,
+    /// The first two start with `_` (`_peer._tcp.…`).
+    srv: bool,
+}
+
+const TOLD_APART: usize = 6;
+
+impl<'t> Labels<'t> {
+    /// `text` split at its dots (`at`: where it starts in the document);
+    /// `None` when a label is not a DNS label, or is `_`-prefixed without
+    /// being one of the first two of an SRV name.
+    fn split(text: &'t str, at: usize) -> Option<Labels<'t>> {
+        let empty = Part { text: "", label: Label::new(TextRange::new(at, at)) };
+        let mut labels = Labels { first: [empty; TOLD_APART], count: 0, last: empty, srv: false };
+        let mut underscored = 0u8;
+        let bytes = text.as_bytes();
+        let mut start = 0;
+        // One pass over the bytes, not `str::split` and a check per label:
+        // a candidate is read again each time its labels are asked for.
+        let mut end = 0;
+        loop {
+            // The label being read is `start..end`, up to a dot or the end.
+            match bytes.get(end) {
+                Some(b'a'..=b'z' | b'0'..=b'9' | b'-') => {
+                    end += 1;
+                    continue;
+                }
+                Some(b'_') if end == start && labels.count < 2 => {
+                    underscored |= 1 << labels.count;
+                    end += 1;
+                    continue;
+                }
+                Some(b'.') | None => {}
+                Some(_) => return None,
+            }
+            // A label ends here: 1 to 63 bytes, a letter or digit at each end.
+            let index = labels.count;
+            let prefixed = index < 2 && underscored & (1 << index) != 0;
+            let bare = bytes.get(start + usize::from(prefixed)..end)?;
+            if bare.is_empty() || bare.len() > 63 || bare.first() == Some(&b'-') || bare.last() == Some(&b'-') {
+                return None;
+            }
+            let part = Part { text: text.get(start..end)?, label: Label::new(TextRange::new(at + start, at + end)) };
+            if let Some(slot) = labels.first.get_mut(index) {
+                *slot = part;
+            }
+            labels.last = part;
+            labels.count = index + 1;
+            if end == bytes.len() {
+                break;
+            }
+            end += 1;
+            start = end;
+        }
+        labels.srv = match underscored {
+            0 => false,
+            0b11 => true,
+            _ => return None,
+        };
+        Some(labels)
+    }
+
+    /// From label `from` on: `<svc>[.<ns>[.svc[.<domain>]]]`, as (Service,
+    /// namespace, whether `svc` is spelt, domain).
+    fn tail(&self, from: usize, needs_svc: bool) -> Option<(Label, Option<Label>, bool, Option<Label>)> {
+        if self.count <= from {
+            return None;
+        }
+        let service = self.first.get(from)?.label;
+        let namespace = if self.count > from + 1 { Some(self.first.get(from + 1)?.label) } else { None };
+        if self.count <= from + 2 {
+            return (!needs_svc).then_some((service, namespace, false, None));
+        }
+        if self.first.get(from + 2)?.text != "svc" {
+            return None;
+        }
+        let domain = if self.count > from + 3 {
+            let first = self.first.get(from + 3)?.label.range().start;
+            Some(Label::new(TextRange::new(first, self.last.label.range().end)))
+        } else {
+            None
+        };
+        Some((service, namespace, true, domain))
+    }
 }
 
 /// Reads the labels as one of SPEC's forms.
-fn classify(mut labels: Vec<Part<'_>>, this_pod: Option<usize>) -> Option<PeerAddress> {
-    let srv = labels.len() >= 2 && labels[0].text.starts_with('_') && labels[1].text.starts_with('_');
-    let skip = if srv { 2 } else { 0 };
-    if labels.iter().skip(skip).any(|label| !is_label(label.text)) {
-        return None;
-    }
-    if srv && !labels.iter().take(2).all(|label| label.text.len() > 1 && is_label(&label.text[1..])) {
-        return None;
-    }
-    let start = this_pod.unwrap_or(labels.first()?.label.range().start);
-    let end = labels.last()?.label.range().end;
-    let range = CompactRange::new(TextRange::new(start, end));
-    // The labels from the Service on: `<svc>[.<ns>[.svc[.<domain>]]]`.
-    let tail = |labels: &[Part<'_>], needs_svc: bool| -> Option<(Label, Option<Label>, bool, Option<Label>)> {
-        let service = labels.first()?.label;
-        let namespace = labels.get(1).map(|part| part.label);
-        match labels.get(2) {
-            None if !needs_svc => Some((service, namespace, false, None)),
-            Some(svc) if svc.text == "svc" => Some((service, namespace, true, domain_after(&labels[3..]))),
-            _ => None,
-        }
-    };
-    if srv {
-        let protocol = labels.remove(1);
-        let port = labels.remove(0);
-        let (service, namespace, has_svc, domain) = tail(&labels, true)?;
+fn classify(labels: &Labels<'_>, this_pod: Option<usize>) -> Option<PeerAddress> {
+    let first = labels.first[0];
+    let start = this_pod.unwrap_or(first.label.range().start);
+    let range = CompactRange::new(TextRange::new(start, labels.last.label.range().end));
+    if labels.srv {
+        let (service, namespace, has_svc, domain) = labels.tail(2, true)?;
         namespace.as_ref()?;
         let strip = |part: Part<'_>| {
             let range = part.label.range();
             Label::new(TextRange::new(range.start + 1, range.end))
         };
-        let kind = AddressKind::Srv(SrvLabels { port: strip(port), protocol: strip(protocol) });
+        let kind = AddressKind::Srv(SrvLabels { port: strip(first), protocol: strip(labels.first[1]) });
         return Some(PeerAddress { range, kind, service, namespace, domain, has_svc });
     }
     if this_pod.is_some() {
-        let (service, namespace, has_svc, domain) = tail(&labels, false)?;
+        let (service, namespace, has_svc, domain) = labels.tail(0, false)?;
         return Some(PeerAddress { range, kind: AddressKind::ThisPod, service, namespace, domain, has_svc });
     }
-    if labels.len() >= 3 && labels[2].text == "svc" {
-        let (service, namespace, has_svc, domain) = tail(&labels, true)?;
+    if labels.count >= 3 && labels.first[2].text == "svc" {
+        let (service, namespace, has_svc, domain) = labels.tail(0, true)?;
         return Some(PeerAddress { range, kind: AddressKind::Service, service, namespace, domain, has_svc });
     }
-    let first = labels.first()?;
     let (stateful_set, ordinal) = split_pod(first.text)?;
     let start = first.label.range().start;
     let stateful_set = Label::new(TextRange::new(start, start + stateful_set.len()));
-    let (service, namespace, has_svc, domain) = tail(labels.get(1..)?, false)?;
+    let (service, namespace, has_svc, domain) = labels.tail(1, false)?;
     Some(PeerAddress { range, kind: AddressKind::Pod { stateful_set, ordinal }, service, namespace, domain, has_svc })
 }
 
@@ -567,6 +624,24 @@ mod tests {
         assert_eq!(plain("web-0.nginx.default.example"), Vec::<String>::new());
         // `web-1.example.com` is read (the guards in `checks` reject it).
         assert_eq!(plain("web-1.example.com"), ["web-1.example.com = pod web/1 via example ns com domain -"]);
+    }
+
+    #[test]
+    fn every_label_is_a_dns_label() {
+        let long = "a".repeat(63);
+        let too_long = "a".repeat(64);
+        assert_eq!(plain(&format!("redis-0.{long}")).len(), 1);
+        for text in [
+            format!("redis-0.{too_long}"),
+            "redis-0.-redis".to_owned(),
+            "redis-0.redis-".to_owned(),
+            "_peer.etcd.db.svc".to_owned(),
+            "_peer.etcd._tcp.db.svc".to_owned(),
+            "__peer._tcp.etcd.db.svc".to_owned(),
+            "_._tcp.etcd.db.svc".to_owned(),
+        ] {
+            assert_eq!(plain(&text), Vec::<String>::new(), "{text}");
+        }
     }
 
     #[test]
