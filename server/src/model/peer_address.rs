@@ -410,9 +410,9 @@ struct Part<'t> {
 
 /// The labels of a name, valid ones only, without an allocation (every
 /// candidate is read again each time its labels are asked for). SPEC's
-/// forms tell apart at most the first five labels: two of SRV, the
-/// Service, the namespace, `svc`; the rest is the domain, from its first
-/// label to the last one.
+/// forms need at most the first six apart: two of SRV, the Service, the
+/// namespace, `svc` and the domain's first label; the domain runs from
+/// there to the last label.
 struct Labels<'t> {
     first: [Part<'t>; TOLD_APART],
     count: usize,
