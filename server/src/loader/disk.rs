@@ -8,6 +8,7 @@
 //! It tells the caller what to read and what to forget; it keeps no file
 //! contents and knows nothing of open buffers, which the caller lets win.
 
+use rustc_hash::FxHashSet;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -25,7 +26,7 @@ pub struct DiskView {
     /// Without workspace folders: the folders of the files opened so far.
     extra_roots: Vec<PathBuf>,
     /// Every file the walks of the roots listed.
-    listed: HashSet<PathBuf>,
+    listed: FxHashSet<PathBuf>,
     watcher: Option<FileWatcher>,
 }
 

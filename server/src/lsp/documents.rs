@@ -5,7 +5,7 @@
 //!
 //! It holds no text (the workspace does) and never reads the disk.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 
 use lsp_types::Url;
@@ -14,8 +14,8 @@ use super::convert::uri_to_path;
 
 #[derive(Debug, Default)]
 pub(crate) struct Documents {
-    uris: HashMap<PathBuf, Url>,
-    open: HashMap<PathBuf, OpenDocument>,
+    uris: FxHashMap<PathBuf, Url>,
+    open: FxHashMap<PathBuf, OpenDocument>,
 }
 
 #[derive(Debug, Default, Clone, Copy)]

@@ -10,6 +10,7 @@ mod index;
 pub mod kustomize;
 mod parallel;
 
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -51,7 +52,7 @@ pub struct Workspace {
     files: Arc<Vec<Option<Arc<SourceFile>>>>,
     /// Shared with snapshots, copied only when a path comes or goes while
     /// one is held.
-    ids: Arc<HashMap<PathBuf, FileId>>,
+    ids: Arc<FxHashMap<PathBuf, FileId>>,
     config: Arc<Config>,
     index: Option<Arc<Index>>,
     changes: Changes,
@@ -310,7 +311,7 @@ pub fn too_big_reason(len: usize, limit: u64) -> String {
 #[derive(Clone, Debug)]
 pub struct Snapshot {
     files: Arc<Vec<Option<Arc<SourceFile>>>>,
-    ids: Arc<HashMap<PathBuf, FileId>>,
+    ids: Arc<FxHashMap<PathBuf, FileId>>,
     /// The workspace's generation when the snapshot was taken.
     pub generation: u64,
     pub index: Arc<Index>,

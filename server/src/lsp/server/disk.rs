@@ -5,7 +5,7 @@
 //! Open buffers are never overwritten from disk here; what a file says is
 //! for the analysis (`ide::Host`) to judge.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -62,7 +62,7 @@ impl Server {
         // What the workspace is now, so that the worker can build the index
         // it will have with the files read (used if nothing changes meanwhile).
         let snapshot = self.host.workspace_mut().snapshot();
-        let open: HashSet<PathBuf> = self.documents.open_paths().cloned().collect();
+        let open: FxHashSet<PathBuf> = self.documents.open_paths().cloned().collect();
         let sender = self.index_sender.clone();
         let cancel = Arc::new(AtomicBool::new(false));
         let token = self.begin_progress("Reading the workspace", &roots);
@@ -126,7 +126,7 @@ impl Server {
             return;
         }
         if indexed.replace {
-            let kept: std::collections::HashSet<&PathBuf> = indexed.paths.iter().collect();
+            let kept: FxHashSet<&PathBuf> = indexed.paths.iter().collect();
             for path in self.disk.forget_all() {
                 if !kept.contains(&path) && !self.documents.is_open(&path) {
                     self.host.workspace_mut().remove(&path);

@@ -14,6 +14,7 @@ mod buffers;
 mod disk;
 mod helm;
 
+use rustc_hash::FxHashSet;
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
@@ -131,7 +132,7 @@ fn serve_on(connection: Connection, options: Options, writes_bodies: bool) -> an
         disk: DiskView::default(),
         indexing: Vec::new(),
         progress_tokens: 0,
-        changed_while_reading: HashSet::new(),
+        changed_while_reading: FxHashSet::default(),
         index_sender,
         index_receiver,
         fresh_sender,
@@ -218,7 +219,7 @@ struct Server {
     /// Numbers the progress tokens.
     progress_tokens: u64,
     /// Paths that changed on disk while a read was running.
-    changed_while_reading: HashSet<PathBuf>,
+    changed_while_reading: FxHashSet<PathBuf>,
     /// Kept so that the index channel never disconnects.
     index_sender: Sender<Indexed>,
     index_receiver: Receiver<Indexed>,
