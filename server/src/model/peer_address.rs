@@ -93,10 +93,10 @@ pub struct Candidate {
 const _: () = assert!(std::mem::size_of::<Candidate>() <= 12);
 
 impl Candidate {
-    fn of(address: &PeerAddress, labels_start: usize) -> Candidate {
-        let range = address.range();
-        let prefix = u32::try_from(labels_start.saturating_sub(range.start)).unwrap_or(0);
-        Candidate { range: address.range, prefix }
+    /// `prefix`: the bytes of its this-pod prefix, `.` included. One past
+    /// 32 bits could only be misread, so it reads as no address instead.
+    fn of(address: &PeerAddress, prefix: usize) -> Candidate {
+        Candidate { range: address.range, prefix: u32::try_from(prefix).unwrap_or(u32::MAX) }
     }
 
     /// Where it is in the document.
@@ -279,8 +279,8 @@ pub fn scan(source: &str, style: ScalarStyle, base: usize, this_pod: bool, found
     if !source.as_bytes().contains(&b'.') {
         return;
     }
-    let mut keep = |address: PeerAddress, labels_start: usize| {
-        let candidate = Candidate::of(&address, base + labels_start);
+    let mut keep = |address: PeerAddress, prefix: usize| {
+        let candidate = Candidate::of(&address, prefix);
         debug_assert_eq!(candidate.read_in(source, base), Some(address), "read again from the source");
         found.push(candidate);
     };
@@ -294,7 +294,7 @@ pub fn scan(source: &str, style: ScalarStyle, base: usize, this_pod: bool, found
         if this_pod && (byte == b'$' || byte == b'`') {
             if let Some(prefix_end) = this_pod_prefix(bytes, at) {
                 if let Some((address, end)) = read_run(bytes, prefix_end + 1, base, Some(at)) {
-                    keep(address, prefix_end + 1);
+                    keep(address, prefix_end + 1 - at);
                     at = end;
                     continue;
                 }
@@ -308,7 +308,7 @@ pub fn scan(source: &str, style: ScalarStyle, base: usize, this_pod: bool, found
         }
         match read_run(bytes, at, base, None) {
             Some((address, end)) => {
-                keep(address, at);
+                keep(address, 0);
                 at = end;
             }
             None => {
@@ -432,10 +432,9 @@ impl<'t> Labels<'t> {
         let mut labels = Labels { first: [empty; TOLD_APART], count: 0, last: empty, srv: false };
         let mut underscored = 0u8;
         let bytes = text.as_bytes();
-        let mut start = 0;
         // One pass over the bytes, not `str::split` and a check per label:
         // a candidate is read again each time its labels are asked for.
-        let mut end = 0;
+        let (mut start, mut end) = (0, 0);
         loop {
             // The label being read is `start..end`, up to a dot or the end.
             match bytes.get(end) {
