@@ -83,16 +83,18 @@ impl Publisher {
                 }
                 continue;
             };
-            let Some(uri) = places.uri(id).cloned() else { continue };
             let findings = host.findings(snapshot, id);
-            let diagnostics = diagnostics_json(&findings, &mut places, &mut urls);
             let old = self.published.get(&file.path);
-            if old.is_some_and(|old| old.diagnostics == diagnostics && old.version == file.version && old.uri == uri) {
+            // A file never published with nothing to say needs no word, unless
+            // it is an open buffer (see above). Most files of a fresh analysis
+            // are such: they are passed over before their URI and lines are
+            // made.
+            if findings.is_empty() && file.version.is_none() && old.is_none() {
                 continue;
             }
-            // A file never published with nothing to say needs no word, unless
-            // it is an open buffer (see above).
-            if findings.is_empty() && file.version.is_none() && old.is_none() {
+            let Some(uri) = places.uri(id).cloned() else { continue };
+            let diagnostics = diagnostics_json(&findings, &mut places, &mut urls);
+            if old.is_some_and(|old| old.diagnostics == diagnostics && old.version == file.version && old.uri == uri) {
                 continue;
             }
             send(notification(&uri, &diagnostics, file.version));
