@@ -274,9 +274,15 @@ fn decode_hex(source: &str, start: usize, digits: usize) -> Option<char> {
 
 /// Scans one scalar's source (`base` is its offset in the document) for
 /// candidate addresses.
+///
+/// Only a run of name bytes with a dot in it can be an address, and only a
+/// `$` or a backquote can start a this-pod prefix: the scan jumps from one
+/// such byte to the next (`memchr`), and reads the run around a dot from
+/// its start. Most words of a script or a config file have no dot, and are
+/// never read.
 pub fn scan(source: &str, style: ScalarStyle, base: usize, this_pod: bool, found: &mut Vec<Candidate>) {
     // Most values hold no dot at all: nothing to do.
-    if !source.as_bytes().contains(&b'.') {
+    if memchr::memchr(b'.', source.as_bytes()).is_none() {
         return;
     }
     let mut keep = |address: PeerAddress, prefix: usize| {
@@ -287,39 +293,56 @@ pub fn scan(source: &str, style: ScalarStyle, base: usize, this_pod: bool, found
     let (bytes, start) = masked(source, style);
     let bytes = &*bytes;
     let mut at = start;
-    while at < bytes.len() {
-        let byte = bytes[at];
-        // A name starts after a byte that is part of no word or name.
-        let after_boundary = at == start || !(is_word_byte(bytes[at - 1]) || is_token_byte(bytes[at - 1]));
-        if this_pod && (byte == b'$' || byte == b'`') {
-            if let Some(prefix_end) = this_pod_prefix(bytes, at) {
-                if let Some((address, end)) = read_run(bytes, prefix_end + 1, base, Some(at)) {
-                    keep(address, prefix_end + 1 - at);
+    while let Some(offset) = bytes.get(at..).and_then(|rest| next_mark(rest, this_pod)) {
+        let mark = at + offset;
+        if bytes[mark] != b'.' {
+            // `$` or a backquote, where this pod's forms count.
+            if let Some(prefix_end) = this_pod_prefix(bytes, mark) {
+                if let Some((address, end)) = read_run(bytes, prefix_end + 1, base, Some(mark)) {
+                    keep(address, prefix_end + 1 - mark);
                     at = end;
                     continue;
                 }
             }
-            at += 1;
+            at = mark + 1;
             continue;
         }
-        if !after_boundary || !(is_token_byte(byte) || byte == b'_') {
-            at += 1;
-            continue;
+        // The run that holds the dot, from its start. Nothing before `at`
+        // is part of it: `at` follows a byte that ends runs (or is a start).
+        let mut run = mark;
+        while run > at && is_run_byte(bytes[run - 1]) {
+            run -= 1;
         }
-        match read_run(bytes, at, base, None) {
-            Some((address, end)) => {
+        // A name starts after a byte that is part of no word or name.
+        let after_boundary = run == start || !(is_word_byte(bytes[run - 1]) || is_token_byte(bytes[run - 1]));
+        if after_boundary {
+            if let Some((address, end)) = read_run(bytes, run, base, None) {
                 keep(address, 0);
                 at = end;
-            }
-            None => {
-                // Skip the rest of this run.
-                at += 1;
-                while at < bytes.len() && (is_token_byte(bytes[at]) || bytes[at] == b'_') {
-                    at += 1;
-                }
+                continue;
             }
         }
+        // Skip the rest of this run.
+        at = mark + 1;
+        while at < bytes.len() && is_run_byte(bytes[at]) {
+            at += 1;
+        }
     }
+}
+
+/// Where the next byte that can begin or hold an address is in `bytes`: a
+/// dot, or, where this pod's forms count, a `$` or a backquote.
+fn next_mark(bytes: &[u8], this_pod: bool) -> Option<usize> {
+    if this_pod {
+        memchr::memchr3(b'.', b'$', b'`', bytes)
+    } else {
+        memchr::memchr(b'.', bytes)
+    }
+}
+
+/// A byte of a run the scan reads as one name: name bytes, and `_`.
+fn is_run_byte(byte: u8) -> bool {
+    is_token_byte(byte) || byte == b'_'
 }
 
 /// Where a "this pod" prefix at `at` ends (`$(hostname)`, `${POD}`, `$POD`,
@@ -669,6 +692,74 @@ mod tests {
         let block = "|2 # c-0.s comment\n  slaveof redis-0.redis 6379\n";
         assert_eq!(found(block, ScalarStyle::Literal, false), ["redis-0.redis = pod redis/0 via redis ns - domain -"]);
         assert_eq!(found("'it''s web-0.nginx'", ScalarStyle::SingleQuoted, false).len(), 1);
+    }
+
+    /// The scan as it was first written, byte by byte from the start: the
+    /// dot-driven `scan` must find exactly what it finds.
+    fn scan_byte_by_byte(source: &str, style: ScalarStyle, base: usize, this_pod: bool) -> Vec<Candidate> {
+        let mut found = Vec::new();
+        let (bytes, start) = masked(source, style);
+        let bytes = &*bytes;
+        let mut at = start;
+        while at < bytes.len() {
+            let byte = bytes[at];
+            let after_boundary = at == start || !(is_word_byte(bytes[at - 1]) || is_token_byte(bytes[at - 1]));
+            if this_pod && (byte == b'$' || byte == b'`') {
+                if let Some(prefix_end) = this_pod_prefix(bytes, at) {
+                    if let Some((address, end)) = read_run(bytes, prefix_end + 1, base, Some(at)) {
+                        found.push(Candidate::of(&address, prefix_end + 1 - at));
+                        at = end;
+                        continue;
+                    }
+                }
+                at += 1;
+                continue;
+            }
+            if !after_boundary || !(is_token_byte(byte) || byte == b'_') {
+                at += 1;
+                continue;
+            }
+            match read_run(bytes, at, base, None) {
+                Some((address, end)) => {
+                    found.push(Candidate::of(&address, 0));
+                    at = end;
+                }
+                None => {
+                    at += 1;
+                    while at < bytes.len() && (is_token_byte(bytes[at]) || bytes[at] == b'_') {
+                        at += 1;
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    use proptest::strategy::Strategy as _;
+
+    proptest::proptest! {
+        #[test]
+        fn the_scan_by_dots_finds_what_reading_every_byte_finds(
+            pieces in proptest::collection::vec(proptest::prop_oneof![
+                proptest::string::string_regex("[a-z0-9._$`(){}: /=,\\\"\nA-Z-]{0,6}").expect("a regex"),
+                proptest::sample::select(vec![
+                    "redis-0", ".redis", ".svc", ".cluster.local", "$(hostname)", "${POD}", "$POD_NAME", "`hostname`",
+                    "_peer", "._tcp", "web-2-1", "\\x2d", "\\\n", "..", "-0.", "_", "|2 #\n",
+                ]).prop_map(str::to_owned),
+            ], 0..14),
+            style in proptest::sample::select(vec![
+                ScalarStyle::Plain, ScalarStyle::SingleQuoted, ScalarStyle::DoubleQuoted,
+                ScalarStyle::Literal, ScalarStyle::Folded,
+            ]),
+            base in 0usize..1000,
+            this_pod: bool,
+        ) {
+            let source = pieces.concat();
+            let mut found = Vec::new();
+            scan(&source, style, base, this_pod, &mut found);
+            let expected = if source.contains('.') { scan_byte_by_byte(&source, style, base, this_pod) } else { Vec::new() };
+            proptest::prop_assert_eq!(found, expected, "{:?}", source);
+        }
     }
 
     #[test]
