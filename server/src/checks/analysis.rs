@@ -362,11 +362,19 @@ impl Diagnostics {
         builds.retain(|top, _| self.graph.tops.contains(top));
         *self.builds = std::sync::Mutex::new(builds);
         let mut units: Vec<Unit> = self.graph.tops.iter().copied().map(Unit::Build).collect();
+        // The names each document's addresses mention, read on every core:
+        // reading the labels again is most of noting them.
+        let documents: Vec<(&DocumentSlot, &str)> = snapshot
+            .files()
+            .flat_map(|(_, source)| source.documents.iter().map(|slot| (slot, source.text.as_str())))
+            .collect();
+        let mut mentioned = par_map(&documents, |(slot, text)| mentioned_names(slot, text)).into_iter();
         for (file, source) in snapshot.files() {
             for slot in &source.documents {
                 units.push(Unit::Document(file, slot.revision));
                 units.push(Unit::References(file, slot.revision));
-                self.mention(Unit::References(file, slot.revision), slot, &source.text);
+                let names = mentioned.next().unwrap_or_default();
+                self.note_mentions(Unit::References(file, slot.revision), names);
                 for (number, object) in slot.objects.iter().enumerate() {
                     let key = ObjectKey { file, revision: slot.revision, object: number as u32 };
                     self.track(key, object);
@@ -434,26 +442,24 @@ impl Diagnostics {
     /// Notes the names a document's peer addresses mention (`file_text`: the
     /// text of the file that holds it, where the labels are read).
     fn mention(&mut self, unit: Unit, slot: &DocumentSlot, file_text: &str) {
-        let text = slot.text(file_text);
-        let mut names: Vec<String> = Vec::new();
-        for name in slot
-            .objects
-            .iter()
-            .flat_map(|object| object.addresses.iter())
-            .filter_map(|candidate| candidate.read(text))
-            .flat_map(|address| address.names(text))
-        {
+        self.note_mentions(unit, mentioned_names(slot, file_text));
+    }
+
+    /// Notes `names` as mentioned by `unit`.
+    fn note_mentions(&mut self, unit: Unit, names: Vec<&str>) {
+        let mut noted_names: Vec<String> = Vec::new();
+        for name in names {
             // Most names are mentioned again: no key is allocated for those.
             let noted = match self.peers.by_mentioned_name.get_mut(name) {
                 Some(units) => units.insert(unit),
                 None => self.peers.by_mentioned_name.entry(name.to_owned()).or_default().insert(unit),
             };
             if noted {
-                names.push(name.to_owned());
+                noted_names.push(name.to_owned());
             }
         }
-        if !names.is_empty() {
-            self.peers.mentions.entry(unit).or_default().extend(names);
+        if !noted_names.is_empty() {
+            self.peers.mentions.entry(unit).or_default().extend(noted_names);
         }
     }
 
@@ -843,6 +849,18 @@ fn one_per_place_and_code(findings: Vec<Finding>) -> Vec<Finding> {
 /// The files a stored finding is in or points into.
 fn stored_files(stored: &Stored) -> impl Iterator<Item = FileId> + '_ {
     std::iter::once(stored.at.file).chain(stored.related.iter().map(|(anchor, _)| anchor.file))
+}
+
+/// The names a document's peer addresses mention, as often as they do
+/// (`file_text`: the text of the file that holds it).
+fn mentioned_names<'t>(slot: &DocumentSlot, file_text: &'t str) -> Vec<&'t str> {
+    let text = slot.text(file_text);
+    slot.objects
+        .iter()
+        .flat_map(|object| object.addresses.iter())
+        .filter_map(|candidate| candidate.read(text))
+        .flat_map(|address| address.names(text))
+        .collect()
 }
 
 #[cfg(test)]
