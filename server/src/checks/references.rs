@@ -258,9 +258,13 @@ pub(crate) const BROKEN_TIE_CODES: &[Code] = &[Code::ServiceNotFound, Code::Serv
 /// name's pattern is built once and each candidate costs a pass of
 /// bit-parallel arithmetic that stops at the bound, where a full distance
 /// table would be a cell per pair of characters. A fresh analysis asks it of
-/// every name of the workspace for every misspelt reference.
+/// every name of the workspace for every misspelt reference. Kubernetes
+/// names are ASCII: two ASCII names are compared byte by byte, where bytes
+/// are characters, without counting or decoding them.
 pub(crate) struct Near {
-    name: rapidfuzz::distance::levenshtein::BatchComparator<char>,
+    chars: rapidfuzz::distance::levenshtein::BatchComparator<char>,
+    /// The name's bytes, when it is ASCII.
+    ascii: Option<rapidfuzz::distance::levenshtein::BatchComparator<u8>>,
     /// Characters, for the length test that answers most candidates.
     length: usize,
 }
@@ -270,7 +274,8 @@ impl Near {
         let name_chars = name.chars();
         Near {
             length: name_chars.clone().count(),
-            name: rapidfuzz::distance::levenshtein::BatchComparator::new(name_chars),
+            chars: rapidfuzz::distance::levenshtein::BatchComparator::new(name_chars),
+            ascii: name.is_ascii().then(|| rapidfuzz::distance::levenshtein::BatchComparator::new(name.bytes())),
         }
     }
 
@@ -278,20 +283,37 @@ impl Near {
     pub(crate) fn distance(&self, candidate: &str) -> Option<usize> {
         // Characters are at least a byte and at most four, so a byte length
         // too far from the name's settles it without counting.
-        if candidate.len() + NEAR < self.length || candidate.len() > 4 * (self.length + NEAR) {
-            return None;
-        }
-        if candidate.chars().count().abs_diff(self.length) > NEAR {
+        if !lengths_may_be_near(self.length, candidate) {
             return None;
         }
         let args = rapidfuzz::distance::levenshtein::Args::default().score_cutoff(NEAR);
-        self.name.distance_with_args(candidate.chars(), &args)
+        match &self.ascii {
+            Some(ascii) if candidate.is_ascii() => {
+                if candidate.len().abs_diff(self.length) > NEAR {
+                    return None;
+                }
+                ascii.distance_with_args(candidate.bytes(), &args)
+            }
+            _ => {
+                if candidate.chars().count().abs_diff(self.length) > NEAR {
+                    return None;
+                }
+                self.chars.distance_with_args(candidate.chars(), &args)
+            }
+        }
     }
 }
 
-/// Whether two names are within `NEAR` edits.
+/// Whether a name of `length` characters may be within `NEAR` edits of
+/// `candidate`, by its length in bytes (one to four per character).
+fn lengths_may_be_near(length: usize, candidate: &str) -> bool {
+    candidate.len() + NEAR >= length && candidate.len() <= 4 * (length + NEAR)
+}
+
+/// Whether two names are within `NEAR` edits; most pairs are told apart by
+/// their lengths, before a pattern is built.
 pub(crate) fn near(a: &str, b: &str) -> bool {
-    Near::new(a).distance(b).is_some()
+    lengths_may_be_near(a.chars().count(), b) && Near::new(a).distance(b).is_some()
 }
 
 /// The name nearest to `name` within `NEAR`, not `name` itself; ties go to
@@ -351,6 +373,12 @@ mod tests {
         assert_eq!(redis.distance("redis-headless"), None, "9 edits");
         assert_eq!(redis.distance("rdis-0"), None, "3 edits, one letter longer");
         assert_eq!(redis.distance("ré"), None, "4 edits, shorter in characters than in bytes");
+        // An ASCII name against one that is not: characters, not bytes (`é`
+        // is two bytes, one edit).
+        assert_eq!(redis.distance("rédis"), Some(1));
+        assert_eq!(Near::new("rédis").distance("redis"), Some(1));
+        assert_eq!(redis.distance("rédïs"), Some(2));
+        assert_eq!(redis.distance("rédïsé"), None);
         assert!(near("ünïcode", "unicode"), "two edits of two-byte characters");
         assert!(!near("ünïcödé", "unicode"));
         assert_eq!(closest(["redis", "etcd", "redsi"].into_iter(), "rediss"), Some("redis".to_owned()));
