@@ -142,11 +142,20 @@ impl Server {
         } else {
             self.changed_while_reading.clone()
         };
-        let files: Vec<Arc<SourceFile>> = indexed
-            .files
-            .into_iter()
-            .filter(|file| !self.documents.is_open(&file.path) && !fresher.contains(&file.path))
-            .collect();
+        // The workspace the read was prepared for (nothing opened, changed or
+        // read since) takes the files as they are: the worker left the open
+        // buffers out.
+        let unchanged = fresher.is_empty()
+            && indexed.prepared.as_ref().is_some_and(|prepared| self.host.workspace().takes(prepared));
+        let files: Vec<Arc<SourceFile>> = if unchanged {
+            indexed.files
+        } else {
+            indexed
+                .files
+                .into_iter()
+                .filter(|file| !self.documents.is_open(&file.path) && !fresher.contains(&file.path))
+                .collect()
+        };
         // The index built with the read is taken only if the workspace did
         // not change since the read began (its generation says).
         self.host.workspace_mut().insert_all_shared(files, indexed.prepared);
