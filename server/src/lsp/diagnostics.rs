@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
+use std::time::Instant;
 
 use lsp_types::notification::{Notification as _, PublishDiagnostics};
 use lsp_types::{DiagnosticSeverity, Range, Url};
@@ -40,11 +41,12 @@ struct Published {
 impl Publisher {
     /// Sends (through `send`, one by one as each is ready, so that the first
     /// reaches the client before the last is converted) the notifications
-    /// that bring the client up to date, each as its JSON-RPC body: for the
-    /// files in `changed` (whose findings changed, or that left the
-    /// workspace), and for each open buffer whose version the client has not
-    /// seen checked. Only those files are converted. Returns how many were
-    /// sent.
+    /// that bring the client up to date, each as its JSON-RPC body: for each
+    /// open buffer whose version the client has not seen checked, first, and
+    /// for the files in `changed` (whose findings changed, or that left the
+    /// workspace). Only those files are converted. Stops at `deadline`, so
+    /// that a fresh analysis of a large workspace does not hold the main
+    /// loop: returns how many were sent and the files left.
     pub(crate) fn update(
         &mut self,
         snapshot: &Snapshot,
@@ -52,23 +54,29 @@ impl Publisher {
         changed: &BTreeSet<FileId>,
         documents: &Documents,
         encoding: PositionEncoding,
+        deadline: Instant,
         mut send: impl FnMut(String),
-    ) -> usize {
-        let mut to_send: BTreeSet<FileId> = changed.clone();
+    ) -> (usize, BTreeSet<FileId>) {
         // An open buffer is published once per version even when its list is
         // unchanged (or empty), so that the client knows it was checked and
         // drops anything it still shows from before.
+        let mut open = BTreeSet::new();
         for path in documents.open_paths() {
             let Some(id) = snapshot.file_id(path) else { continue };
             let version = snapshot.file(id).and_then(|file| file.version);
-            if self.published.get(path).is_none_or(|published| published.version != version) {
-                to_send.insert(id);
+            if changed.contains(&id) || self.published.get(path).is_none_or(|published| published.version != version) {
+                open.insert(id);
             }
         }
+        let mut to_send = open.iter().chain(changed.iter().filter(|id| !open.contains(id))).copied();
         let mut places = Places { snapshot, documents, encoding, files: HashMap::new() };
         let mut urls = HashMap::new();
         let mut sent = 0;
-        for id in to_send {
+        while let Some(id) = to_send.next() {
+            if sent > 0 && Instant::now() >= deadline {
+                let left = std::iter::once(id).chain(to_send).collect();
+                return (sent, left);
+            }
             let Some(file) = snapshot.file(id) else {
                 // Gone: its path may already hold a new file (read again).
                 let Some(path) = self.paths.remove(&id) else { continue };
@@ -106,7 +114,7 @@ impl Publisher {
                 self.published.insert(file.path.clone(), Published { uri, version: file.version, diagnostics });
             }
         }
-        sent
+        (sent, BTreeSet::new())
     }
 }
 
@@ -263,6 +271,45 @@ mod tests {
             checked += findings.iter().filter(|finding| !finding.related.is_empty()).count();
         }
         assert!(checked >= 2, "findings with related places on both sides");
+    }
+
+    #[test]
+    fn a_publish_past_its_deadline_sends_the_open_buffer_first_and_leaves_the_rest() {
+        // Ten StatefulSets without their Service, in files of their own; one
+        // of them is an open buffer.
+        let mut host = Host::new(crate::config::Config::default());
+        let set = |name: usize| {
+            format!(
+                "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {{name: s{name}}}\nspec: {{serviceName: s{name}}}\n"
+            )
+        };
+        for name in 0..10 {
+            let version = (name == 7).then_some(1);
+            host.workspace_mut().set_text(PathBuf::from(format!("/app/{name}.yaml")), set(name), version);
+        }
+        let mut documents = Documents::default();
+        documents.open(PathBuf::from("/app/7.yaml"), false);
+        let (snapshot, changed) = host.update();
+        let changed: BTreeSet<FileId> = changed.into_iter().collect();
+        assert_eq!(changed.len(), 10);
+        let mut publisher = Publisher::default();
+        let mut uris = Vec::new();
+        let mut send = |body: String| {
+            let body: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+            uris.push(body["params"]["uri"].as_str().expect("a URI").to_owned());
+        };
+        let past = Instant::now();
+        let (sent, left) =
+            publisher.update(&snapshot, &host, &changed, &documents, PositionEncoding::Utf16, past, &mut send);
+        assert_eq!((sent, left.len()), (1, 9), "one file, then the deadline");
+        let later = Instant::now() + std::time::Duration::from_secs(60);
+        let (sent, left) =
+            publisher.update(&snapshot, &host, &left, &documents, PositionEncoding::Utf16, later, &mut send);
+        assert_eq!((sent, left.len()), (9, 0));
+        assert_eq!(uris[0], "file:///app/7.yaml", "the open buffer first");
+        uris.sort();
+        uris.dedup();
+        assert_eq!(uris.len(), 10, "every file once");
     }
 
     #[test]

@@ -57,6 +57,12 @@ use crate::workspace::{in_background, FileId, Prepared, Snapshot, SourceFile};
 /// Under continuous input, diagnostics wait at most this long.
 const PUBLISH_AFTER: Duration = Duration::from_millis(50);
 
+/// A publish of diagnostics stops after this long (when it has sent one
+/// at least), leaving the rest for a later turn of the main loop: requests
+/// wait for a turn, and a fresh analysis of a large workspace can change the
+/// findings of thousands of files.
+const PUBLISH_BUDGET: Duration = Duration::from_millis(4);
+
 /// A main-loop turn at least this long is logged (at debug).
 const SLOW_TURN: Duration = Duration::from_millis(20);
 
@@ -123,6 +129,7 @@ fn serve_on(connection: Connection, options: Options, writes_bodies: bool) -> an
         outgoing: lsp_server::ReqQueue::default(),
         host: Host::default(),
         unpublished: BTreeSet::new(),
+        publish_rest: BTreeSet::new(),
         documents: Documents::default(),
         lens_lists: LensLists::default(),
         publisher: Publisher::default(),
@@ -207,6 +214,9 @@ struct Server {
     publisher: Publisher,
     /// Files whose findings changed since they were last published.
     unpublished: BTreeSet<FileId>,
+    /// Files a publish left for a later turn (`PUBLISH_BUDGET`); their
+    /// findings are known, so they need no new analysis.
+    publish_rest: BTreeSet<FileId>,
     /// Since when diagnostics are out of date, if they are.
     dirty_since: Option<Instant>,
     encoding: PositionEncoding,
@@ -855,11 +865,13 @@ impl Server {
             // A fresh analysis just went out: publish when it is back.
             return;
         }
-        let changed = std::mem::take(&mut self.unpublished);
+        let mut changed = std::mem::take(&mut self.unpublished);
         // Findings that changed may be a tie that changed state, which the
         // hints and lenses of other files show (a Service made headless in
-        // one file changes the hint in the StatefulSet's).
+        // one file changes the hint in the StatefulSet's). The files a
+        // publish left were in a list already refreshed for.
         let ties_may_have_changed = !changed.is_empty();
+        changed.append(&mut self.publish_rest);
         let (sender, writes_bodies) = (self.sender.clone(), self.writes_bodies);
         let send = |body: String| match body::message(body, writes_bodies) {
             Ok(message) => {
@@ -869,12 +881,21 @@ impl Server {
             }
             Err(error) => tracing::error!("a serialised notification is not JSON-RPC: {error}"),
         };
+        let deadline = Instant::now() + PUBLISH_BUDGET;
         let published = catch_unwind(AssertUnwindSafe(|| {
-            self.publisher.update(&snapshot, &self.host, &changed, &self.documents, self.encoding, send)
+            self.publisher.update(&snapshot, &self.host, &changed, &self.documents, self.encoding, deadline, send)
         }));
         match published {
-            Ok(count) => {
-                tracing::debug!("published diagnostics of {count} files in {:?}", started.elapsed());
+            Ok((count, left)) => {
+                tracing::debug!(
+                    "published diagnostics of {count} files in {:?}{}",
+                    started.elapsed(),
+                    if left.is_empty() { String::new() } else { format!(", {} left for the next turn", left.len()) }
+                );
+                if !left.is_empty() {
+                    self.publish_rest = left;
+                    self.mark_dirty();
+                }
                 if ties_may_have_changed {
                     self.refresh_views();
                 }
