@@ -30,6 +30,13 @@ pub(crate) struct Publisher {
     paths: HashMap<FileId, PathBuf>,
 }
 
+/// What a publish is to send: the files whose findings changed (or that
+/// left the workspace), and when it is to stop.
+pub(crate) struct Batch<'a> {
+    pub(crate) changed: &'a BTreeSet<FileId>,
+    pub(crate) deadline: Instant,
+}
+
 #[derive(Debug)]
 struct Published {
     uri: Url,
@@ -51,10 +58,9 @@ impl Publisher {
         &mut self,
         snapshot: &Snapshot,
         host: &Host,
-        changed: &BTreeSet<FileId>,
+        Batch { changed, deadline }: Batch<'_>,
         documents: &Documents,
         encoding: PositionEncoding,
-        deadline: Instant,
         mut send: impl FnMut(String),
     ) -> (usize, BTreeSet<FileId>) {
         // An open buffer is published once per version even when its list is
@@ -298,13 +304,20 @@ mod tests {
             let body: serde_json::Value = serde_json::from_str(&body).expect("JSON");
             uris.push(body["params"]["uri"].as_str().expect("a URI").to_owned());
         };
+        let utf16 = PositionEncoding::Utf16;
         let past = Instant::now();
-        let (sent, left) =
-            publisher.update(&snapshot, &host, &changed, &documents, PositionEncoding::Utf16, past, &mut send);
+        let (sent, left) = publisher.update(
+            &snapshot,
+            &host,
+            Batch { changed: &changed, deadline: past },
+            &documents,
+            utf16,
+            &mut send,
+        );
         assert_eq!((sent, left.len()), (1, 9), "one file, then the deadline");
         let later = Instant::now() + std::time::Duration::from_secs(60);
         let (sent, left) =
-            publisher.update(&snapshot, &host, &left, &documents, PositionEncoding::Utf16, later, &mut send);
+            publisher.update(&snapshot, &host, Batch { changed: &left, deadline: later }, &documents, utf16, &mut send);
         assert_eq!((sent, left.len()), (9, 0));
         assert_eq!(uris[0], "file:///app/7.yaml", "the open buffer first");
         uris.sort();

@@ -43,7 +43,7 @@ use serde_json::Value;
 
 use super::body;
 use super::convert;
-use super::diagnostics::Publisher;
+use super::diagnostics::{Batch, Publisher};
 use super::documents::Documents;
 use super::handlers::{self, ClientSupport, Context};
 use super::lens_lists::LensLists;
@@ -883,7 +883,8 @@ impl Server {
         };
         let deadline = Instant::now() + PUBLISH_BUDGET;
         let published = catch_unwind(AssertUnwindSafe(|| {
-            self.publisher.update(&snapshot, &self.host, &changed, &self.documents, self.encoding, deadline, send)
+            let batch = Batch { changed: &changed, deadline };
+            self.publisher.update(&snapshot, &self.host, batch, &self.documents, self.encoding, send)
         }));
         match published {
             Ok((count, left)) => {
