@@ -254,6 +254,41 @@ fn a_file_opened_while_the_folder_is_read_gets_no_finding_the_read_would_clear()
 }
 
 #[test]
+fn a_buffer_opened_and_edited_while_the_folder_is_read_wins_over_the_disk() {
+    // The open file is on disk too, naming another Service: the read's copy
+    // must not replace the buffer, however the files read are taken in (the
+    // workspace changed under what the reading worker prepared).
+    let folder = tempfile::tempdir().expect("temp dir");
+    std::fs::write(folder.path().join("service.yaml"), SERVICE).expect("write");
+    let on_disk = STATEFUL_SET.replace("serviceName: redis", "serviceName: gone");
+    std::fs::write(folder.path().join("statefulset.yaml"), &on_disk).expect("write");
+    for number in 0..400 {
+        let text = format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{number}}}\ndata: {{a: b}}\n");
+        std::fs::write(folder.path().join(format!("config-{number}.yaml")), text).expect("write");
+    }
+    let mut client = Client::start();
+    client.request("initialize", initialize_params(&["utf-16"], &[folder.path()], Value::Null)).expect("initialize");
+    client.notify("initialized", json!({}));
+    let uri = file_uri(&folder.path().join("statefulset.yaml"));
+    client.open(&uri, 1, &on_disk);
+    // Typed in before the read is likely done: the Service it names now is
+    // the one on disk, which is not headless.
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": STATEFUL_SET}]}),
+    );
+    let last = client.diagnostics(&uri, |diagnostics| diagnostics.iter().all(|d| d["code"] != "service-not-found"));
+    assert_eq!(last["version"], 2);
+    let codes: Vec<&str> =
+        last["diagnostics"].as_array().into_iter().flatten().filter_map(|d| d["code"].as_str()).collect();
+    assert_eq!(codes, ["service-not-headless"], "{last}");
+    let symbols = client.symbols();
+    assert_eq!(symbols.len(), 402, "every file read, the open one once");
+    assert_eq!(symbols.iter().filter(|symbol| symbol.starts_with("StatefulSet/")).count(), 1);
+    assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
+}
+
+#[test]
 fn requests_before_initialize_and_after_shutdown_are_refused() {
     let mut client = Client::start();
     let early = client.request("textDocument/hover", json!({}));

@@ -20,6 +20,10 @@ use lsp_types::{
 };
 
 use super::{Indexed, Outgoing, Server};
+
+/// How many times the files of one read are prepared off the main loop
+/// (`Server::on_indexed`) before the main loop takes them in itself.
+const MAX_PREPARES: u8 = 3;
 use crate::loader;
 use crate::workspace::{in_background, SourceFile};
 
@@ -98,7 +102,7 @@ impl Server {
                 started.elapsed().as_millis()
             );
             // The main loop is gone when this fails; nothing to do.
-            let _ = sender.send(Indexed { roots, paths, files, prepared, cancel, replace });
+            let _ = sender.send(Indexed { roots, paths, files, prepared, cancel, replace, prepares: 1 });
         });
         if let Err(error) = spawned {
             tracing::error!("cannot start reading the workspace: {error}");
@@ -112,19 +116,51 @@ impl Server {
     /// Files read in the background join the workspace, unless the read was
     /// canceled, their root has gone meanwhile, or an open buffer has them.
     pub(super) fn on_indexed(&mut self, indexed: Indexed) {
-        if let Some(position) = self.indexing.iter().position(|(cancel, _)| Arc::ptr_eq(cancel, &indexed.cancel)) {
-            let (_, token) = self.indexing.remove(position);
-            self.end_progress(token, indexed.files.len());
-        }
         if indexed.cancel.load(Ordering::Relaxed) {
+            self.end_indexing(&indexed.cancel, 0);
             return;
         }
         let roots: Vec<PathBuf> = self.disk.roots().to_vec();
         let held = |path: &Path| roots.iter().any(|root| path.starts_with(root));
         if !indexed.roots.iter().all(|root| held(root)) {
             tracing::debug!("dropping the files read under {:?}: no longer a root", indexed.roots);
+            self.end_indexing(&indexed.cancel, 0);
             return;
         }
+        // What changed on disk while the read ran was read again since (or is
+        // gone): the newer state wins.
+        let fresher = if self.indexing.len() == 1 {
+            std::mem::take(&mut self.changed_while_reading)
+        } else {
+            self.changed_while_reading.clone()
+        };
+        let read = indexed.files.len();
+        let stale = indexed.prepared.as_ref().is_some_and(|prepared| !self.host.workspace().takes(prepared));
+        // Nothing opened, changed or read since the read began: the files are
+        // taken as they are (the worker left the open buffers out).
+        let files: Vec<Arc<SourceFile>> = if !stale && fresher.is_empty() {
+            indexed.files
+        } else {
+            indexed
+                .files
+                .into_iter()
+                .filter(|file| !self.documents.is_open(&file.path) && !fresher.contains(&file.path))
+                .collect()
+        };
+        // The workspace changed while the files were read (an editor opens
+        // files as it starts): what the worker prepared is for another state,
+        // and building the index here would hold the main loop (18 ms for
+        // 10,000 files). It is prepared again, off the main loop, for the
+        // workspace as it is now; requests are answered meanwhile, and
+        // diagnostics wait, as they did for the read.
+        if stale && indexed.prepares < MAX_PREPARES {
+            if !fresher.is_empty() {
+                self.changed_while_reading.extend(fresher);
+            }
+            self.prepare_again(Indexed { files, ..indexed });
+            return;
+        }
+        self.end_indexing(&indexed.cancel, read);
         if indexed.replace {
             let kept: FxHashSet<&PathBuf> = indexed.paths.iter().collect();
             for path in self.disk.forget_all() {
@@ -135,31 +171,41 @@ impl Server {
         }
         self.render_charts_of(&indexed.paths);
         self.disk.record_listed(indexed.paths);
-        // What changed on disk while the read ran was read again since (or is
-        // gone): the newer state wins.
-        let fresher = if self.indexing.is_empty() {
-            std::mem::take(&mut self.changed_while_reading)
-        } else {
-            self.changed_while_reading.clone()
-        };
-        // The workspace the read was prepared for (nothing opened, changed or
-        // read since) takes the files as they are: the worker left the open
-        // buffers out.
-        let unchanged = fresher.is_empty()
-            && indexed.prepared.as_ref().is_some_and(|prepared| self.host.workspace().takes(prepared));
-        let files: Vec<Arc<SourceFile>> = if unchanged {
-            indexed.files
-        } else {
-            indexed
-                .files
-                .into_iter()
-                .filter(|file| !self.documents.is_open(&file.path) && !fresher.contains(&file.path))
-                .collect()
-        };
         // The index built with the read is taken only if the workspace did
-        // not change since the read began (its generation says).
-        self.host.workspace_mut().insert_all_shared(files, indexed.prepared);
+        // not change since (its generation says), and holds these files.
+        let prepared = indexed.prepared.filter(|_| files.len() == read);
+        self.host.workspace_mut().insert_all_shared(files, prepared);
         self.mark_dirty();
+    }
+
+    /// Builds the workspace with `indexed`'s files again, on a worker, for
+    /// the workspace as it is now; it comes back as files read.
+    fn prepare_again(&mut self, indexed: Indexed) {
+        let snapshot = self.host.workspace_mut().snapshot();
+        let sender = self.index_sender.clone();
+        let cancel = indexed.cancel.clone();
+        let spawned = std::thread::Builder::new().name("kube-lsp index".to_owned()).spawn(move || {
+            let started = Instant::now();
+            let prepared = catch_unwind(AssertUnwindSafe(|| in_background(|| snapshot.index_with(&indexed.files))));
+            tracing::debug!("prepared the files read again in {:?}", started.elapsed());
+            // The main loop is gone when this fails; nothing to do.
+            let _ = sender.send(Indexed { prepared: prepared.ok(), prepares: indexed.prepares + 1, ..indexed });
+        });
+        if let Err(error) = spawned {
+            tracing::error!("cannot start preparing the files read: {error}");
+            if let Some(position) = self.indexing.iter().position(|(job, _)| Arc::ptr_eq(job, &cancel)) {
+                let (_, token) = self.indexing.remove(position);
+                self.end_progress(token, 0);
+            }
+        }
+    }
+
+    /// The read with `cancel` is over: its progress ends.
+    fn end_indexing(&mut self, cancel: &Arc<AtomicBool>, files: usize) {
+        if let Some(position) = self.indexing.iter().position(|(job, _)| Arc::ptr_eq(job, cancel)) {
+            let (_, token) = self.indexing.remove(position);
+            self.end_progress(token, files);
+        }
     }
 
     /// Walks all roots again after `exclude` or `maxFileSize` changed; the

@@ -268,6 +268,9 @@ pub(super) struct Indexed {
     cancel: Arc<AtomicBool>,
     /// The read of every root again: what it did not list is gone.
     replace: bool,
+    /// How many times `prepared` was built (again when the workspace
+    /// changed meanwhile).
+    prepares: u8,
 }
 
 impl Server {
