@@ -289,6 +289,28 @@ fn a_buffer_opened_and_edited_while_the_folder_is_read_wins_over_the_disk() {
 }
 
 #[test]
+fn a_publish_left_for_later_turns_goes_on_while_the_client_is_quiet() {
+    // With no time for publishing, each turn of the main loop sends one
+    // file's diagnostics: the rest must follow without any further message
+    // from the client.
+    let folder = tempfile::tempdir().expect("temp dir");
+    for number in 0..20 {
+        let set = STATEFUL_SET.replace("redis", &format!("redis-{number}"));
+        std::fs::write(folder.path().join(format!("set-{number}.yaml")), set).expect("write");
+    }
+    let options = kube_lsp::api::lsp::Options { test_requests: true, publish_budget: Some(std::time::Duration::ZERO) };
+    let mut client = Client::start_with(options);
+    client.request("initialize", initialize_params(&["utf-16"], &[folder.path()], Value::Null)).expect("initialize");
+    client.notify("initialized", json!({}));
+    for number in 0..20 {
+        let uri = file_uri(&folder.path().join(format!("set-{number}.yaml")));
+        let published = client.diagnostics(&uri, |_| true);
+        assert_eq!(published["diagnostics"][0]["code"], "service-not-found", "{published}");
+    }
+    assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
+}
+
+#[test]
 fn requests_before_initialize_and_after_shutdown_are_refused() {
     let mut client = Client::start();
     let early = client.request("textDocument/hover", json!({}));

@@ -95,13 +95,18 @@ pub fn expect_caught_panics() {
 
 impl Client {
     pub fn start() -> Client {
+        Client::start_with(Options { test_requests: true, ..Options::default() })
+    }
+
+    /// `start` with options of its own.
+    pub fn start_with(options: Options) -> Client {
         // Installed before any server runs, so that a panic the server
         // catches (and logs) anywhere in the test binary is seen.
         captured_logs();
         let (server_side, client_side) = Connection::memory();
         let server = std::thread::Builder::new()
             .name("kube-lsp server".to_owned())
-            .spawn(move || serve(server_side, Options { test_requests: true }))
+            .spawn(move || serve(server_side, options))
             .expect("spawn the server thread");
         Client {
             connection: client_side,

@@ -89,6 +89,11 @@ pub struct Options {
     /// only.
     #[doc(hidden)]
     pub test_requests: bool,
+    /// How long one publish of diagnostics may take (`PUBLISH_BUDGET` when
+    /// `None`); zero sends one file per turn of the main loop, for tests of
+    /// a publish that is left for later turns.
+    #[doc(hidden)]
+    pub publish_budget: Option<Duration>,
 }
 
 /// How the session ended, for the process's exit code.
@@ -319,42 +324,49 @@ impl Server {
     /// The next event; publishes diagnostics first when the input is quiet,
     /// or when they have waited too long.
     fn next_event(&mut self) -> Option<Event> {
-        if self.dirty_since.is_some_and(|since| since.elapsed() >= PUBLISH_AFTER) && self.may_publish() {
-            self.publish_diagnostics();
-        }
-        if let Some(event) = self.queue.pop_front() {
-            return Some(event);
-        }
-        match self.receiver.try_recv() {
-            Ok(message) => return Some(Event::Message(message)),
-            Err(TryRecvError::Disconnected) => return None,
-            Err(TryRecvError::Empty) => {}
-        }
-        if let Ok(paths) = self.watch_receiver.try_recv() {
-            return Some(Event::FilesChanged(paths));
-        }
-        if let Ok(indexed) = self.index_receiver.try_recv() {
-            return Some(Event::Indexed(indexed));
-        }
-        if let Ok((ticket, diagnostics)) = self.fresh_receiver.try_recv() {
-            return Some(Event::Fresh(ticket, diagnostics));
-        }
-        if let Ok(rendered) = self.helm_receiver.try_recv() {
-            return Some(Event::Rendered(rendered));
-        }
-        if self.dirty_since.is_some() && self.may_publish() {
-            self.publish_diagnostics();
-        }
-        crossbeam_channel::select! {
-            recv(self.receiver) -> message => message.ok().map(Event::Message),
-            // Never disconnected: `watch_sender` lives as long as `self`.
-            recv(self.watch_receiver) -> paths => Some(Event::FilesChanged(paths.unwrap_or_default())),
-            // Never disconnected either: `index_sender` lives as long as `self`.
-            recv(self.index_receiver) -> indexed => indexed.ok().map(Event::Indexed),
-            // Nor this: `fresh_sender` lives as long as `self`.
-            recv(self.fresh_receiver) -> fresh => fresh.ok().map(|(ticket, diagnostics)| Event::Fresh(ticket, diagnostics)),
-            // Nor this: `helm_sender` lives as long as `self`.
-            recv(self.helm_receiver) -> rendered => rendered.ok().map(Event::Rendered),
+        loop {
+            if self.dirty_since.is_some_and(|since| since.elapsed() >= PUBLISH_AFTER) && self.may_publish() {
+                self.publish_diagnostics();
+            }
+            if let Some(event) = self.queue.pop_front() {
+                return Some(event);
+            }
+            match self.receiver.try_recv() {
+                Ok(message) => return Some(Event::Message(message)),
+                Err(TryRecvError::Disconnected) => return None,
+                Err(TryRecvError::Empty) => {}
+            }
+            if let Ok(paths) = self.watch_receiver.try_recv() {
+                return Some(Event::FilesChanged(paths));
+            }
+            if let Ok(indexed) = self.index_receiver.try_recv() {
+                return Some(Event::Indexed(indexed));
+            }
+            if let Ok((ticket, diagnostics)) = self.fresh_receiver.try_recv() {
+                return Some(Event::Fresh(ticket, diagnostics));
+            }
+            if let Ok(rendered) = self.helm_receiver.try_recv() {
+                return Some(Event::Rendered(rendered));
+            }
+            if self.dirty_since.is_some() && self.may_publish() {
+                self.publish_diagnostics();
+                if self.dirty_since.is_some() {
+                    // The publish left files for another turn (each turn
+                    // sends one at least): what arrived meanwhile goes first.
+                    continue;
+                }
+            }
+            return crossbeam_channel::select! {
+                recv(self.receiver) -> message => message.ok().map(Event::Message),
+                // Never disconnected: `watch_sender` lives as long as `self`.
+                recv(self.watch_receiver) -> paths => Some(Event::FilesChanged(paths.unwrap_or_default())),
+                // Never disconnected either: `index_sender` lives as long as `self`.
+                recv(self.index_receiver) -> indexed => indexed.ok().map(Event::Indexed),
+                // Nor this: `fresh_sender` lives as long as `self`.
+                recv(self.fresh_receiver) -> fresh => fresh.ok().map(|(ticket, diagnostics)| Event::Fresh(ticket, diagnostics)),
+                // Nor this: `helm_sender` lives as long as `self`.
+                recv(self.helm_receiver) -> rendered => rendered.ok().map(Event::Rendered),
+            };
         }
     }
 
@@ -362,7 +374,8 @@ impl Server {
     /// Service may simply not be read yet, and `service-not-found` would
     /// flash on a file opened early. Requests are answered meanwhile.
     fn may_publish(&self) -> bool {
-        self.indexing.is_empty() && !self.host.is_pending() && !self.held_for_renders()
+        // After `shutdown` the client expects nothing more but the end.
+        self.phase == Phase::Running && self.indexing.is_empty() && !self.host.is_pending() && !self.held_for_renders()
     }
 
     /// Takes every message already waiting into the queue, noting the
@@ -884,7 +897,7 @@ impl Server {
             }
             Err(error) => tracing::error!("a serialised notification is not JSON-RPC: {error}"),
         };
-        let deadline = Instant::now() + PUBLISH_BUDGET;
+        let deadline = Instant::now() + self.options.publish_budget.unwrap_or(PUBLISH_BUDGET);
         let published = catch_unwind(AssertUnwindSafe(|| {
             let batch = Batch { changed: &changed, deadline };
             self.publisher.update(&snapshot, &self.host, batch, &self.documents, self.encoding, send)
