@@ -121,7 +121,7 @@ fn serve_on(connection: Connection, options: Options, writes_bodies: bool) -> an
     let (index_sender, index_receiver) = crossbeam_channel::unbounded();
     let (fresh_sender, fresh_receiver) = crossbeam_channel::unbounded();
     let (helm_sender, helm_receiver) = crossbeam_channel::unbounded();
-    let server = Server {
+    let mut server = Server {
         sender: connection.sender,
         writes_bodies,
         receiver: connection.receiver,
@@ -160,7 +160,15 @@ fn serve_on(connection: Connection, options: Options, writes_bodies: bool) -> an
         shown_problems: Vec::new(),
         settings_logged: false,
     };
-    server.main_loop()
+    let exit = server.main_loop();
+    if writes_bodies {
+        // Serving stdio, the process ends right after: freeing every file's
+        // tree and objects one by one would only hold up the exit the editor
+        // waits for (76–100 ms for 10,000 files). The connection's senders
+        // still go with `server`, so that the writer finishes.
+        std::mem::forget(std::mem::take(&mut server.host));
+    }
+    exit
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -279,7 +287,7 @@ pub(super) struct Indexed {
 }
 
 impl Server {
-    fn main_loop(mut self) -> anyhow::Result<Exit> {
+    fn main_loop(&mut self) -> anyhow::Result<Exit> {
         while let Some(event) = self.next_event() {
             let started = Instant::now();
             // Named only where the log would show it: not a `format!` per keystroke.
