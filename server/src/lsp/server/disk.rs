@@ -20,12 +20,12 @@ use lsp_types::{
 };
 
 use super::{Indexed, Outgoing, Server};
+use crate::loader;
+use crate::workspace::{in_background, SourceFile};
 
 /// How many times the files of one read are prepared off the main loop
 /// (`Server::on_indexed`) before the main loop takes them in itself.
 const MAX_PREPARES: u8 = 3;
-use crate::loader;
-use crate::workspace::{in_background, SourceFile};
 
 impl Server {
     pub(super) fn on_did_change_workspace_folders(&mut self, params: DidChangeWorkspaceFoldersParams) {
@@ -183,8 +183,13 @@ impl Server {
     fn prepare_again(&mut self, indexed: Indexed) {
         let snapshot = self.host.workspace_mut().snapshot();
         let sender = self.index_sender.clone();
-        let cancel = indexed.cancel.clone();
+        // Handed over this way so that the files are not lost with a thread
+        // that cannot start.
+        let handed = Arc::new(std::sync::Mutex::new(Some(indexed)));
+        let worker_handed = handed.clone();
         let spawned = std::thread::Builder::new().name("kube-lsp index".to_owned()).spawn(move || {
+            let taken = worker_handed.lock().ok().and_then(|mut handed| handed.take());
+            let Some(indexed) = taken else { return };
             let started = Instant::now();
             let prepared = catch_unwind(AssertUnwindSafe(|| in_background(|| snapshot.index_with(&indexed.files))));
             tracing::debug!("prepared the files read again in {:?}", started.elapsed());
@@ -192,10 +197,10 @@ impl Server {
             let _ = sender.send(Indexed { prepared: prepared.ok(), prepares: indexed.prepares + 1, ..indexed });
         });
         if let Err(error) = spawned {
-            tracing::error!("cannot start preparing the files read: {error}");
-            if let Some(position) = self.indexing.iter().position(|(job, _)| Arc::ptr_eq(job, &cancel)) {
-                let (_, token) = self.indexing.remove(position);
-                self.end_progress(token, 0);
+            tracing::error!("cannot start preparing the files read ({error}); taking them in here");
+            let taken = handed.lock().ok().and_then(|mut handed| handed.take());
+            if let Some(indexed) = taken {
+                self.on_indexed(Indexed { prepares: MAX_PREPARES, ..indexed });
             }
         }
     }
