@@ -230,18 +230,24 @@ fn folders_are_read_in_the_background_and_reported_as_progress() {
     assert_eq!(client.shutdown_and_exit(), Exit::AfterShutdown);
 }
 
+/// A server started on `folder` with 400 more files in it: enough that the
+/// read is likely still running when the test opens a file.
+fn start_reading_many_files(folder: &std::path::Path) -> Client {
+    for number in 0..400 {
+        let text = format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{number}}}\ndata: {{a: b}}\n");
+        std::fs::write(folder.join(format!("config-{number}.yaml")), text).expect("write");
+    }
+    let mut client = Client::start();
+    client.request("initialize", initialize_params(&["utf-16"], &[folder], Value::Null)).expect("initialize");
+    client.notify("initialized", json!({}));
+    client
+}
+
 #[test]
 fn a_file_opened_while_the_folder_is_read_gets_no_finding_the_read_would_clear() {
     let folder = tempfile::tempdir().expect("temp dir");
     std::fs::write(folder.path().join("service.yaml"), SERVICE).expect("write");
-    // Enough other files that the read is likely still running at the open.
-    for number in 0..400 {
-        let text = format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{number}}}\ndata: {{a: b}}\n");
-        std::fs::write(folder.path().join(format!("config-{number}.yaml")), text).expect("write");
-    }
-    let mut client = Client::start();
-    client.request("initialize", initialize_params(&["utf-16"], &[folder.path()], Value::Null)).expect("initialize");
-    client.notify("initialized", json!({}));
+    let mut client = start_reading_many_files(folder.path());
     let uri = file_uri(&folder.path().join("statefulset.yaml"));
     client.open(&uri, 1, STATEFUL_SET);
     // The first diagnostics of the open file already know the Service: none
@@ -262,13 +268,7 @@ fn a_buffer_opened_and_edited_while_the_folder_is_read_wins_over_the_disk() {
     std::fs::write(folder.path().join("service.yaml"), SERVICE).expect("write");
     let on_disk = STATEFUL_SET.replace("serviceName: redis", "serviceName: gone");
     std::fs::write(folder.path().join("statefulset.yaml"), &on_disk).expect("write");
-    for number in 0..400 {
-        let text = format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{number}}}\ndata: {{a: b}}\n");
-        std::fs::write(folder.path().join(format!("config-{number}.yaml")), text).expect("write");
-    }
-    let mut client = Client::start();
-    client.request("initialize", initialize_params(&["utf-16"], &[folder.path()], Value::Null)).expect("initialize");
-    client.notify("initialized", json!({}));
+    let mut client = start_reading_many_files(folder.path());
     let uri = file_uri(&folder.path().join("statefulset.yaml"));
     client.open(&uri, 1, &on_disk);
     // Typed in before the read is likely done: the Service it names now is
