@@ -23,6 +23,16 @@ ext="$(cd "$here/../.." && pwd)"
 repo="$(cd "$ext/../.." && pwd)"
 started=$SECONDS
 say() { printf '[vscode e2e] %s (at %ss)\n' "$*" "$((SECONDS - started))"; }
+# A registry connection dropped mid-download (npm's ECONNABORTED) fails a
+# whole install that npm's own fetch retries do not cover: three tries.
+retry() {
+  local attempt
+  for attempt in 1 2 3; do
+    "$@" && return 0
+    [ "$attempt" = 3 ] || { say "failed (try $attempt of 3): $*; again in 10 s"; sleep 10; }
+  done
+  return 1
+}
 
 CODE_SERVER_VERSION=4.100.3   # the newest that runs on node 20
 PLAYWRIGHT_VERSION=1.65.1
@@ -69,10 +79,10 @@ if [ ! -f "$stamp" ]; then
   printf '{"private": true}\n' >"$cache/package.json"
   # --ignore-scripts: code-server's postinstall refuses root and downloads
   # binaries; its steps are done below instead.
-  (cd "$cache" && npm install --ignore-scripts --no-audit --no-fund --loglevel=error \
+  (cd "$cache" && retry npm install --ignore-scripts --no-audit --no-fund --loglevel=error \
     "code-server@$CODE_SERVER_VERSION" "playwright-core@$PLAYWRIGHT_VERSION")
-  (cd "$cs/lib/vscode" && npm install --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error)
-  (cd "$cs/lib/vscode/extensions" && npm install --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error)
+  (cd "$cs/lib/vscode" && retry npm install --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error)
+  (cd "$cs/lib/vscode/extensions" && retry npm install --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error)
   gyp="$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")/node_modules/node-gyp/bin/node-gyp.js"
   [ -f "$gyp" ] || gyp="$(npm root -g)/npm/node_modules/node-gyp/bin/node-gyp.js"
   say "building native modules from source (node headers in $nodedir/include/node)"
