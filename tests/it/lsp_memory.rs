@@ -311,6 +311,33 @@ fn a_publish_left_for_later_turns_goes_on_while_the_client_is_quiet() {
 }
 
 #[test]
+fn nothing_is_published_after_shutdown() {
+    // The read ends after `shutdown`: its findings are not sent, though the
+    // read's progress still ends.
+    let folder = tempfile::tempdir().expect("temp dir");
+    std::fs::write(folder.path().join("pair.yaml"), broken_pair()).expect("write");
+    let mut client = start_reading_many_files(folder.path());
+    assert_eq!(client.request("shutdown", Value::Null).expect("shutdown succeeds"), Value::Null);
+    let after_shutdown = client.notifications.len();
+    let is_end = |n: &Notification| n.method == "$/progress" && n.params["value"]["kind"] == "end";
+    assert!(!client.notifications.iter().any(is_end), "the read ends after `shutdown` is answered");
+    let end = client.notification("progress end", is_end);
+    assert_eq!(end.params["value"]["message"], "401 files");
+    // Time for the analysis the read starts, and for a publish after it.
+    client.receive_for(std::time::Duration::from_millis(500));
+    let late: Vec<&str> = client
+        .notifications
+        .iter()
+        .skip(after_shutdown)
+        .filter(|n| n.method == "textDocument/publishDiagnostics")
+        .filter_map(|n| n.params["uri"].as_str())
+        .collect();
+    assert_eq!(late, Vec::<&str>::new());
+    client.notify("exit", Value::Null);
+    assert_eq!(client.join(), Exit::AfterShutdown);
+}
+
+#[test]
 fn requests_before_initialize_and_after_shutdown_are_refused() {
     let mut client = Client::start();
     let early = client.request("textDocument/hover", json!({}));

@@ -223,6 +223,13 @@ impl Client {
         }
     }
 
+    /// Takes every message the server sends for `duration` (a test that
+    /// something is not sent).
+    pub fn receive_for(&mut self, duration: Duration) {
+        let deadline = Instant::now() + duration;
+        while self.receive(deadline) {}
+    }
+
     /// The next diagnostics published for `uri` that satisfy `matches`
     /// (earlier publications for that URI are dropped).
     pub fn diagnostics(&mut self, uri: &str, matches: impl Fn(&[Value]) -> bool) -> Value {
