@@ -364,26 +364,23 @@ impl Diagnostics {
         let mut units: Vec<Unit> = self.graph.tops.iter().copied().map(Unit::Build).collect();
         // The names each document's addresses mention, read on every core:
         // reading the labels again is most of noting them.
-        let documents: Vec<(&DocumentSlot, &str)> = snapshot
+        let documents: Vec<(FileId, &DocumentSlot, &str)> = snapshot
             .files()
-            .flat_map(|(_, source)| source.documents.iter().map(|slot| (slot, source.text.as_str())))
+            .flat_map(|(file, source)| source.documents.iter().map(move |slot| (file, slot, source.text.as_str())))
             .collect();
-        let mut mentioned = par_map(&documents, |(slot, text)| mentioned_names(slot, text)).into_iter();
-        for (file, source) in snapshot.files() {
-            for slot in &source.documents {
-                units.push(Unit::Document(file, slot.revision));
-                units.push(Unit::References(file, slot.revision));
-                let names = mentioned.next().unwrap_or_default();
-                self.note_mentions(Unit::References(file, slot.revision), names);
-                for (number, object) in slot.objects.iter().enumerate() {
-                    let key = ObjectKey { file, revision: slot.revision, object: number as u32 };
-                    self.track(key, object);
-                    if object.stateful_set().is_some() {
-                        units.push(Unit::Tie(key));
-                    }
-                    if object.service().is_some() {
-                        units.push(Unit::Ports(key));
-                    }
+        let mentioned = par_map(&documents, |(_, slot, text)| mentioned_names(slot, text));
+        for (&(file, slot, _), names) in documents.iter().zip(mentioned) {
+            units.push(Unit::Document(file, slot.revision));
+            units.push(Unit::References(file, slot.revision));
+            self.note_mentions(Unit::References(file, slot.revision), names);
+            for (number, object) in slot.objects.iter().enumerate() {
+                let key = ObjectKey { file, revision: slot.revision, object: number as u32 };
+                self.track(key, object);
+                if object.stateful_set().is_some() {
+                    units.push(Unit::Tie(key));
+                }
+                if object.service().is_some() {
+                    units.push(Unit::Ports(key));
                 }
             }
         }
