@@ -10,7 +10,7 @@ use super::code::{Check, RULES};
 use super::{Code, Finding};
 use crate::model::{AddressKind, Label, PeerAddress};
 use crate::text::TextEdit;
-use crate::workspace::{ObjectView, Snapshot};
+use crate::workspace::{ObjectId, ObjectView, Snapshot};
 
 /// The furthest a misspelt name may be from the one meant (SPEC: 2).
 pub(crate) const NEAR: usize = 2;
@@ -132,6 +132,11 @@ impl<'a> Reference<'a> {
     }
 
     pub(crate) fn resolve(&self, snapshot: &'a Snapshot) -> Resolution<'a> {
+        self.resolve_with(snapshot, &TieStates::default())
+    }
+
+    /// `resolve`, asking `ties` whether a StatefulSet's tie is broken.
+    pub(crate) fn resolve_with(&self, snapshot: &'a Snapshot, ties: &TieStates) -> Resolution<'a> {
         let address = &self.address;
         let namespace = address.namespace.as_ref().map_or(self.object.namespace(), |label| self.label(label));
         let mut resolution = Resolution {
@@ -152,13 +157,17 @@ impl<'a> Reference<'a> {
                     .filter_map(|indexed| snapshot.view(indexed))
                     .collect();
                 if named.is_empty() {
-                    let closest = closest(snapshot.index.stateful_set_names(), self.label(stateful_set));
+                    let closest = closest(
+                        snapshot.index.stateful_set_names_near(self.label(stateful_set), NEAR),
+                        self.label(stateful_set),
+                    );
                     resolution.problem = Some(Problem::Unknown { stateful_set: true, closest });
                     return resolution;
                 }
                 if !service_anywhere {
                     let governing = named.iter().filter_map(|set| set.stateful_set()?.service_name());
-                    let closest = closest(governing.chain(snapshot.index.service_names()), service_name);
+                    let closest =
+                        closest(governing.chain(snapshot.index.service_names_near(service_name, NEAR)), service_name);
                     resolution.problem = Some(Problem::Unknown { stateful_set: false, closest });
                     return resolution;
                 }
@@ -175,7 +184,10 @@ impl<'a> Reference<'a> {
                 let set = self.object;
                 if !service_anywhere {
                     let governing = set.stateful_set().and_then(|spec| spec.service_name());
-                    let closest = closest(governing.into_iter().chain(snapshot.index.service_names()), service_name);
+                    let closest = closest(
+                        governing.into_iter().chain(snapshot.index.service_names_near(service_name, NEAR)),
+                        service_name,
+                    );
                     resolution.problem = Some(Problem::Unknown { stateful_set: false, closest });
                     return resolution;
                 }
@@ -209,7 +221,7 @@ impl<'a> Reference<'a> {
             resolution.problem = Some(Problem::WrongService { expected: spec.service_name().map(str::to_owned) });
             return resolution;
         }
-        resolution.broken_tie = tie_is_broken(snapshot, stateful_set);
+        resolution.broken_tie = ties.is_broken(snapshot, stateful_set);
         if resolution.broken_tie {
             return resolution;
         }
@@ -232,6 +244,26 @@ impl<'a> Reference<'a> {
             }
         }
         resolution
+    }
+}
+
+/// Whether StatefulSets' ties are broken, for one snapshot: a pass over many
+/// references asks the tie rules once per StatefulSet, not once per
+/// reference to one of its pods.
+#[derive(Debug, Default)]
+pub(crate) struct TieStates(std::sync::Mutex<rustc_hash::FxHashMap<ObjectId, bool>>);
+
+impl TieStates {
+    pub(crate) fn is_broken(&self, snapshot: &Snapshot, stateful_set: ObjectView<'_>) -> bool {
+        let states = || self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let known = states().get(&stateful_set.id).copied();
+        known.unwrap_or_else(|| {
+            // Not under the lock: another thread may ask meanwhile, and get
+            // the same answer.
+            let broken = tie_is_broken(snapshot, stateful_set);
+            states().insert(stateful_set.id, broken);
+            broken
+        })
     }
 }
 
@@ -383,6 +415,43 @@ mod tests {
         assert!(!near("ünïcödé", "unicode"));
         assert_eq!(closest(["redis", "etcd", "redsi"].into_iter(), "rediss"), Some("redis".to_owned()));
         assert_eq!(closest(["etcd"].into_iter(), "redis"), None);
+    }
+
+    proptest::proptest! {
+        /// "Did you mean" asks the index for the names of about the
+        /// misspelt name's length only: it finds what asking every name finds.
+        #[test]
+        fn names_near_by_length_find_what_every_name_finds(
+            names in proptest::collection::vec("[a-cé-]{1,7}", 0..12),
+            misspelt in "[a-cé-]{0,8}",
+        ) {
+            let mut workspace = crate::workspace::Workspace::new(crate::config::Config::default());
+            for (number, name) in names.iter().enumerate() {
+                let text = format!(
+                    "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {{name: \"{name}\"}}\n---\n\
+                     apiVersion: v1\nkind: Service\nmetadata: {{name: \"{name}\"}}\n"
+                );
+                let path = std::path::PathBuf::from(format!("/w/{number}.yaml"));
+                workspace.insert(crate::workspace::SourceFile::new(path, text, None, None));
+            }
+            let snapshot = workspace.snapshot();
+            let index = &snapshot.index;
+            let every: Vec<&str> = names.iter().map(String::as_str).collect();
+            proptest::prop_assert_eq!(
+                closest(index.stateful_set_names_near(&misspelt, NEAR), &misspelt),
+                closest(every.iter().copied(), &misspelt)
+            );
+            proptest::prop_assert_eq!(
+                closest(index.service_names_near(&misspelt, NEAR), &misspelt),
+                closest(every.iter().copied(), &misspelt)
+            );
+            let near: Vec<&str> = index.stateful_set_names_near(&misspelt, NEAR).collect();
+            for name in &every {
+                if Near::new(&misspelt).distance(name).is_some() {
+                    proptest::prop_assert!(near.contains(name), "{:?} is near {:?}", name, misspelt);
+                }
+            }
+        }
     }
 }
 

@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 // own, not an attacker's, so a fast hash is fine.
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::file::SourceFile;
 use super::{par_map, FileId};
@@ -77,6 +77,48 @@ pub struct Index {
     governed: FxHashMap<usize, Vec<usize>>,
     /// Files listed as patches by a kustomization: partial objects, not indexed.
     pub patch_files: HashSet<FileId>,
+    /// The names of StatefulSets and Services by length, made the first
+    /// time a name near another is asked for (`stateful_set_names_near`).
+    by_length: OnceLock<[NamesByLength; 2]>,
+}
+
+/// Names, the ASCII ones sorted by length. A name within some edits of an
+/// ASCII name is, if ASCII too, within as many bytes of its length: "did you
+/// mean" for a misspelt reference then compares a few names, not every name
+/// of the workspace.
+#[derive(Debug, Default)]
+struct NamesByLength {
+    /// Length and position in `Index::objects` of each ASCII name.
+    ascii: Vec<(usize, usize)>,
+    /// Positions of the other names: their length in bytes says less.
+    other: Vec<usize>,
+}
+
+impl NamesByLength {
+    fn of<'n>(names: impl Iterator<Item = (&'n str, usize)>) -> NamesByLength {
+        let mut by_length = NamesByLength::default();
+        for (name, position) in names {
+            if name.is_ascii() {
+                by_length.ascii.push((name.len(), position));
+            } else {
+                by_length.other.push(position);
+            }
+        }
+        by_length.ascii.sort_unstable();
+        by_length
+    }
+
+    /// The positions of the names that may be within `edits` of `name`.
+    fn near(&self, name: &str, edits: usize) -> impl Iterator<Item = usize> + '_ {
+        let ascii = if name.is_ascii() {
+            let from = self.ascii.partition_point(|(length, _)| *length + edits < name.len());
+            let to = self.ascii.partition_point(|(length, _)| *length <= name.len() + edits);
+            &self.ascii[from..to.max(from)]
+        } else {
+            &self.ascii[..]
+        };
+        ascii.iter().map(|(_, position)| *position).chain(self.other.iter().copied())
+    }
 }
 
 impl Index {
@@ -246,13 +288,25 @@ impl Index {
         self.stateful_sets_by_name.get(name).into_iter().flatten().map(|position| &self.objects[*position])
     }
 
-    /// The names of every StatefulSet and Service, for "did you mean".
-    pub fn stateful_set_names(&self) -> impl Iterator<Item = &str> {
-        self.stateful_sets_by_name.keys().map(String::as_str)
+    /// The StatefulSet names that may be within `edits` edits of `name` (by
+    /// their lengths; some are not), in no order.
+    pub fn stateful_set_names_near(&self, name: &str, edits: usize) -> impl Iterator<Item = &str> {
+        self.names_by_length()[0].near(name, edits).map(|position| self.objects[position].name.as_str())
     }
 
-    pub fn service_names(&self) -> impl Iterator<Item = &str> {
-        self.services_by_name.keys().map(String::as_str)
+    /// The Service names that may be within `edits` edits of `name` (by
+    /// their lengths; some are not), in no order.
+    pub fn service_names_near(&self, name: &str, edits: usize) -> impl Iterator<Item = &str> {
+        self.names_by_length()[1].near(name, edits).map(|position| self.objects[position].name.as_str())
+    }
+
+    fn names_by_length(&self) -> &[NamesByLength; 2] {
+        fn first(map: &FxHashMap<String, Vec<usize>>) -> impl Iterator<Item = (&str, usize)> {
+            map.iter().filter_map(|(name, positions)| Some((name.as_str(), *positions.first()?)))
+        }
+        self.by_length.get_or_init(|| {
+            [NamesByLength::of(first(&self.stateful_sets_by_name)), NamesByLength::of(first(&self.services_by_name))]
+        })
     }
 
     /// The HorizontalPodAutoscalers that scale StatefulSet `name` of `namespace`.
