@@ -32,7 +32,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::BTreeMap;
 
 use super::code::{Check, RULES};
-use super::references::{Reference, BROKEN_TIE_CODES};
+use super::references::{Reference, TieStates, BROKEN_TIE_CODES};
 use super::{apply_configuration, Code, Finding, Related};
 use crate::config::Level;
 use crate::model::{Object, PodTemplate};
@@ -234,12 +234,13 @@ impl Diagnostics {
             dirty.into_iter().filter(|unit| !gone.contains(unit) && !self.checked_in_builds(unit)).collect();
         let (ties, others): (Vec<Unit>, Vec<Unit>) = dirty.into_iter().partition(|unit| matches!(unit, Unit::Tie(_)));
         let mut ties: FxHashSet<Unit> = ties.into_iter().collect();
+        let pass = Pass::default();
         let this = &*self;
-        let computed: Vec<(Unit, Computed)> = par_map(&others, |&unit| (unit, this.compute(snapshot, unit)));
+        let computed: Vec<(Unit, Computed)> = par_map(&others, |&unit| (unit, this.compute(snapshot, &pass, unit)));
         self.last_checked = computed.len();
-        for (unit, (stored, uses)) in computed {
-            self.replace(unit, stored, &mut to_assemble);
-            ties.extend(self.set_uses(unit, uses).into_iter().map(Unit::Tie));
+        for (unit, computed) in computed {
+            self.replace(unit, computed.stored, &mut to_assemble);
+            ties.extend(self.set_uses(unit, computed.uses).into_iter().map(Unit::Tie));
         }
         for unit in gone.iter().filter(|unit| matches!(unit, Unit::References(..))) {
             ties.extend(self.set_uses(*unit, Vec::new()).into_iter().map(Unit::Tie));
@@ -247,10 +248,10 @@ impl Diagnostics {
         let ties: Vec<Unit> =
             ties.into_iter().filter(|unit| !gone.contains(unit) && !self.checked_in_builds(unit)).collect();
         let this = &*self;
-        let ties: Vec<(Unit, Computed)> = par_map(&ties, |&unit| (unit, this.compute(snapshot, unit)));
+        let ties: Vec<(Unit, Computed)> = par_map(&ties, |&unit| (unit, this.compute(snapshot, &pass, unit)));
         self.last_checked += ties.len();
-        for (unit, (stored, _)) in ties {
-            self.replace(unit, stored, &mut to_assemble);
+        for (unit, computed) in ties {
+            self.replace(unit, computed.stored, &mut to_assemble);
         }
         let mut files: Vec<FileId> = to_assemble.into_iter().collect();
         files.sort();
@@ -296,12 +297,13 @@ impl Diagnostics {
             }
         }
         let mut to_assemble = FxHashSet::default();
+        let pass = Pass::default();
         // Ties last: they list the references through them.
         units.sort_by_key(|unit| matches!(unit, Unit::Tie(_)));
         for unit in units {
-            let (stored, uses) = diagnostics.compute(snapshot, unit);
-            diagnostics.replace(unit, stored, &mut to_assemble);
-            diagnostics.set_uses(unit, uses);
+            let computed = diagnostics.compute(snapshot, &pass, unit);
+            diagnostics.replace(unit, computed.stored, &mut to_assemble);
+            diagnostics.set_uses(unit, computed.uses);
         }
         to_assemble.insert(file);
         for file in to_assemble {
@@ -362,39 +364,37 @@ impl Diagnostics {
         builds.retain(|top, _| self.graph.tops.contains(top));
         *self.builds = std::sync::Mutex::new(builds);
         let mut units: Vec<Unit> = self.graph.tops.iter().copied().map(Unit::Build).collect();
-        // The names each document's addresses mention, read on every core:
-        // reading the labels again is most of noting them.
-        let documents: Vec<(FileId, &DocumentSlot, &str)> = snapshot
-            .files()
-            .flat_map(|(file, source)| source.documents.iter().map(move |slot| (file, slot, source.text.as_str())))
-            .collect();
-        let mentioned = par_map(&documents, |(_, slot, text)| mentioned_names(slot, text));
-        for (&(file, slot, _), names) in documents.iter().zip(mentioned) {
-            units.push(Unit::Document(file, slot.revision));
-            units.push(Unit::References(file, slot.revision));
-            self.note_mentions(Unit::References(file, slot.revision), names);
-            for (number, object) in slot.objects.iter().enumerate() {
-                let key = ObjectKey { file, revision: slot.revision, object: number as u32 };
-                self.track(key, object);
-                if object.stateful_set().is_some() {
-                    units.push(Unit::Tie(key));
-                }
-                if object.service().is_some() {
-                    units.push(Unit::Ports(key));
+        for (file, source) in snapshot.files() {
+            for slot in &source.documents {
+                units.push(Unit::Document(file, slot.revision));
+                units.push(Unit::References(file, slot.revision));
+                for (number, object) in slot.objects.iter().enumerate() {
+                    let key = ObjectKey { file, revision: slot.revision, object: number as u32 };
+                    self.track(key, object);
+                    if object.stateful_set().is_some() {
+                        units.push(Unit::Tie(key));
+                    }
+                    if object.service().is_some() {
+                        units.push(Unit::Ports(key));
+                    }
                 }
             }
         }
         // Ties last: they list the references through them.
         let (ties, others): (Vec<Unit>, Vec<Unit>) = units.into_iter().partition(|unit| matches!(unit, Unit::Tie(_)));
         let mut to_assemble = FxHashSet::default();
+        // Each reference unit gives the names its addresses mention as it
+        // reads them for its references.
+        let pass = Pass { mentions: true, ..Pass::default() };
         self.last_checked = 0;
         for units in [others, ties] {
             let this = &*self;
-            let computed: Vec<(Unit, Computed)> = par_map(&units, |&unit| (unit, this.compute(snapshot, unit)));
+            let computed: Vec<(Unit, Computed)> = par_map(&units, |&unit| (unit, this.compute(snapshot, &pass, unit)));
             self.last_checked += computed.len();
-            for (unit, (stored, uses)) in computed {
-                self.replace(unit, stored, &mut to_assemble);
-                self.set_uses(unit, uses);
+            for (unit, computed) in computed {
+                self.replace(unit, computed.stored, &mut to_assemble);
+                self.set_uses(unit, computed.uses);
+                self.note_mentions(unit, computed.mentioned);
             }
         }
         self.by_file = previous;
@@ -560,9 +560,10 @@ impl Diagnostics {
     }
 
     /// Runs the rules of one unit.
-    fn compute(&self, snapshot: &Snapshot, unit: Unit) -> Computed {
+    fn compute<'s>(&self, snapshot: &'s Snapshot, pass: &Pass, unit: Unit) -> Computed<'s> {
         let mut findings = Vec::new();
         let mut uses = Vec::new();
+        let mut mentioned = Vec::new();
         match unit {
             Unit::Document(file, revision) => {
                 let Some(source) = snapshot.file(file) else { return Computed::default() };
@@ -596,6 +597,17 @@ impl Diagnostics {
                     }
                 }
             }
+            Unit::References(file, revision) if self.checked_in_builds(&unit) => {
+                // Checked in the builds that read it; its names are noted all the same.
+                let mentioned = match snapshot.file(file) {
+                    Some(source) if pass.mentions => source
+                        .document_by_revision(revision)
+                        .map(|(_, slot)| mentioned_names(slot, &source.text))
+                        .unwrap_or_default(),
+                    _ => Vec::new(),
+                };
+                return Computed { mentioned, ..Computed::default() };
+            }
             unit if self.checked_in_builds(&unit) => {}
             Unit::Build(top) => {
                 let taken = self.builds.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(&top);
@@ -610,7 +622,7 @@ impl Diagnostics {
                         Some(stored)
                     })
                     .collect();
-                return (stored, Vec::new());
+                return Computed { stored, ..Computed::default() };
             }
             Unit::Tie(key) => {
                 let Some(stateful_set) = view(snapshot, key) else { return Computed::default() };
@@ -630,8 +642,12 @@ impl Diagnostics {
                     if object.object.addresses.is_empty() {
                         continue;
                     }
-                    for reference in Reference::of_object(snapshot, object) {
-                        let resolution = reference.resolve(snapshot);
+                    for address in object.addresses() {
+                        if pass.mentions {
+                            mentioned.extend(address.names(object.document_text()));
+                        }
+                        let Some(reference) = Reference::checked(snapshot, object, address) else { continue };
+                        let resolution = reference.resolve_with(snapshot, &pass.ties);
                         if resolution.broken_tie {
                             let key = resolution.stateful_set.and_then(|set| object_key(snapshot, set.id));
                             if let Some((key, at)) = key.zip(anchor(snapshot, file, reference.range())) {
@@ -678,7 +694,11 @@ impl Diagnostics {
             .filter_map(|finding| apply_configuration(snapshot, finding))
             .filter_map(|finding| store(snapshot, finding))
             .collect();
-        (stored, uses)
+        // Most names are mentioned many times over (`redis-0.redis`,
+        // `redis-1.redis`, …): they are noted once, on one thread, after this.
+        mentioned.sort_unstable();
+        mentioned.dedup();
+        Computed { stored, uses, mentioned }
     }
 
     /// Lists, on the tie findings of a StatefulSet that break its pods' DNS
@@ -723,8 +743,26 @@ const NEAR_NAME_PAIRS: usize = 20_000;
 /// The message of a related place that is a reference through a broken tie.
 pub(super) const USED_HERE: &str = "used here: this DNS name does not resolve until the tie is fixed";
 
-/// A unit's findings and, for references, their uses of ties.
-type Computed = (Vec<Stored>, Vec<Use>);
+/// What running one unit's rules found.
+#[derive(Debug, Default)]
+struct Computed<'s> {
+    stored: Vec<Stored>,
+    /// A reference unit's references through broken ties.
+    uses: Vec<Use>,
+    /// The names a reference unit's addresses mention, when its pass asks
+    /// (`Pass::mentions`): read with its references, not in a pass of their own.
+    mentioned: Vec<&'s str>,
+}
+
+/// What the units of one update share.
+#[derive(Debug, Default)]
+struct Pass {
+    /// The ties of the snapshot, asked once per StatefulSet.
+    ties: TieStates,
+    /// Whether reference units give the names they mention (a fresh
+    /// analysis notes every document's).
+    mentions: bool,
+}
 
 /// The most references one tie finding lists: each is a related place the
 /// client is sent again whenever the file's findings are published.
