@@ -8,6 +8,7 @@
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -47,14 +48,16 @@ pub fn load_files_with_errors(paths: &[PathBuf], config: &Config) -> (Vec<Source
 }
 
 /// Walks `roots` (as `walk`) and reads what it lists, reading files while
-/// the walk goes on: the paths, sorted, and their files in the same order.
-pub fn walk_and_load(roots: &[PathBuf], config: &Config) -> (Vec<PathBuf>, Vec<SourceFile>) {
+/// the walk goes on: the paths, sorted, and their files in the same order,
+/// shared as the workspace keeps them.
+pub fn walk_and_load(roots: &[PathBuf], config: &Config) -> (Vec<PathBuf>, Vec<Arc<SourceFile>>) {
     let (sender, receiver) = crossbeam_channel::unbounded::<PathBuf>();
-    let mut files: Vec<SourceFile> = std::thread::scope(|scope| {
+    let mut files: Vec<Arc<SourceFile>> = std::thread::scope(|scope| {
         scope.spawn(move || super::walk::walk_each(roots, config, &mut |path| drop(sender.send(path))));
-        receiver.into_iter().par_bridge().map(|path| load_path(&path, config).0).collect()
+        receiver.into_iter().par_bridge().map(|path| Arc::new(load_path(&path, config).0)).collect()
     });
-    files.sort_by(|a, b| a.path.cmp(&b.path));
+    // On every core: comparing paths component by component is most of it.
+    files.par_sort_by(|a, b| a.path.cmp(&b.path));
     files.dedup_by(|a, b| a.path == b.path);
     let paths = files.iter().map(|file| file.path.clone()).collect();
     (paths, files)

@@ -88,8 +88,7 @@ impl Server {
                 return;
             }
             // Open buffers win over the disk; the main loop leaves them out too.
-            let files: Vec<Arc<SourceFile>> =
-                files.into_iter().filter(|file| !open.contains(&file.path)).map(Arc::new).collect();
+            let files: Vec<Arc<SourceFile>> = files.into_iter().filter(|file| !open.contains(&file.path)).collect();
             let prepared = if replace {
                 None
             } else {
