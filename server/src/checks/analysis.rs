@@ -38,7 +38,7 @@ use crate::config::Level;
 use crate::model::{Object, PodTemplate};
 use crate::syntax::TextRange;
 use crate::workspace::kustomize::Graph;
-use crate::workspace::{par_map, Changes, DocumentSlot, FileId, ObjectId, ObjectView, Snapshot};
+use crate::workspace::{par_map, threads, Changes, DocumentSlot, FileId, ObjectId, ObjectView, Snapshot};
 
 /// An object by the document revision it was read from: unlike an
 /// `ObjectId`, it does not move when a document is added above it.
@@ -391,11 +391,15 @@ impl Diagnostics {
             let this = &*self;
             let computed: Vec<(Unit, Computed)> = par_map(&units, |&unit| (unit, this.compute(snapshot, &pass, unit)));
             self.last_checked += computed.len();
+            let mut mentioned = Vec::new();
             for (unit, computed) in computed {
                 self.replace(unit, computed.stored, &mut to_assemble);
                 self.set_uses(unit, computed.uses);
-                self.note_mentions(unit, computed.mentioned);
+                if !computed.mentioned.is_empty() {
+                    mentioned.push((unit, computed.mentioned));
+                }
             }
+            self.note_every_mention(mentioned);
         }
         self.by_file = previous;
         let mut files: Vec<FileId> = to_assemble.into_iter().chain(before).collect();
@@ -458,6 +462,45 @@ impl Diagnostics {
         if !noted_names.is_empty() {
             self.peers.mentions.entry(unit).or_default().extend(noted_names);
         }
+    }
+
+    /// Notes what each unit mentions, as `note_mentions` would one by one,
+    /// on every core: each thread makes the sets of a share of the names.
+    fn note_every_mention(&mut self, mentioned: Vec<(Unit, Vec<&str>)>) {
+        if mentioned.is_empty() {
+            return;
+        }
+        if !self.peers.by_mentioned_name.is_empty() || !self.peers.mentions.is_empty() {
+            for (unit, names) in mentioned {
+                self.note_mentions(unit, names);
+            }
+            return;
+        }
+        let shares: Vec<usize> = (0..threads().max(1)).collect();
+        let share_of = |name: &str| {
+            use std::hash::BuildHasher as _;
+            rustc_hash::FxBuildHasher.hash_one(name) as usize % shares.len()
+        };
+        let by_share: Vec<FxHashMap<String, FxHashSet<Unit>>> = par_map(&shares, |&share| {
+            let mut by_name: FxHashMap<String, FxHashSet<Unit>> = FxHashMap::default();
+            for (unit, names) in &mentioned {
+                for name in names.iter().filter(|name| share_of(name) == share) {
+                    match by_name.get_mut(*name) {
+                        Some(units) => units.insert(*unit),
+                        None => by_name.entry((*name).to_owned()).or_default().insert(*unit),
+                    };
+                }
+            }
+            by_name
+        });
+        self.peers.by_mentioned_name.reserve(by_share.iter().map(FxHashMap::len).sum());
+        for by_name in by_share {
+            self.peers.by_mentioned_name.extend(by_name);
+        }
+        // Each unit's names are distinct (`compute` dedups them), so each
+        // is noted, as `note_mentions` would.
+        let owned = par_map(&mentioned, |(unit, names)| (*unit, names.iter().map(|name| (*name).to_owned()).collect()));
+        self.peers.mentions.extend(owned);
     }
 
     /// Forgets the names a document mentioned. Its text may be gone (an edit
@@ -1071,6 +1114,51 @@ data:
   zk: zk-0.zk-hs.coord.svc.cluster.local:2888 zk-0.zk-hs zk-3.zk-hs.coord
   srv: _redis._tcp.redis.default.svc.cluster.local
 ";
+
+    /// The names a fresh analysis notes on every core are those noted one
+    /// document at a time, both ways round.
+    #[test]
+    fn a_fresh_analysis_notes_the_names_each_document_mentions() {
+        let mut workspace = Workspace::new(Config::default());
+        workspace.set_text("/app/sets.yaml".into(), SETS.to_owned(), None);
+        workspace.set_text("/app/services.yaml".into(), SERVICES.to_owned(), None);
+        workspace.set_text("/app/peers.yaml".into(), PEERS.to_owned(), None);
+        let more = format!(
+            "{}  more: etcd-0.etcd-hs kafka-1.kafka-headless mysql-2.mysql.db\n",
+            PEERS.replace("peers}", "more}")
+        );
+        workspace.set_text("/app/more.yaml".into(), more, None);
+        let snapshot = workspace.snapshot();
+        let fresh = Diagnostics::of(&snapshot);
+        let mut one_by_one = Diagnostics::default();
+        for (file, source) in snapshot.files() {
+            for slot in &source.documents {
+                one_by_one.mention(Unit::References(file, slot.revision), slot, &source.text);
+            }
+        }
+        let by_name = |diagnostics: &Diagnostics| {
+            let mut names: Vec<(String, Vec<String>)> = diagnostics
+                .peers
+                .by_mentioned_name
+                .iter()
+                .map(|(name, units)| (name.clone(), units.iter().map(|unit| format!("{unit:?}")).collect()))
+                .collect();
+            names.iter_mut().for_each(|(_, units)| units.sort());
+            names.sort();
+            names
+        };
+        let by_unit = |diagnostics: &Diagnostics| {
+            let mut units: Vec<(String, Vec<String>)> =
+                diagnostics.peers.mentions.iter().map(|(unit, names)| (format!("{unit:?}"), names.clone())).collect();
+            units.iter_mut().for_each(|(_, names)| names.sort());
+            units.sort();
+            units
+        };
+        assert_eq!(by_name(&fresh), by_name(&one_by_one));
+        assert_eq!(by_unit(&fresh), by_unit(&one_by_one));
+        let redis = by_name(&fresh).into_iter().find(|(name, _)| name == "redis").map(|(_, units)| units.len());
+        assert_eq!(redis, Some(2), "both ConfigMaps mention `redis`");
+    }
 
     #[test]
     fn a_broken_tie_lists_the_references_through_it_and_they_report_nothing() {

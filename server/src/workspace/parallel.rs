@@ -17,6 +17,18 @@ pub(crate) fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync 
     items.par_iter().map(f).collect()
 }
 
+/// How many threads `par_map` runs on here.
+#[cfg(feature = "parallel")]
+pub(crate) fn threads() -> usize {
+    rayon::current_num_threads()
+}
+
+/// How many threads `par_map` runs on: one.
+#[cfg(not(feature = "parallel"))]
+pub(crate) fn threads() -> usize {
+    1
+}
+
 /// Runs `work` on the background jobs' pool, where its parallel parts run
 /// too (see the module's comment).
 #[cfg(feature = "parallel")]
