@@ -115,7 +115,7 @@ impl Candidate {
     /// its labels only, since the scan found where the name ends.
     fn read_in(&self, text: &str, base: usize) -> Option<PeerAddress> {
         let range = self.range();
-        let name = text.as_bytes().get(range.start.checked_sub(base)?..range.end.checked_sub(base)?)?;
+        let name = text.get(range.start.checked_sub(base)?..range.end.checked_sub(base)?)?;
         let prefix = self.prefix as usize;
         read_labels(name.get(prefix..)?, range.start + prefix, (prefix > 0).then_some(range.start))
     }
@@ -298,7 +298,7 @@ pub fn scan(source: &str, style: ScalarStyle, base: usize, this_pod: bool, found
         if bytes[mark] != b'.' {
             // `$` or a backquote, where this pod's forms count.
             if let Some(prefix_end) = this_pod_prefix(bytes, mark) {
-                if let Some((address, end)) = read_run(bytes, prefix_end + 1, base, Some(mark)) {
+                if let Some((address, end)) = read_run(source, bytes, prefix_end + 1, base, Some(mark)) {
                     keep(address, prefix_end + 1 - mark);
                     at = end;
                     continue;
@@ -316,7 +316,7 @@ pub fn scan(source: &str, style: ScalarStyle, base: usize, this_pod: bool, found
         // A name starts after a byte that is part of no word or name.
         let after_boundary = run == start || !(is_word_byte(bytes[run - 1]) || is_token_byte(bytes[run - 1]));
         if after_boundary {
-            if let Some((address, end)) = read_run(bytes, run, base, None) {
+            if let Some((address, end)) = read_run(source, bytes, run, base, None) {
                 keep(address, 0);
                 at = end;
                 continue;
@@ -369,9 +369,16 @@ fn this_pod_prefix(bytes: &[u8], at: usize) -> Option<usize> {
     (bytes.get(end + 1) == Some(&b'.')).then_some(end + 1)
 }
 
-/// Reads the run of name bytes from `start`; returns the address it spells
-/// and where the run ends, or `None` when it is no address.
-fn read_run(bytes: &[u8], start: usize, base: usize, this_pod: Option<usize>) -> Option<(PeerAddress, usize)> {
+/// Reads the run of name bytes from `start` (`bytes`: `source` masked);
+/// returns the address it spells and where the run ends, or `None` when it
+/// is no address.
+fn read_run(
+    source: &str,
+    bytes: &[u8],
+    start: usize,
+    base: usize,
+    this_pod: Option<usize>,
+) -> Option<(PeerAddress, usize)> {
     let mut end = start;
     let mut first_dot = None;
     while end < bytes.len() {
@@ -398,14 +405,16 @@ fn read_run(bytes: &[u8], start: usize, base: usize, this_pod: Option<usize>) ->
     if this_pod.is_none() && first_dot.is_none_or(|dot| dot >= name_end) {
         return None;
     }
-    let address = read_labels(bytes.get(start..name_end)?, base + start, this_pod.map(|prefix| base + prefix))?;
+    // Name bytes are the source's own (masking only ever touches bytes that
+    // end a name) and ASCII: the source's text, sliced, needs no decoding.
+    let address = read_labels(source.get(start..name_end)?, base + start, this_pod.map(|prefix| base + prefix))?;
     Some((address, end))
 }
 
 /// The address that `name` (its labels, from `at` in the document) spells;
 /// `this_pod` is where its this-pod prefix starts, if it has one.
-fn read_labels(name: &[u8], at: usize, this_pod: Option<usize>) -> Option<PeerAddress> {
-    let labels = Labels::split(std::str::from_utf8(name).ok()?, at)?;
+fn read_labels(name: &str, at: usize, this_pod: Option<usize>) -> Option<PeerAddress> {
+    let labels = Labels::split(name, at)?;
     classify(&labels, this_pod)
 }
 
@@ -706,7 +715,7 @@ mod tests {
             let after_boundary = at == start || !(is_word_byte(bytes[at - 1]) || is_token_byte(bytes[at - 1]));
             if this_pod && (byte == b'$' || byte == b'`') {
                 if let Some(prefix_end) = this_pod_prefix(bytes, at) {
-                    if let Some((address, end)) = read_run(bytes, prefix_end + 1, base, Some(at)) {
+                    if let Some((address, end)) = read_run(source, bytes, prefix_end + 1, base, Some(at)) {
                         found.push(Candidate::of(&address, prefix_end + 1 - at));
                         at = end;
                         continue;
@@ -719,7 +728,7 @@ mod tests {
                 at += 1;
                 continue;
             }
-            match read_run(bytes, at, base, None) {
+            match read_run(source, bytes, at, base, None) {
                 Some((address, end)) => {
                     found.push(Candidate::of(&address, 0));
                     at = end;
