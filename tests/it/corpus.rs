@@ -40,7 +40,7 @@ fn findings_of(folder: &Path) -> Vec<(String, usize, String, Level)> {
         .filter_map(|finding| {
             let file = snapshot.file(finding.file)?;
             let relative = file.path.strip_prefix(folder).ok()?.to_string_lossy().replace('\\', "/");
-            let line = file.line_index.line_of(finding.range.start) as usize + 1;
+            let line = file.line_index().line_of(finding.range.start) as usize + 1;
             Some((relative, line, finding.code.as_str().to_owned(), finding.level))
         })
         .collect()

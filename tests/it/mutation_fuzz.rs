@@ -440,11 +440,13 @@ proptest! {
         let range = TextRange::new(prefix, before.len() - suffix);
         let replacement = after[prefix..after.len() - suffix].to_owned();
         prop_assert_eq!(texts[file].1.as_str(), before.as_str());
+        // Made before the edit, so that the edit has to keep it up to date.
+        edited.file(ids[file]).expect("file").line_index();
         edited.edit(ids[file], Some(2), &[kube_lsp::api::text::TextEdit::new(range, replacement)]);
         let edited_snapshot = edited.snapshot();
         diagnostics.update(&edited_snapshot, edited.take_changes());
         prop_assert_eq!(&edited_snapshot.file(ids[file]).expect("file").text, &after);
-        prop_assert_eq!(&edited_snapshot.file(ids[file]).expect("file").line_index, &LineIndex::new(&after));
+        prop_assert_eq!(edited_snapshot.file(ids[file]).expect("file").line_index(), &LineIndex::new(&after));
 
         let mut fresh_texts = texts.clone();
         fresh_texts[file].1 = after.clone();

@@ -146,8 +146,8 @@ pub fn workspace_with(config: Config, fixture: &Fixture) -> (Workspace, Vec<File
 
 fn describe(snapshot: &Snapshot, file: FileId, range: TextRange, label: &str) -> String {
     let source = snapshot.file(file).expect("file of a finding");
-    let line = source.line_index.line_of(range.start);
-    let line_start = source.line_index.line_start(line).unwrap_or(0);
+    let line = source.line_index().line_of(range.start);
+    let line_start = source.line_index().line_start(line).unwrap_or(0);
     format!(
         "{}:{}: {:?} {label}",
         source.path.display(),

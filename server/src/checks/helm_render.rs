@@ -54,7 +54,7 @@ pub(super) fn example_findings(snapshot: &Snapshot) -> Vec<Finding> {
     else {
         return Vec::new();
     };
-    let line = source.line_index.line_range(&source.text, 6).unwrap_or_default();
+    let line = source.line_index().line_range(&source.text, 6).unwrap_or_default();
     let message =
         "template: zookeeper/templates/statefulset.yaml:7:22\n  executing \"zookeeper/templates/statefulset.yaml\" \
                    at <.Values.cluster.size>:\n    nil pointer evaluating interface {}.size";

@@ -232,7 +232,7 @@ fn is_ignored(snapshot: &Snapshot, finding: &Finding) -> bool {
     }
     let Some(file) = snapshot.file(finding.file) else { return false };
     let Some(document) = file.document_at(finding.range.start) else { return false };
-    let finding_line = file.line_index.line_of(finding.range.start);
+    let finding_line = file.line_index().line_of(finding.range.start);
     let first_content =
         document.syntax.root.map(|root| document.absolute(document.syntax.raw_node(root).range()).start);
     document.syntax.comments.iter().any(|comment| {
@@ -241,7 +241,7 @@ fn is_ignored(snapshot: &Snapshot, finding: &Finding) -> bool {
             return false;
         }
         let comment_start = document.absolute(comment.range).start;
-        let comment_line = file.line_index.line_of(comment_start);
+        let comment_line = file.line_index().line_of(comment_start);
         comment_line + 1 == finding_line || first_content.is_none_or(|first| comment_start < first)
     })
 }

@@ -1009,7 +1009,7 @@ fn applied(fixture: &Fixture, snapshot: &Snapshot, rule: &Rule, fix: &Fix) -> St
 /// `/app/redis.yaml:4:10 `redis``: where a finding is, and what it covers.
 fn place(snapshot: &Snapshot, file: FileId, range: TextRange) -> String {
     let source = snapshot.file(file).expect("the file of a finding");
-    let (line, column) = line_col_chars(&source.line_index, &source.text, range.start);
+    let (line, column) = line_col_chars(source.line_index(), &source.text, range.start);
     let covered = source.text.get(range.start..range.end).unwrap_or_default();
     format!("{}:{line}:{column} {covered:?}", source.path.display())
 }

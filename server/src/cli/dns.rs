@@ -134,7 +134,7 @@ fn write(loaded: &Loaded, format: DnsFormat, release: &str, out: &mut dyn Write)
 /// comes from; rendered from a chart, on its template).
 fn location(entry: &StatefulSetDns<'_>) -> (String, usize, usize) {
     let (file, range) = entry.shown_at;
-    let (line, column) = line_col_chars(&file.line_index, &file.text, range.start);
+    let (line, column) = line_col_chars(file.line_index(), &file.text, range.start);
     (file.path.display().to_string(), line, column)
 }
 

@@ -29,7 +29,7 @@ pub struct Location<'a> {
 impl<'a> Location<'a> {
     fn new(file: &'a SourceFile, range: TextRange) -> Location<'a> {
         let position = |offset| {
-            let (line, column) = line_col_chars(&file.line_index, &file.text, offset);
+            let (line, column) = line_col_chars(file.line_index(), &file.text, offset);
             Position { line, column }
         };
         Location {

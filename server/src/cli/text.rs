@@ -55,7 +55,7 @@ fn snippet_level(level: Level) -> SnippetLevel<'static> {
 fn excerpt<'a>(location: &Location<'a>) -> (&'a str, usize, std::ops::Range<usize>) {
     let file = location.file;
     let text = file.text.as_str();
-    let index = &file.line_index;
+    let index = file.line_index();
     let start = location.range.start.min(text.len());
     let end = location.range.end.clamp(start, text.len());
     let first_line = index.line_of(start);

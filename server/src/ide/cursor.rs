@@ -109,8 +109,8 @@ impl<'a> Cursor<'a> {
             let source = self.object.file;
             let key_end = self.object.absolute(field.key).end;
             let line_end = source
-                .line_index
-                .line_range(&source.text, source.line_index.line_of(key_end))
+                .line_index()
+                .line_range(&source.text, source.line_index().line_of(key_end))
                 .map_or(key_end, |range| range.end);
             key_end < self.offset && self.offset <= line_end
         } else {

@@ -464,7 +464,7 @@ fn map_range(snapshot: &Snapshot, chart: &Path, derived: &SourceFile, range: Tex
         // subchart, `charts/*.tgz`, or excluded): on `Chart.yaml`.
         let chart_file = snapshot.file_id(&chart.join("Chart.yaml"))?;
         let file = snapshot.file(chart_file)?;
-        let line = file.line_index.line_range(&file.text, 0).unwrap_or_default();
+        let line = file.line_index().line_range(&file.text, 0).unwrap_or_default();
         return Some((chart_file, trim_line(&file.text, line)));
     };
     let template = snapshot.file(template_id)?;
@@ -579,7 +579,7 @@ fn render_failure(
     let named = error_location(message).and_then(|(source, line)| {
         let id = file_of(&template_path(chart, &source))?;
         let file = snapshot.file(id)?;
-        let range = file.line_index.line_range(&file.text, line.saturating_sub(1)).unwrap_or_default();
+        let range = file.line_index().line_range(&file.text, line.saturating_sub(1)).unwrap_or_default();
         Some((id, trim_line(&file.text, range)))
     });
     let (id, range) = match named {
@@ -587,7 +587,7 @@ fn render_failure(
         None => {
             let id = file_of(&chart.join("Chart.yaml"))?;
             let file = snapshot.file(id)?;
-            let range = file.line_index.line_range(&file.text, 0).unwrap_or_default();
+            let range = file.line_index().line_range(&file.text, 0).unwrap_or_default();
             (id, trim_line(&file.text, range))
         }
     };

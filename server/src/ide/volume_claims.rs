@@ -169,7 +169,7 @@ mod tests {
             .iter()
             .map(|target| {
                 let source = snapshot.file(target.file).expect("file");
-                let line = source.line_index.line_of(target.focus_range.start) + 1;
+                let line = source.line_index().line_of(target.focus_range.start) + 1;
                 format!("{}:{line}: {}", source.path.display(), &source.text[target.focus_range.as_range()])
             })
             .collect();

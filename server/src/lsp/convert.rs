@@ -86,7 +86,7 @@ impl<'a> LineMap<'a> {
     }
 
     pub(crate) fn of_file(file: &'a SourceFile, encoding: PositionEncoding, bom: bool) -> LineMap<'a> {
-        LineMap::new(&file.text, &file.line_index, encoding, bom)
+        LineMap::new(&file.text, file.line_index(), encoding, bom)
     }
 
     pub(crate) fn offset(&self, position: Position) -> usize {

@@ -256,7 +256,7 @@ mod tests {
 
     fn list(lists: &LensLists, snapshot: &Snapshot, key: ListKey) -> String {
         let source = snapshot.file(key.file).expect("file");
-        let line_map = LineMap::new(&source.text, &source.line_index, key.encoding, key.bom);
+        let line_map = LineMap::new(&source.text, source.line_index(), key.encoding, key.bom);
         let places = |slot: &DocumentSlot| crate::ide::document_lens_places(slot).collect();
         lists.get_or_make(key, snapshot.generation, source, &line_map, places).to_string()
     }
@@ -327,7 +327,7 @@ mod tests {
         let snapshot = workspace.snapshot();
         let lists = LensLists::default();
         let source = snapshot.file(KEY.file).expect("file");
-        let line_map = LineMap::new(&source.text, &source.line_index, KEY.encoding, KEY.bom);
+        let line_map = LineMap::new(&source.text, source.line_index(), KEY.encoding, KEY.bom);
         let made = std::cell::Cell::new(0);
         let get = || {
             lists.get_or_make(KEY, snapshot.generation, source, &line_map, |_| {

@@ -244,7 +244,7 @@ impl Playground {
         ide::inlay_hints(&snapshot, self.host.diagnostics(), id, TextRange::new(0, file.text.len()))
             .into_iter()
             .map(|hint| {
-                let (line, column) = line_col_chars(&file.line_index, &file.text, hint.offset);
+                let (line, column) = line_col_chars(file.line_index(), &file.text, hint.offset);
                 InlayHint { line, column, label: hint.label }
             })
             .collect()
@@ -260,14 +260,14 @@ impl Playground {
             line: u32::try_from(line.saturating_sub(1)).unwrap_or(u32::MAX),
             col: u32::try_from(column.saturating_sub(1)).unwrap_or(u32::MAX),
         };
-        let offset = file.line_index.offset(&file.text, position, PositionEncoding::Utf32);
+        let offset = file.line_index().offset(&file.text, position, PositionEncoding::Utf32);
         Some((snapshot, id, offset))
     }
 }
 
 fn span(file: &SourceFile, range: TextRange) -> Span {
-    let (line, column) = line_col_chars(&file.line_index, &file.text, range.start);
-    let (end_line, end_column) = line_col_chars(&file.line_index, &file.text, range.end);
+    let (line, column) = line_col_chars(file.line_index(), &file.text, range.start);
+    let (end_line, end_column) = line_col_chars(file.line_index(), &file.text, range.end);
     Span { line, column, end_line, end_column }
 }
 

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::par_map;
 use crate::model::{self, Kustomization, Object};
@@ -99,7 +99,9 @@ impl DocumentSlot {
 pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
-    pub line_index: LineIndex,
+    /// Made the first time a position is asked for: most files read from
+    /// disk never are (their findings, if any, are published once).
+    line_index: OnceLock<LineIndex>,
     /// The editor's version of an open buffer; `None` for a file read from disk.
     pub version: Option<i32>,
     pub documents: Vec<DocumentSlot>,
@@ -123,15 +125,19 @@ pub fn is_kustomization_path(path: &Path) -> bool {
 impl SourceFile {
     /// Analyses `text`, reusing the unchanged documents of `previous`.
     pub fn new(path: PathBuf, text: String, version: Option<i32>, previous: Option<&SourceFile>) -> SourceFile {
-        let line_index = LineIndex::new(&text);
-        SourceFile::with_line_index(path, text, line_index, version, previous)
+        SourceFile::with_line_index(path, text, OnceLock::new(), version, previous)
     }
 
-    /// As `new`, with a line index the caller already kept up to date.
-    pub fn with_line_index(
+    /// The text's line index.
+    pub fn line_index(&self) -> &LineIndex {
+        self.line_index.get_or_init(|| LineIndex::new(&self.text))
+    }
+
+    /// As `new`, with the line index the caller kept up to date, if it made one.
+    fn with_line_index(
         path: PathBuf,
         text: String,
-        line_index: LineIndex,
+        line_index: OnceLock<LineIndex>,
         version: Option<i32>,
         previous: Option<&SourceFile>,
     ) -> SourceFile {
@@ -183,7 +189,7 @@ impl SourceFile {
     pub fn skipped_with_text(path: PathBuf, reason: String, text: String) -> SourceFile {
         SourceFile {
             path,
-            line_index: LineIndex::new(&text),
+            line_index: OnceLock::new(),
             text,
             version: None,
             documents: Vec::new(),
@@ -225,7 +231,9 @@ impl SourceFile {
         if !crate::text::replace_range(&mut self.text, range, &edit.new_text) {
             return None;
         }
-        self.line_index.apply_edit(&self.text, range, edit.new_text.len());
+        if let Some(line_index) = self.line_index.get_mut() {
+            line_index.apply_edit(&self.text, range, edit.new_text.len());
+        }
         if self.skipped.is_some() {
             return Some(DocumentChanges::default());
         }
@@ -302,7 +310,7 @@ impl SourceFile {
     fn reanalyse_all(&mut self) -> DocumentChanges {
         let old = std::mem::take(&mut self.documents);
         let text = std::mem::take(&mut self.text);
-        let line_index = std::mem::replace(&mut self.line_index, LineIndex::new(""));
+        let line_index = std::mem::take(&mut self.line_index);
         let fresh = SourceFile::with_line_index(self.path.clone(), text, line_index, self.version, None);
         let removed = old;
         let added = fresh.documents.iter().map(|slot| slot.revision).collect();
@@ -419,6 +427,8 @@ mod tests {
             edits in prop::collection::vec((any::<prop::sample::Index>(), 0usize..6, prop::collection::vec(yaml_piece(), 0..3)), 1..5),
         ) {
             let mut file = SourceFile::new("/app/f.yaml".into(), pieces.concat(), None, None);
+            // Made now, so that each edit has to keep it up to date.
+            file.line_index();
             for (at, len, insert) in edits {
                 let start = at.index(file.text.len() + 1);
                 let end = (start + len).min(file.text.len());
@@ -431,7 +441,7 @@ mod tests {
                     prop_assert_eq!(&kept.objects, &parsed.objects);
                     prop_assert_eq!(kept.syntax.errors.len(), parsed.syntax.errors.len());
                 }
-                prop_assert_eq!(&file.line_index, &LineIndex::new(&file.text));
+                prop_assert_eq!(file.line_index(), &LineIndex::new(&file.text));
             }
         }
     }

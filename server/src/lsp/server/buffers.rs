@@ -51,7 +51,7 @@ impl Server {
             let bom = self.documents.has_bom(&path);
             let edit = match (change.range, self.host.workspace().file(id)) {
                 (Some(range), Some(file)) if !bom || range.start.line > 0 => {
-                    let line_map = LineMap::new(&file.text, &file.line_index, self.encoding, bom);
+                    let line_map = LineMap::new(&file.text, file.line_index(), self.encoding, bom);
                     Some(TextEdit::new(line_map.text_range(range), change.text.as_str()))
                 }
                 _ => None,
