@@ -82,16 +82,35 @@ pub struct Index {
     by_length: OnceLock<[NamesByLength; 2]>,
 }
 
-/// Names, the ASCII ones sorted by length. A name within some edits of an
-/// ASCII name is, if ASCII too, within as many bytes of its length: "did you
-/// mean" for a misspelt reference then compares a few names, not every name
-/// of the workspace.
+/// Names, the ASCII ones sorted by length, each with the characters it
+/// holds. A name within some edits of an ASCII name is, if ASCII too, within
+/// as many bytes of its length; and any name within `k` edits of another
+/// holds all of its characters but `k` at most, and `k` others (each edit
+/// takes a character away or brings one, or both). "Did you mean" for a
+/// misspelt reference then compares a few names, not every name of the
+/// workspace.
 #[derive(Debug, Default)]
 struct NamesByLength {
-    /// Length and position in `Index::objects` of each ASCII name.
-    ascii: Vec<(usize, usize)>,
-    /// Positions of the other names: their length in bytes says less.
-    other: Vec<usize>,
+    /// Length, characters and position in `Index::objects` of each ASCII name.
+    ascii: Vec<(usize, Characters, usize)>,
+    /// Characters and positions of the other names: their length in bytes
+    /// says less.
+    other: Vec<(Characters, usize)>,
+}
+
+/// The characters a name holds, as a set of 64 (several characters share
+/// one): two names `k` edits apart differ in `2 * k` of them at most.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+struct Characters(u64);
+
+impl Characters {
+    fn of(name: &str) -> Characters {
+        Characters(name.chars().fold(0, |set, character| set | 1 << (u32::from(character) % 64)))
+    }
+
+    fn may_be_within(self, other: Characters, edits: usize) -> bool {
+        (self.0 ^ other.0).count_ones() as usize <= 2 * edits
+    }
 }
 
 impl NamesByLength {
@@ -99,9 +118,9 @@ impl NamesByLength {
         let mut by_length = NamesByLength::default();
         for (name, position) in names {
             if name.is_ascii() {
-                by_length.ascii.push((name.len(), position));
+                by_length.ascii.push((name.len(), Characters::of(name), position));
             } else {
-                by_length.other.push(position);
+                by_length.other.push((Characters::of(name), position));
             }
         }
         by_length.ascii.sort_unstable();
@@ -111,13 +130,18 @@ impl NamesByLength {
     /// The positions of the names that may be within `edits` of `name`.
     fn near(&self, name: &str, edits: usize) -> impl Iterator<Item = usize> + '_ {
         let ascii = if name.is_ascii() {
-            let from = self.ascii.partition_point(|(length, _)| *length + edits < name.len());
-            let to = self.ascii.partition_point(|(length, _)| *length <= name.len() + edits);
+            let from = self.ascii.partition_point(|(length, ..)| *length + edits < name.len());
+            let to = self.ascii.partition_point(|(length, ..)| *length <= name.len() + edits);
             &self.ascii[from..to.max(from)]
         } else {
             &self.ascii[..]
         };
-        ascii.iter().map(|(_, position)| *position).chain(self.other.iter().copied())
+        let characters = Characters::of(name);
+        let ascii = ascii.iter().map(|(_, characters, position)| (*characters, *position));
+        ascii
+            .chain(self.other.iter().copied())
+            .filter(move |(other, _)| other.may_be_within(characters, edits))
+            .map(|(_, position)| position)
     }
 }
 
