@@ -38,7 +38,7 @@ use crate::config::Level;
 use crate::model::{Object, PodTemplate};
 use crate::syntax::TextRange;
 use crate::workspace::kustomize::Graph;
-use crate::workspace::{par_map, threads, Changes, DocumentSlot, FileId, ObjectId, ObjectView, Snapshot};
+use crate::workspace::{join, par_map, threads, Changes, DocumentSlot, FileId, ObjectId, ObjectView, Snapshot};
 
 /// An object by the document revision it was read from: unlike an
 /// `ObjectId`, it does not move when a document is added above it.
@@ -84,6 +84,64 @@ struct Stored {
     build: Option<String>,
 }
 
+/// Objects by the names and labels other units read of them.
+#[derive(Debug, Default)]
+struct Tracked {
+    /// StatefulSets by the name in their `serviceName`.
+    by_service_name: FxHashMap<String, FxHashSet<ObjectKey>>,
+    /// Services by their selector's first label.
+    by_first_selector_label: FxHashMap<(String, String), FxHashSet<ObjectKey>>,
+    /// Objects with a pod template, by each of its labels.
+    templates_by_label: FxHashMap<(String, String), FxHashSet<ObjectKey>>,
+}
+
+impl Tracked {
+    fn track(&mut self, key: ObjectKey, object: &Object) {
+        if let Some(name) = object.stateful_set().and_then(|set| set.service_name()) {
+            self.by_service_name.entry(name.to_owned()).or_default().insert(key);
+        }
+        if let Some((first_key, first_value)) = object.service().and_then(|spec| spec.selector.iter().next()) {
+            self.by_first_selector_label.entry((first_key.to_owned(), first_value.to_owned())).or_default().insert(key);
+        }
+        for label in template_labels(object) {
+            self.templates_by_label.entry(label).or_default().insert(key);
+        }
+    }
+
+    fn untrack(&mut self, key: ObjectKey, object: &Object) {
+        fn remove<K: std::hash::Hash + Eq>(map: &mut FxHashMap<K, FxHashSet<ObjectKey>>, at: K, key: ObjectKey) {
+            if let Some(keys) = map.get_mut(&at) {
+                keys.remove(&key);
+                if keys.is_empty() {
+                    map.remove(&at);
+                }
+            }
+        }
+        if let Some(name) = object.stateful_set().and_then(|set| set.service_name()) {
+            remove(&mut self.by_service_name, name.to_owned(), key);
+        }
+        if let Some((first_key, first_value)) = object.service().and_then(|spec| spec.selector.iter().next()) {
+            remove(&mut self.by_first_selector_label, (first_key.to_owned(), first_value.to_owned()), key);
+        }
+        for label in template_labels(object) {
+            remove(&mut self.templates_by_label, label, key);
+        }
+    }
+
+    /// Every object of `snapshot`.
+    fn of(snapshot: &Snapshot) -> Tracked {
+        let mut tracked = Tracked::default();
+        for (file, source) in snapshot.files() {
+            for slot in &source.documents {
+                for (number, object) in slot.objects.iter().enumerate() {
+                    tracked.track(ObjectKey { file, revision: slot.revision, object: number as u32 }, object);
+                }
+            }
+        }
+        tracked
+    }
+}
+
 #[derive(Debug, Default)]
 struct Peers {
     /// Reference units by each name their documents' peer addresses mention.
@@ -103,12 +161,8 @@ pub struct Diagnostics {
     units: FxHashMap<Unit, Vec<Stored>>,
     /// The units with a finding or a related place in each file.
     touching: FxHashMap<FileId, FxHashSet<Unit>>,
-    /// StatefulSets by the name in their `serviceName`.
-    by_service_name: FxHashMap<String, FxHashSet<ObjectKey>>,
-    /// Services by their selector's first label.
-    by_first_selector_label: FxHashMap<(String, String), FxHashSet<ObjectKey>>,
-    /// Objects with a pod template, by each of its labels.
-    templates_by_label: FxHashMap<(String, String), FxHashSet<ObjectKey>>,
+    /// The objects by what the ties and Services' ports read of them.
+    tracked: Tracked,
     /// What the peer-address units need (boxed: the diagnostics travel
     /// between threads by value).
     peers: Box<Peers>,
@@ -172,7 +226,7 @@ impl Diagnostics {
                     let key = ObjectKey { file: *file, revision: slot.revision, object: number as u32 };
                     gone.insert(Unit::Tie(key));
                     gone.insert(Unit::Ports(key));
-                    self.untrack(key, object);
+                    self.tracked.untrack(key, object);
                     touched(object, &mut names, &mut labels);
                     if let Some(name) = object.name() {
                         *name_balance.entry(name.to_owned()).or_default() -= 1;
@@ -187,7 +241,7 @@ impl Diagnostics {
                 self.mention(Unit::References(*file, *revision), slot, &source.text);
                 for (number, object) in slot.objects.iter().enumerate() {
                     let key = ObjectKey { file: *file, revision: *revision, object: number as u32 };
-                    self.track(key, object);
+                    self.tracked.track(key, object);
                     touched(object, &mut names, &mut labels);
                     if let Some(name) = object.name() {
                         *name_balance.entry(name.to_owned()).or_default() += 1;
@@ -202,7 +256,7 @@ impl Diagnostics {
             }
         }
         for name in &names {
-            dirty.extend(self.by_service_name.get(name).into_iter().flatten().map(|key| Unit::Tie(*key)));
+            dirty.extend(self.tracked.by_service_name.get(name).into_iter().flatten().map(|key| Unit::Tie(*key)));
         }
         for name in &names {
             dirty.extend(self.peers.by_mentioned_name.get(name).into_iter().flatten().copied());
@@ -225,7 +279,9 @@ impl Diagnostics {
             }
         }
         for label in &labels {
-            dirty.extend(self.by_first_selector_label.get(label).into_iter().flatten().map(|key| Unit::Ports(*key)));
+            dirty.extend(
+                self.tracked.by_first_selector_label.get(label).into_iter().flatten().map(|key| Unit::Ports(*key)),
+            );
         }
         for unit in &gone {
             self.replace(*unit, Vec::new(), &mut to_assemble);
@@ -364,32 +420,42 @@ impl Diagnostics {
         builds.retain(|top, _| self.graph.tops.contains(top));
         *self.builds = std::sync::Mutex::new(builds);
         let mut units: Vec<Unit> = self.graph.tops.iter().copied().map(Unit::Build).collect();
+        let (mut ports, mut ties) = (Vec::new(), Vec::new());
         for (file, source) in snapshot.files() {
             for slot in &source.documents {
                 units.push(Unit::Document(file, slot.revision));
                 units.push(Unit::References(file, slot.revision));
                 for (number, object) in slot.objects.iter().enumerate() {
                     let key = ObjectKey { file, revision: slot.revision, object: number as u32 };
-                    self.track(key, object);
                     if object.stateful_set().is_some() {
-                        units.push(Unit::Tie(key));
+                        ties.push(Unit::Tie(key));
                     }
                     if object.service().is_some() {
-                        units.push(Unit::Ports(key));
+                        ports.push(Unit::Ports(key));
                     }
                 }
             }
         }
-        // Ties last: they list the references through them.
-        let (ties, others): (Vec<Unit>, Vec<Unit>) = units.into_iter().partition(|unit| matches!(unit, Unit::Tie(_)));
         let mut to_assemble = FxHashSet::default();
         // Each reference unit gives the names its addresses mention as it
         // reads them for its references.
         let pass = Pass { mentions: true, ..Pass::default() };
         self.last_checked = 0;
-        for units in [others, ties] {
+        // The objects are tracked on one thread while the units that do not
+        // read what is tracked are checked on the others; then the Services'
+        // ports (which read the pod templates by label), then the ties last
+        // (they list the references through them).
+        let this = &*self;
+        let (first, tracked) =
+            join(|| par_map(&units, |&unit| (unit, this.compute(snapshot, &pass, unit))), || Tracked::of(snapshot));
+        self.tracked = tracked;
+        let mut first = Some(first);
+        for units in [units, ports, ties] {
             let this = &*self;
-            let computed: Vec<(Unit, Computed)> = par_map(&units, |&unit| (unit, this.compute(snapshot, &pass, unit)));
+            let computed: Vec<(Unit, Computed)> = match first.take() {
+                Some(computed) => computed,
+                None => par_map(&units, |&unit| (unit, this.compute(snapshot, &pass, unit))),
+            };
             self.last_checked += computed.len();
             let mut mentioned = Vec::new();
             for (unit, computed) in computed {
@@ -406,38 +472,6 @@ impl Diagnostics {
         files.sort();
         files.dedup();
         files.into_iter().filter(|file| self.assemble(snapshot, *file)).collect()
-    }
-
-    fn track(&mut self, key: ObjectKey, object: &Object) {
-        if let Some(name) = object.stateful_set().and_then(|set| set.service_name()) {
-            self.by_service_name.entry(name.to_owned()).or_default().insert(key);
-        }
-        if let Some((first_key, first_value)) = object.service().and_then(|spec| spec.selector.iter().next()) {
-            self.by_first_selector_label.entry((first_key.to_owned(), first_value.to_owned())).or_default().insert(key);
-        }
-        for label in template_labels(object) {
-            self.templates_by_label.entry(label).or_default().insert(key);
-        }
-    }
-
-    fn untrack(&mut self, key: ObjectKey, object: &Object) {
-        fn remove<K: std::hash::Hash + Eq>(map: &mut FxHashMap<K, FxHashSet<ObjectKey>>, at: K, key: ObjectKey) {
-            if let Some(keys) = map.get_mut(&at) {
-                keys.remove(&key);
-                if keys.is_empty() {
-                    map.remove(&at);
-                }
-            }
-        }
-        if let Some(name) = object.stateful_set().and_then(|set| set.service_name()) {
-            remove(&mut self.by_service_name, name.to_owned(), key);
-        }
-        if let Some((first_key, first_value)) = object.service().and_then(|spec| spec.selector.iter().next()) {
-            remove(&mut self.by_first_selector_label, (first_key.to_owned(), first_value.to_owned()), key);
-        }
-        for label in template_labels(object) {
-            remove(&mut self.templates_by_label, label, key);
-        }
     }
 
     /// Notes the names a document's peer addresses mention (`file_text`: the
@@ -713,6 +747,7 @@ impl Diagnostics {
                 };
                 let label = (first.0.to_owned(), first.1.to_owned());
                 let mut templates: Vec<(ObjectKey, &PodTemplate)> = self
+                    .tracked
                     .templates_by_label
                     .get(&label)
                     .into_iter()

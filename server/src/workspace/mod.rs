@@ -17,7 +17,7 @@ use std::sync::Arc;
 pub use file::{is_kustomization_path, DocumentChanges, DocumentSlot, SourceFile};
 pub use index::{Index, IndexedObject, NamespaceSource, ObjectId};
 pub use parallel::in_background;
-pub(crate) use parallel::{par_map, threads};
+pub(crate) use parallel::{join, par_map, threads};
 
 use crate::config::Config;
 use crate::model::{Object, Service, StatefulSet};
