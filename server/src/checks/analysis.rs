@@ -676,13 +676,15 @@ impl Diagnostics {
             }
             Unit::References(file, revision) if self.checked_in_builds(&unit) => {
                 // Checked in the builds that read it; its names are noted all the same.
-                let mentioned = match snapshot.file(file) {
+                let mut mentioned = match snapshot.file(file) {
                     Some(source) if pass.mentions => source
                         .document_by_revision(revision)
                         .map(|(_, slot)| mentioned_names(slot, &source.text))
                         .unwrap_or_default(),
                     _ => Vec::new(),
                 };
+                mentioned.sort_unstable();
+                mentioned.dedup();
                 return Computed { mentioned, ..Computed::default() };
             }
             unit if self.checked_in_builds(&unit) => {}
@@ -1154,6 +1156,14 @@ data:
     /// document at a time, both ways round.
     #[test]
     fn a_fresh_analysis_notes_the_names_each_document_mentions() {
+        // With the ConfigMaps read by a build too: checked in the build,
+        // their names are noted all the same.
+        for kustomization in [None, Some("resources: [peers.yaml, more.yaml]\n")] {
+            notes_the_names_each_document_mentions(kustomization);
+        }
+    }
+
+    fn notes_the_names_each_document_mentions(kustomization: Option<&str>) {
         let mut workspace = Workspace::new(Config::default());
         workspace.set_text("/app/sets.yaml".into(), SETS.to_owned(), None);
         workspace.set_text("/app/services.yaml".into(), SERVICES.to_owned(), None);
@@ -1163,6 +1173,9 @@ data:
             PEERS.replace("peers}", "more}")
         );
         workspace.set_text("/app/more.yaml".into(), more, None);
+        if let Some(kustomization) = kustomization {
+            workspace.set_text("/app/kustomization.yaml".into(), kustomization.to_owned(), None);
+        }
         let snapshot = workspace.snapshot();
         let fresh = Diagnostics::of(&snapshot);
         let mut one_by_one = Diagnostics::default();
