@@ -418,8 +418,9 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// "Did you mean" asks the index for the names of about the
-        /// misspelt name's length only: it finds what asking every name finds.
+        /// "Did you mean" asks the index only for the names of about the
+        /// misspelt name's length and characters: it finds what asking
+        /// every name finds.
         #[test]
         fn names_near_by_length_find_what_every_name_finds(
             names in proptest::collection::vec("[a-cé-]{1,7}", 0..12),

@@ -85,8 +85,8 @@ pub struct Index {
 /// Names, the ASCII ones sorted by length, each with the characters it
 /// holds. A name within some edits of an ASCII name is, if ASCII too, within
 /// as many bytes of its length; and any name within `k` edits of another
-/// holds all of its characters but `k` at most, and `k` others (each edit
-/// takes a character away or brings one, or both). "Did you mean" for a
+/// lacks `k` of its characters at most, and has `k` others at most (each
+/// edit takes a character away or brings one, or both). "Did you mean" for a
 /// misspelt reference then compares a few names, not every name of the
 /// workspace.
 #[derive(Debug, Default)]
@@ -313,13 +313,13 @@ impl Index {
     }
 
     /// The StatefulSet names that may be within `edits` edits of `name` (by
-    /// their lengths; some are not), in no order.
+    /// their lengths and characters; some are not), in no order.
     pub fn stateful_set_names_near(&self, name: &str, edits: usize) -> impl Iterator<Item = &str> {
         self.names_by_length()[0].near(name, edits).map(|position| self.objects[position].name.as_str())
     }
 
     /// The Service names that may be within `edits` edits of `name` (by
-    /// their lengths; some are not), in no order.
+    /// their lengths and characters; some are not), in no order.
     pub fn service_names_near(&self, name: &str, edits: usize) -> impl Iterator<Item = &str> {
         self.names_by_length()[1].near(name, edits).map(|position| self.objects[position].name.as_str())
     }
