@@ -1053,6 +1053,19 @@ spec: {selector: {app: redis}}
         assert_eq!(pointed, ids[..3].to_vec());
     }
 
+    /// The units that mention each name, in order, to compare two analyses.
+    fn by_mentioned_name(diagnostics: &Diagnostics) -> Vec<(String, Vec<String>)> {
+        let mut names: Vec<(String, Vec<String>)> = diagnostics
+            .peers
+            .by_mentioned_name
+            .iter()
+            .map(|(name, units)| (name.clone(), units.iter().map(|unit| format!("{unit:?}")).collect()))
+            .collect();
+        names.iter_mut().for_each(|(_, units)| units.sort());
+        names.sort();
+        names
+    }
+
     /// Applies `edits` one by one; after each, the diagnostics kept up to
     /// date must equal a fresh check of the same workspace, and the files
     /// reported as changed must be exactly those whose findings changed.
@@ -1086,18 +1099,7 @@ spec: {selector: {app: redis}}
             let fresh = Diagnostics::of(&snapshot);
             assert_eq!(diagnostics.by_file(), fresh.by_file(), "after `{from}` → `{to}` in {path}");
             // The index of mentioned names forgets what went, and only that.
-            let mentioned = |diagnostics: &Diagnostics| {
-                let mut names: Vec<(String, Vec<String>)> = diagnostics
-                    .peers
-                    .by_mentioned_name
-                    .iter()
-                    .map(|(name, units)| (name.clone(), units.iter().map(|unit| format!("{unit:?}")).collect()))
-                    .collect();
-                names.iter_mut().for_each(|(_, units)| units.sort());
-                names.sort();
-                names
-            };
-            assert_eq!(mentioned(&diagnostics), mentioned(&fresh), "after `{from}` → `{to}` in {path}");
+            assert_eq!(by_mentioned_name(&diagnostics), by_mentioned_name(&fresh), "after `{from}` → `{to}` in {path}");
             let mut expected: Vec<FileId> = before
                 .keys()
                 .chain(fresh.by_file().keys())
@@ -1184,17 +1186,6 @@ data:
                 one_by_one.mention(Unit::References(file, slot.revision), slot, &source.text);
             }
         }
-        let by_name = |diagnostics: &Diagnostics| {
-            let mut names: Vec<(String, Vec<String>)> = diagnostics
-                .peers
-                .by_mentioned_name
-                .iter()
-                .map(|(name, units)| (name.clone(), units.iter().map(|unit| format!("{unit:?}")).collect()))
-                .collect();
-            names.iter_mut().for_each(|(_, units)| units.sort());
-            names.sort();
-            names
-        };
         let by_unit = |diagnostics: &Diagnostics| {
             let mut units: Vec<(String, Vec<String>)> =
                 diagnostics.peers.mentions.iter().map(|(unit, names)| (format!("{unit:?}"), names.clone())).collect();
@@ -1202,9 +1193,10 @@ data:
             units.sort();
             units
         };
-        assert_eq!(by_name(&fresh), by_name(&one_by_one));
+        assert_eq!(by_mentioned_name(&fresh), by_mentioned_name(&one_by_one));
         assert_eq!(by_unit(&fresh), by_unit(&one_by_one));
-        let redis = by_name(&fresh).into_iter().find(|(name, _)| name == "redis").map(|(_, units)| units.len());
+        let redis =
+            by_mentioned_name(&fresh).into_iter().find(|(name, _)| name == "redis").map(|(_, units)| units.len());
         assert_eq!(redis, Some(2), "both ConfigMaps mention `redis`");
     }
 
